@@ -1,0 +1,173 @@
+//! Weighted Gram matrices `X^T diag(d) X`, the Hessians of generalized linear models.
+
+use faer::linalg::matmul::triangular::{self, BlockStructure};
+use faer::{Accum, Mat, MatMut, MatRef, Par};
+
+use crate::partition::{Parallelism, RowBlocks, for_each_task};
+
+/// Reusable buffers of [`weighted_gram`] for one problem shape: per task, one `p x p` partial
+/// Gram matrix and one row block of `diag(d) X` (at most 8 tasks, see
+/// [`RowBlocks::for_gram`]).
+///
+/// # Examples
+/// ```
+/// use linalg_core::{GramScratch, mat};
+/// let x = mat![[1.0, 2.0], [3.0, 4.0]];
+/// let scratch = GramScratch::for_matrix(x.as_ref());
+/// assert_eq!(scratch.partition().n_rows(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct GramScratch {
+    part: RowBlocks,
+    p: usize,
+    tasks: Vec<GramTask>,
+}
+
+#[derive(Clone, Debug)]
+struct GramTask {
+    gram: Mat<f64>,
+    xtd: Vec<f64>,
+    dsum: f64,
+    block: Vec<f64>,
+}
+
+impl GramScratch {
+    /// Buffers for an `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
+    #[must_use]
+    pub fn new(part: RowBlocks, p: usize) -> Self {
+        let tasks = (0..part.n_tasks())
+            .map(|_| GramTask {
+                gram: Mat::zeros(p, p),
+                xtd: vec![0.0; p],
+                dsum: 0.0,
+                block: vec![0.0; part.block_rows().min(part.n_rows()) * p],
+            })
+            .collect();
+        Self { part, p, tasks }
+    }
+
+    /// Buffers for `x` with the partition [`RowBlocks::for_gram`].
+    #[must_use]
+    pub fn for_matrix(x: MatRef<'_, f64>) -> Self {
+        Self::new(RowBlocks::for_gram(x.nrows(), x.ncols()), x.ncols())
+    }
+
+    /// The row partition the buffers were made for.
+    #[must_use]
+    pub fn partition(&self) -> RowBlocks {
+        self.part
+    }
+}
+
+/// Computes the lower triangle (diagonal included) of `X^T diag(d) X` into `gram`, the vector
+/// `X^T d` into `xtd` when given, and returns `sum_i d_i`.
+///
+/// With an intercept column of ones appended to `X`, the weighted Gram matrix is
+/// `[[X^T D X, X^T d], [d^T X, sum d]]`, so the three outputs give the full Hessian of a
+/// generalized linear model in one pass over `X`.
+///
+/// Works for weights of any sign. Per row block, `diag(d_b) X_b` is formed in a block buffer
+/// and `X_b^T (diag(d_b) X_b)` is added to the lower triangle of the task's partial result
+/// (a symmetric rank-k update): no `n x n` matrix and no `n x p` temporary. The strict upper
+/// triangle of `gram` is not touched. Identical for any thread count.
+///
+/// # Panics
+/// If shapes differ from those `scratch` was made for, `d` has a length other than `n`,
+/// `gram` is not `p x p` or `xtd` is not of length `p`.
+///
+/// # Examples
+/// ```
+/// use linalg_core::{GramScratch, Mat, Parallelism, mat, weighted_gram};
+/// let x = mat![[1.0, 2.0], [3.0, 4.0]];
+/// let d = [1.0, 0.5];
+/// let mut scratch = GramScratch::for_matrix(x.as_ref());
+/// let mut g = Mat::<f64>::zeros(2, 2);
+/// let mut xtd = [0.0; 2];
+/// let dsum = weighted_gram(x.as_ref(), &d, &mut scratch, Parallelism::Rayon, g.as_mut(), Some(&mut xtd));
+/// assert_eq!((g[(0, 0)], g[(1, 0)], g[(1, 1)]), (5.5, 8.0, 12.0));
+/// assert_eq!(xtd, [2.5, 4.0]);
+/// assert_eq!(dsum, 1.5);
+/// ```
+pub fn weighted_gram(
+    x: MatRef<'_, f64>,
+    d: &[f64],
+    scratch: &mut GramScratch,
+    par: Parallelism,
+    mut gram: MatMut<'_, f64>,
+    xtd: Option<&mut [f64]>,
+) -> f64 {
+    let (part, p) = (scratch.part, scratch.p);
+    assert_eq!(
+        x.nrows(),
+        part.n_rows(),
+        "X rows differ from the scratch partition"
+    );
+    assert_eq!(x.ncols(), p, "X columns differ from the scratch buffers");
+    assert_eq!(d.len(), x.nrows(), "weights have the wrong length");
+    assert_eq!(
+        (gram.nrows(), gram.ncols()),
+        (p, p),
+        "Gram output has the wrong shape"
+    );
+    for_each_task(&mut scratch.tasks, par, |t, task| {
+        task.gram.fill(0.0);
+        task.xtd.fill(0.0);
+        task.dsum = 0.0;
+        for blk in part.task_blocks(t) {
+            let rows = part.block(blk);
+            let len = rows.len();
+            let xb = x.subrows(rows.start, len);
+            let db = &d[rows.clone()];
+            let buf = &mut task.block[..len * p];
+            for j in 0..p {
+                let col = &mut buf[j * len..(j + 1) * len];
+                for ((v, &xv), &dv) in col.iter_mut().zip(xb.col(j).iter()).zip(db) {
+                    *v = dv * xv;
+                }
+                task.xtd[j] += col.iter().sum::<f64>();
+            }
+            task.dsum += db.iter().sum::<f64>();
+            triangular::matmul(
+                task.gram.as_mut(),
+                BlockStructure::TriangularLower,
+                Accum::Add,
+                xb.transpose(),
+                BlockStructure::Rectangular,
+                MatRef::from_column_major_slice(buf, len, p),
+                BlockStructure::Rectangular,
+                1.0,
+                Par::Seq,
+            );
+        }
+    });
+    for j in 0..p {
+        for i in j..p {
+            gram[(i, j)] = scratch.tasks.iter().map(|t| t.gram[(i, j)]).sum();
+        }
+    }
+    if let Some(xtd) = xtd {
+        assert_eq!(xtd.len(), p, "X^T d output has the wrong length");
+        for (j, v) in xtd.iter_mut().enumerate() {
+            *v = scratch.tasks.iter().map(|t| t.xtd[j]).sum();
+        }
+    }
+    scratch.tasks.iter().map(|t| t.dsum).sum()
+}
+
+/// Copies the strict lower triangle of a square matrix onto its upper triangle.
+///
+/// # Examples
+/// ```
+/// use linalg_core::{mat, symmetrize_lower};
+/// let mut a = mat![[1.0, 0.0], [2.0, 3.0]];
+/// symmetrize_lower(a.as_mut());
+/// assert_eq!(a[(0, 1)], 2.0);
+/// ```
+pub fn symmetrize_lower(mut a: MatMut<'_, f64>) {
+    assert_eq!(a.nrows(), a.ncols(), "matrix must be square");
+    for j in 0..a.ncols() {
+        for i in (j + 1)..a.nrows() {
+            a[(j, i)] = a[(i, j)];
+        }
+    }
+}

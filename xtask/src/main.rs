@@ -1,0 +1,43 @@
+//! Project automation: `cargo xtask <task>`.
+//!
+//! One module per task. Run `cargo xtask help` for the list.
+
+mod ci;
+mod cmd;
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+const HELP: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  ci      every check CI runs: rustfmt, clippy (-D warnings), tests (doc tests included),
+          rustdoc (-D warnings); stops at the first failure
+  help    this message
+";
+
+fn main() -> ExitCode {
+    match dispatch() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next();
+    let rest: Vec<String> = args.collect();
+    match task.as_deref() {
+        Some("ci") => ci::run(&rest),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task `{other}`\n\n{HELP}"),
+    }
+}
