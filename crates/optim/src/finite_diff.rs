@@ -1,5 +1,7 @@
 //! Central finite differences, to verify analytic gradients and Hessians.
 
+use crate::objective::Objective;
+
 /// The step of a central difference at `x`: `h = eps^(1/3) * max(1, |x|)`.
 ///
 /// `eps^(1/3)` balances the truncation error `O(h^2)` of the central difference against the
@@ -31,7 +33,7 @@ pub fn fd_step(x: f64) -> f64 {
 /// central_gradient(|x: &[f64]| x[0] * x[0] + 3.0 * x[1], &[2.0, 0.0], &mut g);
 /// assert!((g[0] - 4.0).abs() < 1e-9 && (g[1] - 3.0).abs() < 1e-9);
 /// ```
-pub fn central_gradient<F: Fn(&[f64]) -> f64>(f: F, x: &[f64], out: &mut [f64]) {
+pub fn central_gradient<F: FnMut(&[f64]) -> f64>(mut f: F, x: &[f64], out: &mut [f64]) {
     assert_eq!(out.len(), x.len(), "gradient buffer has the wrong length");
     let mut xp = x.to_vec();
     for j in 0..x.len() {
@@ -60,7 +62,7 @@ pub fn central_gradient<F: Fn(&[f64]) -> f64>(f: F, x: &[f64], out: &mut [f64]) 
 /// assert!((h[0] - 6.0).abs() < 1e-8 && (h[1] - 2.0).abs() < 1e-8 && h[3].abs() < 1e-8);
 /// ```
 #[must_use]
-pub fn central_hessian<G: Fn(&[f64], &mut [f64])>(grad: G, x: &[f64]) -> Vec<f64> {
+pub fn central_hessian<G: FnMut(&[f64], &mut [f64])>(mut grad: G, x: &[f64]) -> Vec<f64> {
     let n = x.len();
     let mut h = vec![0.0; n * n];
     let mut xp = x.to_vec();
@@ -104,23 +106,42 @@ pub fn central_hessian<G: Fn(&[f64], &mut [f64])>(grad: G, x: &[f64]) -> Vec<f64
 /// assert!(check_gradient(f, wrong, &[0.3]) > 1.0);
 /// ```
 #[must_use]
-pub fn check_gradient<F, G>(f: F, grad: G, x: &[f64]) -> f64
+pub fn check_gradient<F, G>(f: F, mut grad: G, x: &[f64]) -> f64
 where
-    F: Fn(&[f64]) -> f64,
-    G: Fn(&[f64], &mut [f64]),
+    F: FnMut(&[f64]) -> f64,
+    G: FnMut(&[f64], &mut [f64]),
 {
     let mut g = vec![0.0; x.len()];
     grad(x, &mut g);
     let mut fd = vec![0.0; x.len()];
     central_gradient(f, x, &mut fd);
+    relative_error(&g, &fd)
+}
+
+/// [`check_gradient`] for an [`Objective`]: compares its `gradient` with central differences
+/// of its `value` at `x`.
+///
+/// # Examples
+/// ```
+/// use optim::{check_objective_gradient, testfns::Rosenbrock};
+/// assert!(check_objective_gradient(&mut Rosenbrock::default(), &[-1.2, 1.0]) < 1e-8);
+/// ```
+pub fn check_objective_gradient<O: Objective + ?Sized>(obj: &mut O, x: &[f64]) -> f64 {
+    let mut g = vec![0.0; x.len()];
+    obj.gradient(x, &mut g);
+    let mut fd = vec![0.0; x.len()];
+    central_gradient(|y| obj.value(y), x, &mut fd);
+    relative_error(&g, &fd)
+}
+
+fn relative_error(g: &[f64], fd: &[f64]) -> f64 {
     let diff = g
         .iter()
-        .zip(&fd)
+        .zip(fd)
         .map(|(a, b)| (a - b) * (a - b))
         .sum::<f64>()
         .sqrt();
-    let scale = fd.iter().map(|v| v * v).sum::<f64>().sqrt().max(1.0);
-    diff / scale
+    diff / fd.iter().map(|v| v * v).sum::<f64>().sqrt().max(1.0)
 }
 
 #[cfg(test)]

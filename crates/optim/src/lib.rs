@@ -1,22 +1,82 @@
-//! Numerical optimization for linmod.
+//! Numerical optimization for linmod, usable on its own for any objective.
 //!
-//! This crate minimizes objectives; it knows nothing about models or data sets. So far it
-//! holds the finite-difference tools that verify analytic derivatives.
+//! `optim` minimizes functions; it knows nothing about models or data sets.
 //!
-//! # Example: verify a gradient
-//! `f(x) = a |x|^2 + b.x` has gradient `2 a x + b`:
+//! | you have | use |
+//! |---|---|
+//! | value and gradient ([`Objective`]) | [`Lbfgs`], [`GradientDescent`] |
+//! | and the Hessian ([`SecondOrder`]) | [`Newton`] |
+//! | smooth part + L1 / elastic-net penalty ([`Composite`], [`Penalized`]) | [`Fista`] |
+//! | a mean of many terms ([`SumOfTerms`]) | [`Sgd`] |
+//!
+//! Every solver is a validated configuration (builder setters, `check()`), runs through one
+//! driver ([`Monitor`]) that applies the [`Stopping`] rules and calls the [`Observer`], and
+//! returns a [`Report`] whose [`Termination`] says why it stopped. `converged` is true only
+//! when a convergence test held: an iteration limit, a failed line search or a divergence is
+//! never reported as convergence.
+//!
+//! [`check_gradient`], [`central_gradient`] and [`central_hessian`] verify analytic
+//! derivatives; [`testfns`] has functions with known minimizers.
+//!
+//! # Example: minimize your own objective
+//! The negative log-likelihood of a Poisson rate `lambda = e^x` with counts `k_i` is
+//! `f(x) = e^x - x mean(k)` (up to a constant), minimized at `x = log mean(k)`:
 //! ```
-//! use optim::check_gradient;
-//! let (a, b) = (3.0, [1.0, -2.0]);
-//! let f = |x: &[f64]| a * (x[0] * x[0] + x[1] * x[1]) + b[0] * x[0] + b[1] * x[1];
-//! let grad = |x: &[f64], g: &mut [f64]| {
-//!     g[0] = 2.0 * a * x[0] + b[0];
-//!     g[1] = 2.0 * a * x[1] + b[1];
-//! };
-//! let err = check_gradient(f, grad, &[0.5, 1.5]);
+//! use optim::{Lbfgs, Objective, check_gradient};
+//!
+//! struct PoissonRate { mean_count: f64 }
+//!
+//! impl Objective for PoissonRate {
+//!     fn dim(&self) -> usize { 1 }
+//!     fn value(&mut self, x: &[f64]) -> f64 { x[0].exp() - x[0] * self.mean_count }
+//!     fn gradient(&mut self, x: &[f64], g: &mut [f64]) { g[0] = x[0].exp() - self.mean_count; }
+//! }
+//!
+//! let counts = [2.0, 3.0, 7.0, 4.0];
+//! let mut obj = PoissonRate { mean_count: counts.iter().sum::<f64>() / 4.0 };
+//!
+//! // check the gradient before trusting it
+//! let mut probe = PoissonRate { mean_count: 4.0 };
+//! let err = check_gradient(|x| PoissonRate { mean_count: 4.0 }.value(x), |x, g| probe.gradient(x, g), &[0.3]);
 //! assert!(err < 1e-8);
+//!
+//! let report = Lbfgs::default().gradient_tol(1e-10).minimize(&mut obj, &[0.0]).unwrap();
+//! assert!(report.converged(), "{}", report.termination);
+//! assert!((report.x[0] - 4f64.ln()).abs() < 1e-9);
+//! println!("{}", report.summary());
 //! ```
 
+mod error;
 mod finite_diff;
+mod fista;
+mod gd;
+mod lbfgs;
+mod line_search;
+mod monitor;
+mod newton;
+mod objective;
+mod penalty;
+mod report;
+mod run;
+mod sgd;
+mod stopping;
+pub mod testfns;
+mod vecops;
 
-pub use finite_diff::{central_gradient, central_hessian, check_gradient, fd_step};
+pub use error::{OptimError, Result};
+pub use finite_diff::{
+    central_gradient, central_hessian, check_gradient, check_objective_gradient, fd_step,
+};
+pub use fista::Fista;
+pub use gd::GradientDescent;
+pub use lbfgs::Lbfgs;
+pub use line_search::{Accepted, Armijo, LineSearch, Point, StrongWolfe, Trial};
+pub use monitor::{Control, Iterate, Monitor, Observer, Progress, RunOptions};
+pub use newton::Newton;
+pub use objective::{Composite, FnObjective, Objective, SecondOrder, SumOfTerms};
+pub use penalty::{ElasticNet, Penalized, soft_threshold};
+pub use report::{
+    Divergence, Evaluations, IterationRecord, LineSearchFailure, Report, Termination,
+};
+pub use sgd::{Schedule, Sgd};
+pub use stopping::{Criterion, Stopping};

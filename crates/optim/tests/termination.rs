@@ -1,0 +1,198 @@
+//! Honest termination: iteration limits, failed line searches, observers, invalid settings.
+
+use optim::testfns::{Quadratic, Rosenbrock};
+use optim::{
+    Control, Criterion, FnObjective, GradientDescent, Lbfgs, LineSearchFailure, Newton, OptimError,
+    Progress, Sgd, Stopping, Termination,
+};
+
+#[test]
+fn iteration_limit_never_reports_converged() {
+    let start = [-1.2, 1.0];
+    let reports = [
+        GradientDescent::new(1e-4)
+            .max_iter(5)
+            .minimize(&mut Rosenbrock::default(), &start)
+            .unwrap(),
+        Lbfgs::default()
+            .max_iter(3)
+            .minimize(&mut Rosenbrock::default(), &start)
+            .unwrap(),
+        Newton::default()
+            .max_iter(2)
+            .minimize(&mut Rosenbrock::default(), &start)
+            .unwrap(),
+    ];
+    for r in reports {
+        assert_eq!(r.termination, Termination::MaxIterations, "{}", r.summary());
+        assert!(!r.converged());
+        assert!(r.summary().contains("iteration limit"));
+    }
+}
+
+#[test]
+fn zero_iterations_evaluate_the_start_only() {
+    let r = Lbfgs::default()
+        .max_iter(0)
+        .minimize(&mut Rosenbrock::default(), &[0.0, 0.0])
+        .unwrap();
+    assert_eq!(r.iterations, 0);
+    assert_eq!(r.termination, Termination::MaxIterations);
+    assert_eq!(r.x, vec![0.0, 0.0]);
+    // but a start that already satisfies the gradient test is converged
+    let mut q = Quadratic::new(vec![1.0], vec![-1.0]).unwrap();
+    let r = Lbfgs::default()
+        .max_iter(0)
+        .minimize(&mut q, &[1.0])
+        .unwrap();
+    assert_eq!(
+        r.termination,
+        Termination::Converged {
+            criterion: Criterion::GradientNorm
+        }
+    );
+}
+
+#[test]
+fn a_wrong_gradient_makes_the_line_search_fail_not_converge() {
+    // the gradient has the wrong sign: -grad is an ascent direction
+    let mut obj = FnObjective::new(
+        2,
+        |x: &[f64]| x[0] * x[0] + x[1] * x[1],
+        |x: &[f64], g: &mut [f64]| {
+            g[0] = -2.0 * x[0];
+            g[1] = -2.0 * x[1];
+        },
+    );
+    let r = Lbfgs::default().minimize(&mut obj, &[1.0, 1.0]).unwrap();
+    assert!(!r.converged());
+    match r.termination {
+        Termination::LineSearchFailed { reason } => {
+            assert_ne!(reason, LineSearchFailure::NotDescentDirection)
+        }
+        other => panic!("expected a line-search failure, got {other:?}"),
+    }
+    assert_eq!(r.x, vec![1.0, 1.0]);
+}
+
+#[test]
+fn observer_can_stop_the_run() {
+    let mut count = 0;
+    let mut obs = |p: &Progress<'_>| {
+        count += 1;
+        if p.iteration >= 3 {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    };
+    let r = GradientDescent::new(1e-4)
+        .minimize_observed(&mut Rosenbrock::default(), &[-1.2, 1.0], &mut obs)
+        .unwrap();
+    assert_eq!(r.termination, Termination::StoppedByObserver);
+    assert_eq!(r.iterations, 3);
+    assert_eq!(count, 3);
+}
+
+#[test]
+fn invalid_settings_are_typed_errors() {
+    let mut q = Quadratic::new(vec![1.0], vec![0.0]).unwrap();
+    let cases: Vec<(OptimError, &str)> = vec![
+        (
+            GradientDescent::new(-0.1)
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "learning_rate",
+        ),
+        (
+            GradientDescent::new(f64::NAN)
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "learning_rate",
+        ),
+        (
+            Lbfgs::default()
+                .memory(0)
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "memory",
+        ),
+        (
+            Lbfgs::default()
+                .gradient_tol(-1.0)
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "gradient_tol",
+        ),
+        (
+            Lbfgs::default()
+                .stopping(Stopping::default().param_tol(f64::INFINITY))
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "param_tol",
+        ),
+        (
+            Newton::default()
+                .value_tol(f64::NAN)
+                .minimize(&mut q, &[0.0])
+                .unwrap_err(),
+            "value_tol",
+        ),
+        (
+            Sgd::default().batch_size(0).check().unwrap_err(),
+            "batch_size",
+        ),
+        (
+            Sgd::default().momentum(1.0).check().unwrap_err(),
+            "momentum",
+        ),
+    ];
+    for (err, name) in cases {
+        assert!(
+            matches!(err, OptimError::InvalidParameter { name: n, .. } if n == name),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains(name), "{err}");
+    }
+}
+
+#[test]
+fn bad_starting_points_are_typed_errors() {
+    let mut q = Quadratic::new(vec![1.0, 0.0, 0.0, 1.0], vec![0.0, 0.0]).unwrap();
+    let e = Lbfgs::default().minimize(&mut q, &[0.0]).unwrap_err();
+    assert_eq!(
+        e,
+        OptimError::DimensionMismatch {
+            expected: 2,
+            found: 1
+        }
+    );
+    let e = Lbfgs::default()
+        .minimize(&mut q, &[0.0, f64::NAN])
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("starting point") && e.to_string().contains("entry 1"),
+        "{e}"
+    );
+    let mut log = FnObjective::new(
+        1,
+        |x: &[f64]| x[0].ln(),
+        |x: &[f64], g: &mut [f64]| g[0] = 1.0 / x[0],
+    );
+    let e = Lbfgs::default().minimize(&mut log, &[-1.0]).unwrap_err();
+    assert!(
+        e.to_string().contains("objective value is not finite"),
+        "{e}"
+    );
+}
+
+#[test]
+fn history_records_every_iteration() {
+    let r = Lbfgs::default()
+        .record_history(true)
+        .minimize(&mut Rosenbrock::default(), &[-1.2, 1.0])
+        .unwrap();
+    assert_eq!(r.history.len(), r.iterations + 1);
+    assert_eq!(r.history.last().unwrap().value.to_bits(), r.value.to_bits());
+    assert!(r.history.iter().skip(1).all(|h| h.step > 0.0));
+}
