@@ -1,6 +1,10 @@
 //! The error type of `models`.
 
-/// Errors of model fitting, prediction and evaluation.
+use linalg_core::LinalgError;
+use optim::OptimError;
+
+/// Errors of model fitting, prediction and evaluation. Every variant names the offending
+/// input, position or value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
@@ -22,7 +26,7 @@ pub enum ModelError {
         /// The empty input.
         what: &'static str,
     },
-    /// A value that must be finite is not.
+    /// A value that must be finite is not (vectors: `index`).
     #[error("non-finite value {value} in {what} at index {index}")]
     NonFinite {
         /// The input holding the value.
@@ -32,6 +36,92 @@ pub enum ModelError {
         /// The value.
         value: f64,
     },
+    /// A value of the design matrix is not finite.
+    #[error("non-finite value {value} in X at row {row}, column {col}")]
+    NonFiniteFeature {
+        /// Row, 0-based.
+        row: usize,
+        /// Column, 0-based.
+        col: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A label is outside the allowed set.
+    #[error("invalid label {value} at row {row}: labels must be {expected}")]
+    InvalidLabel {
+        /// Row, 0-based.
+        row: usize,
+        /// The label.
+        value: f64,
+        /// The allowed labels, in words (e.g. "0 or 1").
+        expected: String,
+    },
+    /// Classification data with fewer than two classes.
+    #[error("only one class ({label}) is present in y: a classifier needs at least two")]
+    SingleClass {
+        /// The only label.
+        label: f64,
+    },
+    /// A sample weight is negative or non-finite, or all are zero.
+    #[error("invalid sample weight {value} at row {row}: weights must be finite, >= 0 and not all 0")]
+    InvalidWeight {
+        /// Row, 0-based (0 when all weights are zero).
+        row: usize,
+        /// The weight (or their sum).
+        value: f64,
+    },
+    /// A hyper-parameter is out of range.
+    #[error("invalid {name} = {value}: must be {requirement}")]
+    InvalidParameter {
+        /// The hyper-parameter.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// The valid range, in words.
+        requirement: &'static str,
+    },
+    /// A hyper-parameter combination is not supported (e.g. a solver that cannot handle the
+    /// penalty).
+    #[error("unsupported configuration: {0}")]
+    Unsupported(String),
+    /// Prediction data do not have the number of features the model was fitted on.
+    #[error("the model was fitted on {expected} features but the data have {found}")]
+    FeatureMismatch {
+        /// Features at fit time.
+        expected: usize,
+        /// Features given.
+        found: usize,
+    },
+    /// The classes are perfectly (or quasi-perfectly) separated, so the unpenalized maximum
+    /// likelihood estimate does not exist.
+    #[error(
+        "{kind} separation: {detail}; the maximum-likelihood estimate does not exist \
+         (coefficients grow without bound). Add an L2 penalty (e.g. l2 = 1e-4) to get a finite fit"
+    )]
+    Separation {
+        /// "perfect" or "quasi-perfect".
+        kind: &'static str,
+        /// What was observed.
+        detail: String,
+    },
+    /// The design matrix is rank deficient where the fit needs full rank.
+    #[error(
+        "the design matrix is rank deficient ({detail}); an unpenalized fit is not unique. \
+         Remove constant or duplicated columns, or add an L2 penalty"
+    )]
+    RankDeficient {
+        /// What was observed (e.g. "column 3 is constant").
+        detail: String,
+    },
+    /// Inference (standard errors, p-values) is not valid for this fit.
+    #[error("statistical inference is not available: {0}")]
+    InferenceUnavailable(String),
+    /// The optimizer could not run.
+    #[error(transparent)]
+    Optim(#[from] OptimError),
+    /// A factorization failed.
+    #[error(transparent)]
+    Linalg(#[from] LinalgError),
 }
 
 /// Result type of `models`.

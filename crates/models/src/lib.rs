@@ -1,4 +1,4 @@
-//! Linear models for linmod. So far: evaluation metrics.
+//! Linear models for linmod: evaluation metrics, penalties, validation of user data.
 //!
 //! # Example
 //! ```
@@ -7,7 +7,12 @@
 //! assert_eq!(mean_squared_error(&[1.0, 2.0], &[1.0, 4.0]).unwrap(), 2.0);
 //! ```
 
+mod cd;
+mod data;
 mod error;
 pub mod metrics;
+mod penalty;
 
+pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
+pub use penalty::Penalty;

@@ -1,0 +1,113 @@
+//! Validation of user data: every check names the offending row, column or value.
+
+use linalg_core::MatRef;
+
+use crate::error::{ModelError, Result};
+
+/// Checks that `x` has at least one row and column and only finite values.
+///
+/// # Errors
+/// [`ModelError::Empty`] or [`ModelError::NonFiniteFeature`] with the first bad position
+/// (column by column).
+///
+/// # Examples
+/// ```
+/// use linalg_core::mat;
+/// use models::{ModelError, check_design};
+/// assert!(check_design(mat![[1.0, 2.0]].as_ref()).is_ok());
+/// let bad = mat![[1.0, 2.0], [f64::NAN, 0.0]];
+/// let err = check_design(bad.as_ref()).unwrap_err();
+/// assert!(matches!(err, ModelError::NonFiniteFeature { row: 1, col: 0, .. }));
+/// assert_eq!(err.to_string(), "non-finite value NaN in X at row 1, column 0");
+/// ```
+pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
+    if x.nrows() == 0 {
+        return Err(ModelError::Empty { what: "X (no rows)" });
+    }
+    if x.ncols() == 0 {
+        return Err(ModelError::Empty { what: "X (no columns)" });
+    }
+    for j in 0..x.ncols() {
+        if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(ModelError::NonFiniteFeature { row: i, col: j, value: v });
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the target has one finite value per row.
+///
+/// # Errors
+/// [`ModelError::LengthMismatch`] or [`ModelError::NonFinite`].
+pub fn check_target(y: &[f64], n_rows: usize) -> Result<()> {
+    if y.len() != n_rows {
+        return Err(ModelError::LengthMismatch {
+            what_a: "X",
+            len_a: n_rows,
+            what_b: "y",
+            len_b: y.len(),
+        });
+    }
+    first_non_finite("y", y)
+}
+
+/// Fails with [`ModelError::NonFinite`] at the first non-finite entry of `v`.
+pub(crate) fn first_non_finite(what: &'static str, v: &[f64]) -> Result<()> {
+    match v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+        Some((index, &value)) => Err(ModelError::NonFinite { what, index, value }),
+        None => Ok(()),
+    }
+}
+
+/// Sample weights normalized to sum to `n` (the convention of the objectives: `s_i = 1`
+/// means unweighted), or `None` for unit weights.
+///
+/// # Errors
+/// [`ModelError::LengthMismatch`] for a wrong length, [`ModelError::InvalidWeight`] for a
+/// negative or non-finite weight or weights that are all zero.
+///
+/// # Examples
+/// ```
+/// let w = models::normalize_weights(Some(&[1.0, 3.0]), 2).unwrap().unwrap();
+/// assert_eq!(w, vec![0.5, 1.5]);
+/// assert!(models::normalize_weights(Some(&[1.0, -1.0]), 2).is_err());
+/// ```
+pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec<f64>>> {
+    let Some(w) = weights else { return Ok(None) };
+    if w.len() != n {
+        return Err(ModelError::LengthMismatch {
+            what_a: "X",
+            len_a: n,
+            what_b: "sample weights",
+            len_b: w.len(),
+        });
+    }
+    if let Some((row, &value)) = w.iter().enumerate().find(|(_, v)| !v.is_finite() || **v < 0.0) {
+        return Err(ModelError::InvalidWeight { row, value });
+    }
+    let total: f64 = w.iter().sum();
+    if total <= 0.0 {
+        return Err(ModelError::InvalidWeight { row: 0, value: total });
+    }
+    let scale = n as f64 / total;
+    Ok(Some(w.iter().map(|v| v * scale).collect()))
+}
+
+/// Checks that a prediction matrix has the fitted number of features and finite values.
+///
+/// # Errors
+/// [`ModelError::FeatureMismatch`] or [`ModelError::NonFiniteFeature`].
+pub fn check_prediction_input(x: MatRef<'_, f64>, n_features: usize) -> Result<()> {
+    if x.ncols() != n_features {
+        return Err(ModelError::FeatureMismatch {
+            expected: n_features,
+            found: x.ncols(),
+        });
+    }
+    for j in 0..x.ncols() {
+        if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(ModelError::NonFiniteFeature { row: i, col: j, value: v });
+        }
+    }
+    Ok(())
+}

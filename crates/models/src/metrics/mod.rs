@@ -1,0 +1,32 @@
+//! Evaluation metrics, with the conventions of scikit-learn's `sklearn.metrics`.
+//!
+//! [`regression`] and [`classification`] hold the metrics; everything is re-exported here.
+
+pub mod classification;
+pub mod regression;
+
+pub use classification::accuracy;
+pub use regression::mean_squared_error;
+
+use crate::error::{ModelError, Result};
+
+/// Checks a pair of equally long, non-empty, finite vectors.
+pub(crate) fn check_pair(y_true: &[f64], y_pred: &[f64]) -> Result<()> {
+    if y_true.len() != y_pred.len() {
+        return Err(ModelError::LengthMismatch {
+            what_a: "y_true",
+            len_a: y_true.len(),
+            what_b: "y_pred",
+            len_b: y_pred.len(),
+        });
+    }
+    if y_true.is_empty() {
+        return Err(ModelError::Empty { what: "y_true" });
+    }
+    for (what, v) in [("y_true", y_true), ("y_pred", y_pred)] {
+        if let Some((index, &value)) = v.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+            return Err(ModelError::NonFinite { what, index, value });
+        }
+    }
+    Ok(())
+}
