@@ -79,8 +79,9 @@ pub(crate) fn minimize_quadratic(
     }
 }
 
-/// One pass over `coords`; returns the largest `(Q_jj + 2 l2) dx_j^2`.
-fn sweep(
+/// One pass over `coords`; returns the largest `(Q_jj + 2 l2) dx_j^2`. `qx` must hold `Q x`
+/// and is kept equal to it.
+pub(crate) fn sweep(
     q: MatRef<'_, f64>,
     c: &[f64],
     penalty: Penalty,

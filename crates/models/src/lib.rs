@@ -10,6 +10,7 @@
 mod cd;
 mod data;
 mod error;
+pub mod linear;
 pub mod metrics;
 mod penalty;
 

@@ -1,0 +1,196 @@
+//! The fitted linear model.
+
+use linalg_core::{MatRef, Parallelism, mul_xw};
+use optim::Report;
+use serde::{Deserialize, Serialize};
+
+use super::solver::{CdMode, LinearSolver};
+use crate::data::{check_prediction_input, check_target};
+use crate::error::Result;
+use crate::metrics::regression::r2_score;
+use crate::penalty::Penalty;
+
+/// A fitted linear regression `yhat = x.w + b`, made by
+/// [`LinearRegression::fit`](super::LinearRegression::fit).
+///
+/// Coefficients are on the caller's feature scale. Convergence information depends on the
+/// solver:
+///
+/// | solver | [`report`](Self::report) | [`n_iter`](Self::n_iter) | [`converged`](Self::converged) | also |
+/// |---|---|---|---|---|
+/// | `qr`, `cholesky` | `None` | 0 (closed form) | `true` | [`rank`](Self::rank) (unpenalized), [`condition_estimate`](Self::condition_estimate) (Cholesky) |
+/// | `cd` | `Some` | sweeps | the duality-gap test held | [`duality_gap`](Self::duality_gap), [`cd_mode`](Self::cd_mode) |
+/// | `fista`, `gd` | `Some` | iterations | a gradient test held | [`learning_rate`](Self::learning_rate) (gd) |
+/// | `sgd` | `Some` | epochs | the loss stopped improving | [`learning_rate`](Self::learning_rate) (constant rate) |
+///
+/// # Examples
+/// ```
+/// use linalg_core::mat;
+/// use models::linear::{LinearRegression, LinearSolver};
+/// // y = 1 + 2 x exactly
+/// let x = mat![[0.0], [1.0], [2.0], [3.0]];
+/// let fit = LinearRegression::new().fit(x.as_ref(), &[1.0, 3.0, 5.0, 7.0]).unwrap();
+/// assert!((fit.coef()[0] - 2.0).abs() < 1e-12 && (fit.intercept() - 1.0).abs() < 1e-12);
+/// assert_eq!(fit.solver(), LinearSolver::Cholesky);
+/// assert_eq!(fit.n_iter(), 0);
+/// let yhat = fit.predict(mat![[10.0]].as_ref()).unwrap();
+/// assert!((yhat[0] - 21.0).abs() < 1e-10);
+/// let json = serde_json::to_string(&fit).unwrap();
+/// let back: models::linear::FittedLinear = serde_json::from_str(&json).unwrap();
+/// assert_eq!(back, fit);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FittedLinear {
+    pub(crate) coef: Vec<f64>,
+    pub(crate) intercept: f64,
+    pub(crate) fit_intercept: bool,
+    pub(crate) penalty: Penalty,
+    pub(crate) solver: LinearSolver,
+    pub(crate) n_samples: usize,
+    pub(crate) report: Option<Report>,
+    pub(crate) cd_mode: Option<CdMode>,
+    pub(crate) duality_gap: Option<f64>,
+    pub(crate) rank: Option<usize>,
+    pub(crate) condition_estimate: Option<f64>,
+    pub(crate) learning_rate: Option<f64>,
+}
+
+impl FittedLinear {
+    /// The coefficients `w` (one per feature).
+    #[must_use]
+    pub fn coef(&self) -> &[f64] {
+        &self.coef
+    }
+
+    /// The intercept `b` (0 when fitted without one).
+    #[must_use]
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// Number of features `p`.
+    #[must_use]
+    pub fn n_features(&self) -> usize {
+        self.coef.len()
+    }
+
+    /// Number of rows of the training data.
+    #[must_use]
+    pub fn n_samples(&self) -> usize {
+        self.n_samples
+    }
+
+    /// Whether an intercept was fitted.
+    #[must_use]
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    /// The penalty of the fit.
+    #[must_use]
+    pub fn penalty(&self) -> Penalty {
+        self.penalty
+    }
+
+    /// The solver that ran (`auto` resolved: never [`LinearSolver::Auto`]).
+    #[must_use]
+    pub fn solver(&self) -> LinearSolver {
+        self.solver
+    }
+
+    /// The run report of an iterative solver (`None` for closed-form solves). For coordinate
+    /// descent `x` is `[w, b]`, `value` the objective, `grad_norm` the largest violation of
+    /// the optimality conditions, and iterations are sweeps.
+    #[must_use]
+    pub fn report(&self) -> Option<&Report> {
+        self.report.as_ref()
+    }
+
+    /// Iterations (sweeps for coordinate descent, epochs for SGD); 0 for closed-form solves.
+    #[must_use]
+    pub fn n_iter(&self) -> usize {
+        self.report.as_ref().map_or(0, |r| r.iterations)
+    }
+
+    /// True when a convergence test held (always for closed-form solves, which are exact up
+    /// to rounding); false after an iteration limit, a divergence or a failed line search.
+    #[must_use]
+    pub fn converged(&self) -> bool {
+        self.report.as_ref().is_none_or(Report::converged)
+    }
+
+    /// The objective value after each iteration, when the history was recorded
+    /// ([`record_history`](super::LinearRegression::record_history)); empty otherwise.
+    #[must_use]
+    pub fn loss_history(&self) -> Vec<f64> {
+        self.report
+            .as_ref()
+            .map(|r| r.history.iter().map(|h| h.value).collect())
+            .unwrap_or_default()
+    }
+
+    /// The final duality gap of coordinate descent (on the objective's scale: an upper bound
+    /// on the distance of the objective value from its minimum).
+    #[must_use]
+    pub fn duality_gap(&self) -> Option<f64> {
+        self.duality_gap
+    }
+
+    /// The mode coordinate descent ran in.
+    #[must_use]
+    pub fn cd_mode(&self) -> Option<CdMode> {
+        self.cd_mode
+    }
+
+    /// The numerical rank of the centered design, for unpenalized closed-form fits (`p` when
+    /// the Cholesky solver succeeded).
+    #[must_use]
+    pub fn rank(&self) -> Option<usize> {
+        self.rank
+    }
+
+    /// The estimated 1-norm condition number of the diagonally scaled system the Cholesky
+    /// solver factored (times the centering amplification in the primal form).
+    #[must_use]
+    pub fn condition_estimate(&self) -> Option<f64> {
+        self.condition_estimate
+    }
+
+    /// The learning rate gradient descent (or constant-rate SGD) used.
+    #[must_use]
+    pub fn learning_rate(&self) -> Option<f64> {
+        self.learning_rate
+    }
+
+    /// Predictions `X w + b`.
+    ///
+    /// # Errors
+    /// [`ModelError::FeatureMismatch`](crate::ModelError::FeatureMismatch) when `x` does not
+    /// have [`n_features`](Self::n_features) columns;
+    /// [`ModelError::NonFiniteFeature`](crate::ModelError::NonFiniteFeature) for NaN or
+    /// infinite values.
+    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        check_prediction_input(x, self.n_features())?;
+        let mut out = vec![0.0; x.nrows()];
+        mul_xw(
+            x,
+            MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1),
+            &[self.intercept],
+            &mut out,
+            Parallelism::Rayon,
+        );
+        Ok(out)
+    }
+
+    /// The coefficient of determination `R^2` of the predictions on `x` against `y`
+    /// ([`r2_score`]).
+    ///
+    /// # Errors
+    /// As [`predict`](Self::predict), plus a target of the wrong length, an empty `x` or
+    /// non-finite targets.
+    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        check_target(y, x.nrows())?;
+        let yhat = self.predict(x)?;
+        r2_score(y, &yhat)
+    }
+}

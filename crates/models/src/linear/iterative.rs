@@ -1,0 +1,119 @@
+//! The `optim` solvers (gradient descent, minibatch SGD, FISTA) run on [`SquaredLoss`] over
+//! the parameters `[w, b]`.
+
+use optim::{Fista, GradientDescent, Observer, Report, Schedule, Sgd};
+
+use super::centering::Centered;
+use super::objective::SquaredLoss;
+use super::solver::LinearSolver;
+use crate::error::Result;
+use crate::penalty::Penalty;
+
+/// Power-method steps for the default learning rate of gradient descent.
+const CURVATURE_ITERATIONS: usize = 50;
+
+/// Settings shared by the iterative solvers.
+#[derive(Clone, Debug)]
+pub(crate) struct IterativeSettings {
+    pub tol: f64,
+    pub max_iter: usize,
+    pub learning_rate: Option<f64>,
+    pub schedule: Option<Schedule>,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub seed: u64,
+    pub record_history: bool,
+}
+
+/// What an iterative solver returns.
+pub(crate) struct IterativeFit {
+    pub coef: Vec<f64>,
+    pub intercept: f64,
+    pub report: Report,
+    /// The learning rate used (gradient descent and constant-rate SGD).
+    pub learning_rate: Option<f64>,
+}
+
+/// Runs `solver` (`GradientDescent`, `Sgd` or `Fista`) from `start = [w, b]`.
+///
+/// Gradient tests are relative to the spread of the target: `max |g| <= tol * sd(y)` with
+/// `sd(y) = sqrt(y_c^T S y_c / n)` (1 when `y` is constant).
+pub(crate) fn fit_iterative(
+    data: &Centered<'_>,
+    penalty: Penalty,
+    solver: LinearSolver,
+    settings: &IterativeSettings,
+    start: &[f64],
+    observer: Option<&mut dyn Observer>,
+) -> Result<IterativeFit> {
+    let yc = data.centered_target();
+    let spread = data.target_scale(&yc);
+    drop(yc);
+    let sd = if spread > 0.0 { spread.sqrt() } else { 1.0 };
+    let mut obj = SquaredLoss::from_checked(
+        data.x,
+        data.y,
+        data.weights.clone(),
+        data.fit_intercept,
+        penalty,
+    )?
+    .with_parallelism(data.par);
+    let mut learning_rate = None;
+    let report = match solver {
+        LinearSolver::GradientDescent => {
+            let eta = match settings.learning_rate {
+                Some(eta) => eta,
+                None => 1.0 / obj.curvature_estimate(CURVATURE_ITERATIONS).max(f64::MIN_POSITIVE),
+            };
+            learning_rate = Some(eta);
+            let gd = GradientDescent::new(eta)
+                .max_iter(settings.max_iter)
+                .gradient_tol(settings.tol * sd)
+                .record_history(settings.record_history);
+            match observer {
+                Some(o) => gd.minimize_observed(&mut obj, start, o)?,
+                None => gd.minimize(&mut obj, start)?,
+            }
+        }
+        LinearSolver::Sgd => {
+            let schedule = match settings.schedule {
+                Some(s) => s,
+                None => Schedule::Constant(settings.learning_rate.unwrap_or(0.01)),
+            };
+            if let Schedule::Constant(eta) = schedule {
+                learning_rate = Some(eta);
+            }
+            let value_tol = settings.tol * if spread > 0.0 { spread } else { 1.0 };
+            let sgd = Sgd::default()
+                .schedule(schedule)
+                .epochs(settings.epochs)
+                .batch_size(settings.batch_size)
+                .seed(settings.seed)
+                .tol(value_tol, 5)
+                .record_history(settings.record_history);
+            match observer {
+                Some(o) => sgd.minimize_observed(&mut obj, start, o)?,
+                None => sgd.minimize(&mut obj, start)?,
+            }
+        }
+        _ => {
+            let fista = Fista::default()
+                .max_iter(settings.max_iter)
+                .gradient_tol(settings.tol * sd)
+                .record_history(settings.record_history);
+            match observer {
+                Some(o) => fista.minimize_observed(&mut obj, start, o)?,
+                None => fista.minimize(&mut obj, start)?,
+            }
+        }
+    };
+    let p = data.p();
+    let coef = report.x[..p].to_vec();
+    let intercept = if data.fit_intercept { report.x[p] } else { 0.0 };
+    Ok(IterativeFit {
+        coef,
+        intercept,
+        report,
+        learning_rate,
+    })
+}

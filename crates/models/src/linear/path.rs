@@ -1,0 +1,448 @@
+//! Regularization paths: the lasso / elastic-net solutions on a decreasing grid of penalties,
+//! each solve warm-started from the previous one.
+
+use linalg_core::{MatRef, Parallelism, mul_xw};
+use serde::{Deserialize, Serialize};
+
+use super::centering::Centered;
+use super::lasso::{CdSettings, Engine, solve};
+use super::solver::CdMode;
+use crate::data::check_prediction_input;
+use crate::error::{ModelError, Result};
+use crate::penalty::Penalty;
+
+/// The penalty grid stops here when `lambda_max` is zero (a constant target or features
+/// uncorrelated with it): scikit-learn's choice, `numpy.finfo(float).resolution`.
+const DEGENERATE_LAMBDA: f64 = 1e-15;
+
+/// The smallest penalty `lambda` that makes every coefficient zero, for the elastic-net
+/// parametrization `l1 = lambda r`, `l2 = lambda (1 - r) / 2` (`r = l1_ratio`):
+///
+/// ```text
+/// lambda_max = max_j |x_cj^T S y_c| / (n r)
+/// ```
+///
+/// with the centered (weighted) data when fitting an intercept. At `w = 0` the residual is
+/// `y_c`, and `w = 0` satisfies the optimality conditions exactly when every correlation
+/// `|x_cj^T S y_c| / n` is at most `l1`.
+///
+/// # Errors
+/// Invalid data (as [`LinearRegression::fit`](super::LinearRegression::fit)) or
+/// `l1_ratio` outside `(0, 1]`.
+///
+/// # Examples
+/// ```
+/// use linalg_core::mat;
+/// use models::linear::lambda_max;
+/// let x = mat![[1.0], [-1.0]];
+/// // x^T y / n = (2 + 2) / 2
+/// assert_eq!(lambda_max(x.as_ref(), &[2.0, -2.0], None, true, 1.0).unwrap(), 2.0);
+/// assert_eq!(lambda_max(x.as_ref(), &[2.0, -2.0], None, true, 0.5).unwrap(), 4.0);
+/// ```
+pub fn lambda_max(
+    x: MatRef<'_, f64>,
+    y: &[f64],
+    sample_weight: Option<&[f64]>,
+    fit_intercept: bool,
+    l1_ratio: f64,
+) -> Result<f64> {
+    check_l1_ratio(l1_ratio, false)?;
+    let data = Centered::new(x, y, sample_weight, fit_intercept, Parallelism::Rayon)?;
+    let yc = data.centered_target();
+    Ok(max_correlation(&data.xty(&yc)) / l1_ratio)
+}
+
+fn max_correlation(xty: &[f64]) -> f64 {
+    xty.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+fn check_l1_ratio(r: f64, allow_zero: bool) -> Result<()> {
+    let ok = if allow_zero {
+        (0.0..=1.0).contains(&r)
+    } else {
+        r > 0.0 && r <= 1.0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidParameter {
+            name: "l1_ratio",
+            value: r,
+            requirement: if allow_zero {
+                "in [0, 1]"
+            } else {
+                "in (0, 1] (a ridge path needs an explicit lambda grid)"
+            },
+        })
+    }
+}
+
+/// Configuration of a regularization path: coordinate descent on the penalties
+/// `l1 = lambda r`, `l2 = lambda (1 - r) / 2` (`r = l1_ratio`; `lambda` is scikit-learn's
+/// `alpha` and glmnet's `lambda`) for a decreasing grid of `lambda`.
+///
+/// The default grid has `n_lambdas = 100` values spaced evenly on a log scale from
+/// [`lambda_max`] down to `eps * lambda_max` (`eps = 1e-3`), as glmnet and scikit-learn's
+/// `enet_path`. Each solve starts from the previous solution (warm start) and reuses the Gram
+/// matrix or residual of the previous one; gap-safe screening removes most features at the
+/// large penalties. Tolerances as for [`LinearRegression`](super::LinearRegression) with the
+/// `cd` solver: the duality gap at each `lambda` is at most `tol * y_c^T S y_c / n`.
+///
+/// # Examples
+/// ```
+/// use linalg_core::Mat;
+/// use models::linear::RegularizationPath;
+/// let x = Mat::from_fn(60, 4, |i, j| (((i + 1) * (j + 3)) % 13) as f64);
+/// let y: Vec<f64> = (0..60).map(|i| x[(i, 0)] - 2.0 * x[(i, 3)]).collect();
+/// let path = RegularizationPath::new().n_lambdas(30).eps(1e-4).fit(x.as_ref(), &y).unwrap();
+/// assert_eq!(path.lambdas.len(), 30);
+/// assert!(path.coefs[0].iter().all(|w| *w == 0.0));
+/// assert!(path.converged.iter().all(|c| *c));
+/// // at the smallest penalty the fit is close to least squares: w = (1, 0, 0, -2)
+/// let last = path.coefs.last().unwrap();
+/// assert!((last[0] - 1.0).abs() < 0.01 && (last[3] + 2.0).abs() < 0.01);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegularizationPath {
+    n_lambdas: usize,
+    eps: f64,
+    l1_ratio: f64,
+    lambdas: Option<Vec<f64>>,
+    fit_intercept: bool,
+    tol: f64,
+    max_iter: usize,
+    cd_mode: CdMode,
+    parallelism: Parallelism,
+}
+
+impl Default for RegularizationPath {
+    fn default() -> Self {
+        Self {
+            n_lambdas: 100,
+            eps: 1e-3,
+            l1_ratio: 1.0,
+            lambdas: None,
+            fit_intercept: true,
+            tol: 1e-7,
+            max_iter: 1000,
+            cd_mode: CdMode::Auto,
+            parallelism: Parallelism::Rayon,
+        }
+    }
+}
+
+impl RegularizationPath {
+    /// The lasso path with the defaults above.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the number of penalties of the default grid (default 100).
+    #[must_use]
+    pub fn n_lambdas(mut self, n: usize) -> Self {
+        self.n_lambdas = n;
+        self
+    }
+
+    /// Sets the ratio of the smallest to the largest penalty of the default grid (default
+    /// `1e-3`).
+    #[must_use]
+    pub fn eps(mut self, eps: f64) -> Self {
+        self.eps = eps;
+        self
+    }
+
+    /// Sets the L1 share `r` of the penalty (default 1: the lasso; `0 < r < 1`: elastic net;
+    /// `r = 0`, ridge, needs an explicit grid).
+    #[must_use]
+    pub fn l1_ratio(mut self, r: f64) -> Self {
+        self.l1_ratio = r;
+        self
+    }
+
+    /// Uses these penalties instead of the default grid (sorted into decreasing order).
+    #[must_use]
+    pub fn lambdas(mut self, lambdas: Vec<f64>) -> Self {
+        self.lambdas = Some(lambdas);
+        self
+    }
+
+    /// Fits an intercept (default) or not.
+    #[must_use]
+    pub fn fit_intercept(mut self, on: bool) -> Self {
+        self.fit_intercept = on;
+        self
+    }
+
+    /// Sets the relative duality-gap tolerance of each solve (default `1e-7`).
+    #[must_use]
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.tol = tol;
+        self
+    }
+
+    /// Sets the sweep limit of each solve (default 1000).
+    #[must_use]
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// Chooses Gram or residual mode (default [`CdMode::Auto`]).
+    #[must_use]
+    pub fn cd_mode(mut self, mode: CdMode) -> Self {
+        self.cd_mode = mode;
+        self
+    }
+
+    /// Sets how passes over `X` run (results do not depend on it).
+    #[must_use]
+    pub fn parallelism(mut self, par: Parallelism) -> Self {
+        self.parallelism = par;
+        self
+    }
+
+    pub(crate) fn fit_intercept_setting(&self) -> bool {
+        self.fit_intercept
+    }
+
+    pub(crate) fn solver_settings(&self) -> (f64, usize, CdMode, Parallelism) {
+        (self.tol, self.max_iter, self.cd_mode, self.parallelism)
+    }
+
+    pub(crate) fn l1_ratio_setting(&self) -> f64 {
+        self.l1_ratio
+    }
+
+    /// Computes the path.
+    ///
+    /// # Errors
+    /// Invalid data (as [`LinearRegression::fit`](super::LinearRegression::fit)); invalid
+    /// settings ([`ModelError::InvalidParameter`]: `n_lambdas = 0`, `eps` outside `(0, 1)`,
+    /// `l1_ratio` outside `[0, 1]` or 0 without an explicit grid, an explicit grid that is
+    /// empty or holds a penalty that is not finite and positive, `tol <= 0`,
+    /// `max_iter = 0`).
+    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<LinearPath> {
+        self.fit_inner(x, y, None)
+    }
+
+    /// As [`fit`](Self::fit) with sample weights.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), plus invalid weights.
+    pub fn fit_weighted(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: &[f64],
+    ) -> Result<LinearPath> {
+        self.fit_inner(x, y, Some(sample_weight))
+    }
+
+    fn check(&self) -> Result<()> {
+        let invalid = |name, value, requirement| {
+            Err(ModelError::InvalidParameter {
+                name,
+                value,
+                requirement,
+            })
+        };
+        check_l1_ratio(self.l1_ratio, self.lambdas.is_some())?;
+        match &self.lambdas {
+            Some(l) if l.is_empty() => return invalid("lambdas", 0.0, "not empty"),
+            Some(l) => {
+                if let Some(v) = l.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+                    return invalid("lambdas", *v, "finite and > 0");
+                }
+            }
+            None => {
+                if self.n_lambdas == 0 {
+                    return invalid("n_lambdas", 0.0, ">= 1");
+                }
+                if !(self.eps > 0.0 && self.eps < 1.0) {
+                    return invalid("eps", self.eps, "in (0, 1)");
+                }
+            }
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return invalid("tol", self.tol, "finite and > 0");
+        }
+        if self.max_iter == 0 {
+            return invalid("max_iter", 0.0, ">= 1");
+        }
+        Ok(())
+    }
+
+    /// The grid for data whose largest correlation is `max_corr`.
+    pub(crate) fn grid(&self, max_corr: f64) -> Vec<f64> {
+        if let Some(l) = &self.lambdas {
+            let mut l = l.clone();
+            l.sort_by(|a, b| b.total_cmp(a));
+            return l;
+        }
+        let top = max_corr / self.l1_ratio;
+        if top <= DEGENERATE_LAMBDA {
+            return vec![DEGENERATE_LAMBDA; self.n_lambdas];
+        }
+        let k = self.n_lambdas;
+        if k == 1 {
+            return vec![top];
+        }
+        let log_eps = self.eps.ln();
+        (0..k)
+            .map(|i| top * (log_eps * i as f64 / (k - 1) as f64).exp())
+            .collect()
+    }
+
+    /// Validates, then computes the path on `grid` (or the default grid when `None`).
+    pub(crate) fn fit_inner_grid(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+        grid: Option<&[f64]>,
+    ) -> Result<LinearPath> {
+        self.check()?;
+        let data = Centered::new(x, y, sample_weight, self.fit_intercept, self.parallelism)?;
+        let (mut engine, mode, xty, scale) = Engine::new(&data, self.cd_mode);
+        let lambdas = match grid {
+            Some(g) => g.to_vec(),
+            None => self.grid(max_correlation(&xty)),
+        };
+        let settings = CdSettings {
+            tol: self.tol,
+            max_iter: self.max_iter,
+            record_history: false,
+        };
+        let p = data.p();
+        let mut w = vec![0.0; p];
+        let mut path = LinearPath {
+            lambdas: lambdas.clone(),
+            l1_ratio: self.l1_ratio,
+            coefs: Vec::with_capacity(lambdas.len()),
+            intercepts: Vec::with_capacity(lambdas.len()),
+            duality_gaps: Vec::with_capacity(lambdas.len()),
+            n_iters: Vec::with_capacity(lambdas.len()),
+            converged: Vec::with_capacity(lambdas.len()),
+            cd_mode: mode,
+        };
+        for &lambda in &lambdas {
+            let penalty = path_penalty(lambda, self.l1_ratio)?;
+            let run = solve(&mut engine, &mut w, penalty, scale, settings, None);
+            path.intercepts.push(data.intercept(&w));
+            path.coefs.push(w.clone());
+            path.duality_gaps.push(run.gap);
+            path.n_iters.push(run.report.iterations);
+            path.converged.push(run.report.converged());
+        }
+        Ok(path)
+    }
+
+    fn fit_inner(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<LinearPath> {
+        self.fit_inner_grid(x, y, sample_weight, None)
+    }
+}
+
+/// `l1 = lambda r`, `l2 = lambda (1 - r) / 2`.
+pub(crate) fn path_penalty(lambda: f64, l1_ratio: f64) -> Result<Penalty> {
+    Penalty::glmnet(lambda, l1_ratio)
+}
+
+/// A computed regularization path: entry `k` of every vector belongs to `lambdas[k]`.
+///
+/// # Examples
+/// ```
+/// use linalg_core::Mat;
+/// use models::linear::RegularizationPath;
+/// let x = Mat::from_fn(30, 2, |i, j| ((i * (j + 2)) % 7) as f64);
+/// let y: Vec<f64> = (0..30).map(|i| x[(i, 1)]).collect();
+/// let path = RegularizationPath::new().n_lambdas(5).fit(x.as_ref(), &y).unwrap();
+/// let yhat = path.predict(4, x.as_ref()).unwrap();
+/// assert_eq!(yhat.len(), 30);
+/// assert_eq!(path.penalty(0).l1, path.lambdas[0]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinearPath {
+    /// The penalties, decreasing.
+    pub lambdas: Vec<f64>,
+    /// The L1 share `r` (`l1 = lambda r`, `l2 = lambda (1 - r) / 2`).
+    pub l1_ratio: f64,
+    /// Coefficients per penalty.
+    pub coefs: Vec<Vec<f64>>,
+    /// Intercepts per penalty.
+    pub intercepts: Vec<f64>,
+    /// Final duality gap per penalty.
+    pub duality_gaps: Vec<f64>,
+    /// Coordinate-descent sweeps per penalty (0 when the warm start already met the
+    /// tolerance).
+    pub n_iters: Vec<usize>,
+    /// Whether the gap test held at each penalty.
+    pub converged: Vec<bool>,
+    /// The mode coordinate descent ran in.
+    pub cd_mode: CdMode,
+}
+
+impl LinearPath {
+    /// Number of penalties.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.lambdas.len()
+    }
+
+    /// True for an empty path (never produced by [`RegularizationPath::fit`]).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lambdas.is_empty()
+    }
+
+    /// The penalty at index `k`.
+    ///
+    /// # Panics
+    /// If `k >= len()`.
+    #[must_use]
+    pub fn penalty(&self, k: usize) -> Penalty {
+        let lambda = self.lambdas[k];
+        Penalty {
+            l1: lambda * self.l1_ratio,
+            l2: lambda * (1.0 - self.l1_ratio) / 2.0,
+        }
+    }
+
+    /// Predictions of the model at index `k`.
+    ///
+    /// # Errors
+    /// A feature-count mismatch or non-finite values in `x`.
+    ///
+    /// # Panics
+    /// If `k >= len()`.
+    pub fn predict(&self, k: usize, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        let w = &self.coefs[k];
+        check_prediction_input(x, w.len())?;
+        let mut out = vec![0.0; x.nrows()];
+        predict_into(x, w, self.intercepts[k], &mut out, Parallelism::Rayon);
+        Ok(out)
+    }
+}
+
+/// `out = X w + b`.
+pub(crate) fn predict_into(
+    x: MatRef<'_, f64>,
+    w: &[f64],
+    b: f64,
+    out: &mut [f64],
+    par: Parallelism,
+) {
+    mul_xw(
+        x,
+        MatRef::from_column_major_slice(w, w.len(), 1),
+        &[b],
+        out,
+        par,
+    );
+}
