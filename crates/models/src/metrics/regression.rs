@@ -16,7 +16,12 @@ use crate::error::Result;
 pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
     let n = y_true.len() as f64;
-    Ok(y_true.iter().zip(y_pred).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / n)
+    Ok(y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        / n)
 }
 
 #[cfg(test)]
