@@ -29,6 +29,11 @@ pub fn run(args: &[String]) -> Result<()> {
 
     let mut test = cargo();
     test.args(["test", "--workspace"]);
+    // Property tests draw their cases from a fixed seed in CI, so a run is reproducible;
+    // local runs explore new cases unless PROPTEST_RNG_SEED is set.
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        test.env("PROPTEST_RNG_SEED", "20261122");
+    }
     step("tests (unit, integration, doc)", test)?;
 
     let mut doc = cargo();

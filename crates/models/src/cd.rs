@@ -58,10 +58,16 @@ pub(crate) fn minimize_quadratic(
         let change = sweep(q, c, penalty, &penalized, x, qx, 0..dim);
         sweeps += 1;
         if change <= settings.tol {
-            return CdOutcome { sweeps, converged: true };
+            return CdOutcome {
+                sweeps,
+                converged: true,
+            };
         }
         if sweeps >= settings.max_sweeps {
-            return CdOutcome { sweeps, converged: false };
+            return CdOutcome {
+                sweeps,
+                converged: false,
+            };
         }
         active.clear();
         active.extend((0..dim).filter(|&j| x[j] != 0.0 || !penalized.contains(&j)));
@@ -70,7 +76,10 @@ pub(crate) fn minimize_quadratic(
             let change = sweep(q, c, penalty, &penalized, x, qx, active.iter().copied());
             sweeps += 1;
             if sweeps >= settings.max_sweeps {
-                return CdOutcome { sweeps, converged: false };
+                return CdOutcome {
+                    sweeps,
+                    converged: false,
+                };
             }
             if change <= settings.tol {
                 break;
@@ -148,7 +157,9 @@ mod tests {
     #[test]
     fn solves_penalized_quadratics_to_their_optimality_conditions() {
         let b = Mat::from_fn(12, 5, |i, j| (((i * 5 + j) * 37 % 17) as f64 - 8.0) / 8.0);
-        let q = Mat::from_fn(5, 5, |a, c| (0..12).map(|i| b[(i, a)] * b[(i, c)]).sum::<f64>() / 12.0);
+        let q = Mat::from_fn(5, 5, |a, c| {
+            (0..12).map(|i| b[(i, a)] * b[(i, c)]).sum::<f64>() / 12.0
+        });
         let c = [0.3, -0.2, 0.05, 0.4, -0.6];
         for (l1, l2) in [(0.0, 0.0), (0.05, 0.0), (0.05, 0.1), (10.0, 0.0)] {
             let pen = Penalty::elastic_net(l1, l2).unwrap();
@@ -161,12 +172,21 @@ mod tests {
                 0..4,
                 &mut x,
                 &mut qx,
-                CdSettings { tol: 1e-24, max_sweeps: 100_000 },
+                CdSettings {
+                    tol: 1e-24,
+                    max_sweeps: 100_000,
+                },
             );
             assert!(out.converged, "l1={l1} l2={l2}");
-            assert!(kkt_violation(&q, &c, pen, &(0..4), &x) < 1e-10, "l1={l1}: {x:?}");
+            assert!(
+                kkt_violation(&q, &c, pen, &(0..4), &x) < 1e-10,
+                "l1={l1}: {x:?}"
+            );
             if l1 >= 10.0 {
-                assert!(x[..4].iter().all(|v| *v == 0.0), "a huge l1 zeroes every penalized coordinate");
+                assert!(
+                    x[..4].iter().all(|v| *v == 0.0),
+                    "a huge l1 zeroes every penalized coordinate"
+                );
                 assert!(x[4] != 0.0, "the free coordinate is not penalized");
             }
         }

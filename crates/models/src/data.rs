@@ -22,14 +22,22 @@ use crate::error::{ModelError, Result};
 /// ```
 pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
     if x.nrows() == 0 {
-        return Err(ModelError::Empty { what: "X (no rows)" });
+        return Err(ModelError::Empty {
+            what: "X (no rows)",
+        });
     }
     if x.ncols() == 0 {
-        return Err(ModelError::Empty { what: "X (no columns)" });
+        return Err(ModelError::Empty {
+            what: "X (no columns)",
+        });
     }
     for j in 0..x.ncols() {
         if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(ModelError::NonFiniteFeature { row: i, col: j, value: v });
+            return Err(ModelError::NonFiniteFeature {
+                row: i,
+                col: j,
+                value: v,
+            });
         }
     }
     Ok(())
@@ -82,12 +90,19 @@ pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec
             len_b: w.len(),
         });
     }
-    if let Some((row, &value)) = w.iter().enumerate().find(|(_, v)| !v.is_finite() || **v < 0.0) {
+    if let Some((row, &value)) = w
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite() || **v < 0.0)
+    {
         return Err(ModelError::InvalidWeight { row, value });
     }
     let total: f64 = w.iter().sum();
     if total <= 0.0 {
-        return Err(ModelError::InvalidWeight { row: 0, value: total });
+        return Err(ModelError::InvalidWeight {
+            row: 0,
+            value: total,
+        });
     }
     let scale = n as f64 / total;
     Ok(Some(w.iter().map(|v| v * scale).collect()))
@@ -106,7 +121,11 @@ pub fn check_prediction_input(x: MatRef<'_, f64>, n_features: usize) -> Result<(
     }
     for j in 0..x.ncols() {
         if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(ModelError::NonFiniteFeature { row: i, col: j, value: v });
+            return Err(ModelError::NonFiniteFeature {
+                row: i,
+                col: j,
+                value: v,
+            });
         }
     }
     Ok(())

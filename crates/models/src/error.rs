@@ -63,7 +63,9 @@ pub enum ModelError {
         label: f64,
     },
     /// A sample weight is negative or non-finite, or all are zero.
-    #[error("invalid sample weight {value} at row {row}: weights must be finite, >= 0 and not all 0")]
+    #[error(
+        "invalid sample weight {value} at row {row}: weights must be finite, >= 0 and not all 0"
+    )]
     InvalidWeight {
         /// Row, 0-based (0 when all weights are zero).
         row: usize,

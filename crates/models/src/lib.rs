@@ -11,6 +11,7 @@ mod cd;
 mod data;
 mod error;
 pub mod linear;
+pub mod logistic;
 pub mod metrics;
 mod penalty;
 

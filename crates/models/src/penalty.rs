@@ -96,7 +96,10 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn l2(l2: f64) -> Result<Self> {
-        Ok(Self { l1: 0.0, l2: check_strength("l2", l2)? })
+        Ok(Self {
+            l1: 0.0,
+            l2: check_strength("l2", l2)?,
+        })
     }
 
     /// Lasso: `l1 sum |w|`.
@@ -104,7 +107,10 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn l1(l1: f64) -> Result<Self> {
-        Ok(Self { l1: check_strength("l1", l1)?, l2: 0.0 })
+        Ok(Self {
+            l1: check_strength("l1", l1)?,
+            l2: 0.0,
+        })
     }
 
     /// Elastic net: `l1 sum |w| + l2 sum w^2`.

@@ -71,6 +71,21 @@ fn evaluate<O: Objective + ?Sized>(
     (value, dot(&trial.gradient, d))
 }
 
+/// The sufficient-decrease test of both searches at a trial step `alpha` with value `f` and
+/// directional derivative `dg`.
+///
+/// Armijo's `f <= f0 + c1 alpha dg0` is tested up to the rounding of `f0` (`4 eps |f0|`).
+/// Near a minimizer the decrease of a good step falls below the rounding error of `f` (which
+/// can exceed `eps |f|` when `f` sums terms that cancel), and only derivatives still tell good
+/// steps from bad: then the approximate condition of Hager & Zhang (SIAM J. Optim. 16, 2005)
+/// is accepted instead, `dg <= (2 c1 - 1) dg0` with `f <= f0 + 1e-6 |f0|`, which is Armijo's
+/// condition for a quadratic but needs no difference of values.
+fn sufficient_decrease(f0: f64, dg0: f64, c1: f64, alpha: f64, f: f64, dg: f64) -> bool {
+    let exact = f <= f0 + c1 * alpha * dg0 + 4.0 * f64::EPSILON * f0.abs();
+    let approximate = f <= f0 + 1e-6 * f0.abs() && dg <= (2.0 * c1 - 1.0) * dg0;
+    exact || approximate
+}
+
 /// True when `alpha d` no longer changes `x` in floating point.
 fn step_negligible(x: &[f64], d: &[f64], alpha: f64) -> bool {
     alpha * norm_inf(d) <= f64::EPSILON * norm_inf(x).max(f64::MIN_POSITIVE)
@@ -80,9 +95,9 @@ fn step_negligible(x: &[f64], d: &[f64], alpha: f64) -> bool {
 /// `f(x + a d) <= f(x) + c1 a g.d`, shrinking `a` by safeguarded quadratic interpolation
 /// (Nocedal & Wright, *Numerical Optimization*, 2nd ed., Algorithm 3.1 and section 3.5).
 ///
-/// The condition is tested up to the rounding of `f` (`4 eps |f(x)|`): near a minimizer the
-/// predicted decrease of a Newton step falls below the rounding level of `f`, and rejecting
-/// the step there would only shrink it to nothing.
+/// Near a minimizer the predicted decrease of a step falls below the rounding level of `f`;
+/// the condition is then tested up to rounding, or by the derivative (see
+/// `sufficient_decrease` in the source), instead of shrinking the step to nothing.
 ///
 /// Defaults: `c1 = 1e-4`, shrink factors kept within `[0.1, 0.5]`, 50 evaluations.
 ///
@@ -153,11 +168,10 @@ impl Armijo {
         let mut alpha = initial_step;
         let mut any_finite = false;
         for _ in 0..self.max_evals {
-            let (f, _) = evaluate(obj, evals, &at, d, alpha, trial);
+            let (f, dg_trial) = evaluate(obj, evals, &at, d, alpha, trial);
             if f.is_finite() {
                 any_finite = true;
-                let rounding = 4.0 * f64::EPSILON * at.value.abs();
-                if f <= at.value + self.c1 * alpha * dg + rounding {
+                if sufficient_decrease(at.value, dg, self.c1, alpha, f, dg_trial) {
                     return Ok(Accepted {
                         step: alpha,
                         value: f,
@@ -191,10 +205,9 @@ impl Armijo {
 /// then zoom with safeguarded cubic interpolation).
 ///
 /// Defaults: `c1 = 1e-4`, `c2 = 0.9` (the values for quasi-Newton methods), 40 evaluations.
-/// Sufficient decrease is tested up to the rounding of `f` (`4 eps |f(x)|`), so that near a
-/// minimizer, where decreases fall below the rounding level of `f`, steps are still chosen by
-/// the derivative condition (the "approximate Wolfe" conditions of Hager & Zhang, SIAM J.
-/// Optim. 16, 2005). When the bracket shrinks to rounding level, the best point found is
+/// Sufficient decrease is tested up to the rounding of `f`, or by the derivative alone when
+/// decreases fall below rounding near a minimizer (the "approximate Wolfe" conditions of
+/// Hager & Zhang, SIAM J. Optim. 16, 2005). When the bracket shrinks to rounding level, the best point found is
 /// accepted if it satisfies sufficient decrease and lowered `f` (it does not satisfy the
 /// curvature condition); otherwise the search fails with
 /// [`LineSearchFailure::IntervalTooSmall`].
@@ -297,11 +310,9 @@ impl StrongWolfe {
         if dg0.is_nan() || dg0 >= 0.0 {
             return Err(LineSearchFailure::NotDescentDirection);
         }
-        // Sufficient decrease up to the rounding of f (the "approximate Wolfe" idea of Hager &
-        // Zhang, 2005): near a minimizer, decreases fall below the rounding level of f and only
-        // the derivative still tells good steps from bad ones.
         let rounding = 4.0 * f64::EPSILON * at.value.abs();
-        let armijo = |a: f64, f: f64| f <= at.value + self.c1 * a * dg0 + rounding;
+        let armijo =
+            |a: f64, f: f64, dg: f64| sufficient_decrease(at.value, dg0, self.c1, a, f, dg);
         let curvature = |dg: f64| dg.abs() <= -self.c2 * dg0;
         let mut prev = End {
             a: 0.0,
@@ -330,7 +341,7 @@ impl StrongWolfe {
                     },
                 );
             }
-            if !armijo(alpha, f) || (used > 1 && f > prev.f + rounding) {
+            if !armijo(alpha, f, dg) || (used > 1 && f > prev.f + rounding) {
                 break (prev, cur);
             }
             remember(&mut best, cur, trial);
@@ -375,7 +386,7 @@ impl StrongWolfe {
                 };
                 continue;
             }
-            if !armijo(a, f) || f > lo.f + rounding {
+            if !armijo(a, f, dg) || f > lo.f + rounding {
                 hi = cur;
             } else {
                 remember(&mut best, cur, trial);

@@ -108,6 +108,44 @@ pub trait SumOfTerms: Objective {
     fn batch_value_and_gradient(&mut self, x: &[f64], batch: &[usize], g: &mut [f64]) -> f64;
 }
 
+impl<O: Objective + ?Sized> Objective for &mut O {
+    fn dim(&self) -> usize {
+        (**self).dim()
+    }
+
+    fn value(&mut self, x: &[f64]) -> f64 {
+        (**self).value(x)
+    }
+
+    fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
+        (**self).gradient(x, g);
+    }
+
+    fn value_and_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
+        (**self).value_and_gradient(x, g)
+    }
+}
+
+impl<O: SecondOrder + ?Sized> SecondOrder for &mut O {
+    fn hessian(&mut self, x: &[f64], h: MatMut<'_, f64>) {
+        (**self).hessian(x, h);
+    }
+
+    fn hessian_vector_product(&mut self, x: &[f64], v: &[f64], out: &mut [f64]) {
+        (**self).hessian_vector_product(x, v, out);
+    }
+}
+
+impl<O: SumOfTerms + ?Sized> SumOfTerms for &mut O {
+    fn n_terms(&self) -> usize {
+        (**self).n_terms()
+    }
+
+    fn batch_value_and_gradient(&mut self, x: &[f64], batch: &[usize], g: &mut [f64]) -> f64 {
+        (**self).batch_value_and_gradient(x, batch, g)
+    }
+}
+
 /// An [`Objective`] made of two closures, for quick experiments.
 ///
 /// # Examples

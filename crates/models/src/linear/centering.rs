@@ -94,7 +94,11 @@ impl<'a> Centered<'a> {
     /// `y_c^T S y_c / n`: the mean squared deviation of the target, the scale of the
     /// objective (a fit predicting `ybar` has loss half of it).
     pub fn target_scale(&self, yc: &[f64]) -> f64 {
-        let ss: f64 = yc.iter().enumerate().map(|(i, v)| self.weight(i) * v * v).sum();
+        let ss: f64 = yc
+            .iter()
+            .enumerate()
+            .map(|(i, v)| self.weight(i) * v * v)
+            .sum();
         ss / self.n() as f64
     }
 

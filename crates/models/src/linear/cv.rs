@@ -274,7 +274,9 @@ mod tests {
 
     #[test]
     fn folds_partition_the_rows_evenly() {
-        let cv = CrossValidation::new(RegularizationPath::new()).folds(4).seed(7);
+        let cv = CrossValidation::new(RegularizationPath::new())
+            .folds(4)
+            .seed(7);
         let fold_of = cv.assign_folds(10);
         let mut sizes = [0; 4];
         for f in &fold_of {

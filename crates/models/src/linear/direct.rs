@@ -386,14 +386,14 @@ fn inverse_norm1_estimate(chol: &Cholesky) -> f64 {
         }
         estimate = norm;
         // A is symmetric, so A^{-T} sign(y) is another solve with A
-        let mut z: Vec<f64> = y.iter().map(|v| if *v >= 0.0 { 1.0 } else { -1.0 }).collect();
-        chol.solve_in_place(&mut z);
-        let (j, zmax) = z
+        let mut z: Vec<f64> = y
             .iter()
-            .enumerate()
-            .fold((0, 0.0f64), |(bj, bv), (k, v)| {
-                if v.abs() > bv { (k, v.abs()) } else { (bj, bv) }
-            });
+            .map(|v| if *v >= 0.0 { 1.0 } else { -1.0 })
+            .collect();
+        chol.solve_in_place(&mut z);
+        let (j, zmax) = z.iter().enumerate().fold((0, 0.0f64), |(bj, bv), (k, v)| {
+            if v.abs() > bv { (k, v.abs()) } else { (bj, bv) }
+        });
         let ztx: f64 = z.iter().zip(&x).map(|(a, b)| a * b).sum();
         if zmax <= ztx || j == previous_j {
             break;

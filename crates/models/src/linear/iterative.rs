@@ -63,7 +63,11 @@ pub(crate) fn fit_iterative(
         LinearSolver::GradientDescent => {
             let eta = match settings.learning_rate {
                 Some(eta) => eta,
-                None => 1.0 / obj.curvature_estimate(CURVATURE_ITERATIONS).max(f64::MIN_POSITIVE),
+                None => {
+                    1.0 / obj
+                        .curvature_estimate(CURVATURE_ITERATIONS)
+                        .max(f64::MIN_POSITIVE)
+                }
             };
             learning_rate = Some(eta);
             let gd = GradientDescent::new(eta)

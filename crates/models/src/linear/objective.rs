@@ -396,7 +396,9 @@ mod tests {
     use linalg_core::Mat;
 
     fn data() -> (Mat<f64>, Vec<f64>, Vec<f64>) {
-        let x = Mat::from_fn(7, 3, |i, j| ((i * 3 + j * 5) % 7) as f64 - 3.0 + 0.1 * j as f64);
+        let x = Mat::from_fn(7, 3, |i, j| {
+            ((i * 3 + j * 5) % 7) as f64 - 3.0 + 0.1 * j as f64
+        });
         let y = (0..7).map(|i| (i as f64).sin() * 3.0).collect();
         let s = (0..7).map(|i| 0.5 + (i % 3) as f64).collect();
         (x, y, s)
@@ -423,9 +425,14 @@ mod tests {
     fn hessian_vector_products_match_the_hessian() {
         let (x, y, s) = data();
         for intercept in [true, false] {
-            let mut f =
-                SquaredLoss::new(x.as_ref(), &y, Some(&s), intercept, Penalty::l2(0.4).unwrap())
-                    .unwrap();
+            let mut f = SquaredLoss::new(
+                x.as_ref(),
+                &y,
+                Some(&s),
+                intercept,
+                Penalty::l2(0.4).unwrap(),
+            )
+            .unwrap();
             let d = f.dim();
             let mut h = Mat::<f64>::zeros(d, d);
             f.hessian(&vec![0.0; d], h.as_mut());

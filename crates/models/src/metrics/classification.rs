@@ -32,13 +32,20 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         let e = accuracy(&[1.0], &[1.0, 0.0]).unwrap_err();
-        assert!(e.to_string().contains("y_true has 1 entries but y_pred has 2"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("y_true has 1 entries but y_pred has 2"),
+            "{e}"
+        );
         let e = accuracy(&[], &[]).unwrap_err();
         assert_eq!(e, ModelError::Empty { what: "y_true" });
     }
 
     #[test]
     fn hand_computed_values() {
-        assert_eq!(accuracy(&[1.0, 1.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 1.0]).unwrap(), 0.5);
+        assert_eq!(
+            accuracy(&[1.0, 1.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 1.0]).unwrap(),
+            0.5
+        );
     }
 }

@@ -104,7 +104,11 @@ pub fn explained_variance_score(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 }
 
 fn sum_of_squared_errors(y_true: &[f64], y_pred: &[f64]) -> f64 {
-    y_true.iter().zip(y_pred).map(|(a, b)| (a - b) * (a - b)).sum()
+    y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum()
 }
 
 /// `sum (v_i - mean(v))^2`, computed around the mean (two passes) for accuracy.
@@ -149,7 +153,10 @@ mod tests {
     #[test]
     fn hand_computed_values() {
         assert_eq!(mean_squared_error(&[0.0, 0.0], &[1.0, -3.0]).unwrap(), 5.0);
-        assert_eq!(root_mean_squared_error(&[0.0, 0.0], &[4.0, 0.0]).unwrap(), 8f64.sqrt());
+        assert_eq!(
+            root_mean_squared_error(&[0.0, 0.0], &[4.0, 0.0]).unwrap(),
+            8f64.sqrt()
+        );
         assert_eq!(mean_absolute_error(&[0.0, 0.0], &[1.0, -3.0]).unwrap(), 2.0);
         // y = (1, 2, 3, 4), yhat = (1, 2, 3, 2): ss_res = 4, ss_tot = 5
         let r2 = r2_score(&[1.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 3.0, 2.0]).unwrap();
@@ -163,7 +170,10 @@ mod tests {
     fn constant_targets_follow_scikit_learn() {
         assert_eq!(r2_score(&[2.0, 2.0], &[2.0, 2.0]).unwrap(), 1.0);
         assert_eq!(r2_score(&[2.0, 2.0], &[2.0, 3.0]).unwrap(), 0.0);
-        assert_eq!(explained_variance_score(&[2.0, 2.0], &[3.0, 3.0]).unwrap(), 1.0);
+        assert_eq!(
+            explained_variance_score(&[2.0, 2.0], &[3.0, 3.0]).unwrap(),
+            1.0
+        );
     }
 
     #[test]

@@ -1,0 +1,479 @@
+//! Binary logistic regression: the configuration and the fitted model.
+
+use linalg_core::{MatRef, Parallelism, mul_xw, sigmoid, softplus};
+use optim::{Report, Stopping};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{
+    check_design, check_prediction_input, check_target, first_non_finite, normalize_weights,
+};
+use crate::error::{ModelError, Result};
+use crate::logistic::identifiability::{check_full_rank, detect_separation};
+use crate::logistic::labels::{ClassWeight, check_binary, combined_weights, is_binary_label};
+use crate::logistic::multinomial::MultinomialRegression;
+use crate::logistic::objective::{LogisticObjective, Problem};
+use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
+use crate::penalty::Penalty;
+
+/// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
+///
+/// `1/n sum_i s_i [log(1 + e^{z_i}) - y_i z_i] + l1 |w|_1 + l2 |w|^2`,   `z_i = x_i.w + b`
+///
+/// (the mean negative log-likelihood plus a penalty that never touches the intercept). Labels
+/// are 0 and 1. This is the unfitted configuration: setters never fail, [`fit`](Self::fit)
+/// validates everything and returns a [`FittedLogistic`].
+///
+/// Defaults: no penalty, intercept fitted, solver `auto` (see [`LogisticSolver`]), stopping when
+/// the gradient's infinity norm is below `1e-8` or after 1000 iterations.
+///
+/// Unpenalized fits are checked for identifiability: linearly dependent columns give
+/// [`ModelError::RankDeficient`] before fitting, and separated classes (where the maximum
+/// likelihood estimate does not exist) give [`ModelError::Separation`] after.
+///
+/// # Examples
+/// The coronary-heart-disease-by-age table of the lecture:
+/// ```
+/// use models::logistic::LogisticRegression;
+/// let chd = datasets::chd_age();
+/// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
+/// assert!(fit.converged());
+/// assert!((fit.intercept() + 6.7085).abs() < 1e-3 && (fit.coef()[0] - 0.1315).abs() < 1e-3);
+/// let p = fit.predict_proba(chd.x.as_ref()).unwrap();
+/// assert!(p[0] < p[32]); // the risk grows with age
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogisticRegression {
+    pub(crate) penalty: Penalty,
+    pub(crate) fit_intercept: bool,
+    pub(crate) solver: LogisticSolver,
+    pub(crate) settings: SolverSettings,
+    pub(crate) class_weight: ClassWeight,
+    pub(crate) warm_start: Option<(Vec<f64>, f64)>,
+}
+
+impl LogisticRegression {
+    /// Unpenalized logistic regression with an intercept and the `auto` solver.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            fit_intercept: true,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the penalty.
+    #[must_use]
+    pub fn penalty(mut self, penalty: Penalty) -> Self {
+        self.penalty = penalty;
+        self
+    }
+
+    /// Sets the L1 strength (validated by `fit`).
+    #[must_use]
+    pub fn l1(mut self, l1: f64) -> Self {
+        self.penalty.l1 = l1;
+        self
+    }
+
+    /// Sets the L2 strength (validated by `fit`).
+    #[must_use]
+    pub fn l2(mut self, l2: f64) -> Self {
+        self.penalty.l2 = l2;
+        self
+    }
+
+    /// Fits an intercept (default) or forces it to 0.
+    #[must_use]
+    pub fn fit_intercept(mut self, on: bool) -> Self {
+        self.fit_intercept = on;
+        self
+    }
+
+    /// Sets the solver.
+    #[must_use]
+    pub fn solver(mut self, solver: LogisticSolver) -> Self {
+        self.solver = solver;
+        self
+    }
+
+    /// Stops when the infinity norm of the gradient (for L1 fits: of the minimum-norm
+    /// subgradient or gradient mapping) is at most `tol` (default `1e-8`).
+    #[must_use]
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.settings.stopping.gradient_tol = Some(tol);
+        self
+    }
+
+    /// Sets the iteration limit (epochs for `sgd`).
+    #[must_use]
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.settings.stopping.max_iter = max_iter;
+        self
+    }
+
+    /// Replaces all stopping rules; for example the course's IRLS rule
+    /// `Stopping::default().gradient_tol(None).param_tol(1e-8).max_iter(100)`.
+    #[must_use]
+    pub fn stopping(mut self, stopping: Stopping) -> Self {
+        self.settings.stopping = stopping;
+        self
+    }
+
+    /// Sets the learning rate of `gd` and `sgd` (default 0.1).
+    #[must_use]
+    pub fn learning_rate(mut self, eta: f64) -> Self {
+        self.settings.learning_rate = eta;
+        self
+    }
+
+    /// Sets the batch size of `sgd` (default 32).
+    #[must_use]
+    pub fn batch_size(mut self, batch_size: usize) -> Self {
+        self.settings.batch_size = batch_size;
+        self
+    }
+
+    /// Sets the momentum of `sgd` (default 0).
+    #[must_use]
+    pub fn momentum(mut self, momentum: f64) -> Self {
+        self.settings.momentum = momentum;
+        self
+    }
+
+    /// Sets the seed of `sgd`'s shuffling (default 0).
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.settings.seed = seed;
+        self
+    }
+
+    /// Keeps the per-iteration history (the loss curve) in the report.
+    #[must_use]
+    pub fn record_history(mut self, on: bool) -> Self {
+        self.settings.record_history = on;
+        self
+    }
+
+    /// Sets the class weights.
+    #[must_use]
+    pub fn class_weight(mut self, class_weight: ClassWeight) -> Self {
+        self.class_weight = class_weight;
+        self
+    }
+
+    /// Starts the solver from the given coefficients and intercept instead of zeros.
+    #[must_use]
+    pub fn warm_start(mut self, coef: Vec<f64>, intercept: f64) -> Self {
+        self.warm_start = Some((coef, intercept));
+        self
+    }
+
+    /// The multiclass model with this configuration (softmax by default).
+    #[must_use]
+    pub fn multinomial(self) -> MultinomialRegression {
+        MultinomialRegression::from_config(self)
+    }
+
+    /// Fits the model to `x` (`n x p`) and labels `y` (0 or 1).
+    ///
+    /// # Errors
+    /// Empty or non-finite data, mismatched lengths, labels other than 0/1, a single class,
+    /// invalid hyper-parameters, a solver that cannot handle the penalty, and for unpenalized
+    /// fits rank deficiency or separation. Non-convergence is *not* an error: it is reported
+    /// by [`FittedLogistic::converged`] and the report.
+    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedLogistic> {
+        self.fit_with(x, y, None)
+    }
+
+    /// As [`fit`](Self::fit), with sample weights (finite, non-negative, not all zero).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and invalid weights.
+    pub fn fit_weighted(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: &[f64],
+    ) -> Result<FittedLogistic> {
+        self.fit_with(x, y, Some(sample_weight))
+    }
+
+    fn fit_with(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<FittedLogistic> {
+        check_design(x)?;
+        check_target(y, x.nrows())?;
+        check_binary(y)?;
+        let weights = self.prepare(x, y, sample_weight, 2)?;
+        self.fit_checked(x, y, weights.as_deref())
+    }
+
+    /// After the data and labels are checked: validates the penalty, combines and normalizes
+    /// sample and class weights for `k` classes, and for unpenalized fits checks the rank of
+    /// `x`.
+    pub(crate) fn prepare(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+        k: usize,
+    ) -> Result<Option<Vec<f64>>> {
+        self.penalty.check()?;
+        let sw = normalize_weights(sample_weight, x.nrows())?;
+        let weights = normalize_weights(
+            combined_weights(sw.as_deref(), &self.class_weight, y, k)?.as_deref(),
+            x.nrows(),
+        )?;
+        if self.penalty.is_none() {
+            check_full_rank(x, self.fit_intercept)?;
+        }
+        Ok(weights)
+    }
+
+    /// Fits on validated data with normalized weights (also used by one-vs-rest).
+    pub(crate) fn fit_checked(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        weights: Option<&[f64]>,
+    ) -> Result<FittedLogistic> {
+        let p = x.ncols();
+        let problem = Problem {
+            x,
+            y,
+            weights,
+            fit_intercept: self.fit_intercept,
+        };
+        let mut obj = LogisticObjective::new(problem, self.penalty.l2);
+        let dim = p + usize::from(self.fit_intercept);
+        let solver = self.solver.resolve(dim, self.penalty);
+        solver.check_penalty(self.penalty)?;
+        let x0 = self.start(p)?;
+        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &self.settings, &x0)?;
+        if self.penalty.is_none() {
+            let mut z = vec![0.0; x.nrows()];
+            obj.linear_predictor(&report.x, &mut z);
+            let right: Vec<f64> = z
+                .iter()
+                .zip(y)
+                .map(|(&zi, &yi)| if yi > 0.5 { zi } else { -zi })
+                .collect();
+            detect_separation(&mut obj, &report.x, &right)?;
+        }
+        Ok(FittedLogistic {
+            coef: report.x[..p].to_vec(),
+            intercept: if self.fit_intercept { report.x[p] } else { 0.0 },
+            fit_intercept: self.fit_intercept,
+            penalty: self.penalty,
+            solver,
+            objective: report.value,
+            n_samples: x.nrows(),
+            report,
+        })
+    }
+
+    fn start(&self, p: usize) -> Result<Vec<f64>> {
+        let mut x0 = vec![0.0; p + usize::from(self.fit_intercept)];
+        if let Some((coef, b)) = &self.warm_start {
+            if coef.len() != p {
+                return Err(ModelError::LengthMismatch {
+                    what_a: "features",
+                    len_a: p,
+                    what_b: "warm-start coefficients",
+                    len_b: coef.len(),
+                });
+            }
+            first_non_finite("warm-start coefficients", coef)?;
+            first_non_finite("warm-start intercept", &[*b])?;
+            x0[..p].copy_from_slice(coef);
+            if self.fit_intercept {
+                x0[p] = *b;
+            }
+        }
+        Ok(x0)
+    }
+}
+
+/// A fitted binary logistic regression.
+///
+/// # Examples
+/// ```
+/// use linalg_core::mat;
+/// use models::logistic::LogisticRegression;
+/// let x = mat![[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]];
+/// let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
+/// let fit = LogisticRegression::new().l2(0.01).fit(x.as_ref(), &y).unwrap();
+/// let p = fit.predict_proba(x.as_ref()).unwrap();
+/// assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
+/// assert_eq!(fit.predict(x.as_ref()).unwrap()[0], 0.0);
+/// assert!(fit.score(x.as_ref(), &y).unwrap() >= 0.6);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FittedLogistic {
+    coef: Vec<f64>,
+    intercept: f64,
+    fit_intercept: bool,
+    penalty: Penalty,
+    solver: LogisticSolver,
+    objective: f64,
+    n_samples: usize,
+    report: Report,
+}
+
+impl FittedLogistic {
+    /// The coefficients `w`, one per feature.
+    #[must_use]
+    pub fn coef(&self) -> &[f64] {
+        &self.coef
+    }
+
+    /// The intercept `b` (0 when not fitted).
+    #[must_use]
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// Whether an intercept was fitted.
+    #[must_use]
+    pub fn fits_intercept(&self) -> bool {
+        self.fit_intercept
+    }
+
+    /// Number of features.
+    #[must_use]
+    pub fn n_features(&self) -> usize {
+        self.coef.len()
+    }
+
+    /// Number of training samples.
+    #[must_use]
+    pub fn n_samples(&self) -> usize {
+        self.n_samples
+    }
+
+    /// The penalty the model was fitted with.
+    #[must_use]
+    pub fn penalty(&self) -> Penalty {
+        self.penalty
+    }
+
+    /// The solver that ran (`auto` resolved).
+    #[must_use]
+    pub fn solver(&self) -> LogisticSolver {
+        self.solver
+    }
+
+    /// The objective (mean loss plus penalty) at the solution.
+    #[must_use]
+    pub fn objective(&self) -> f64 {
+        self.objective
+    }
+
+    /// The optimizer's report: iterations, termination, history.
+    #[must_use]
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// Iterations of the solver.
+    #[must_use]
+    pub fn n_iter(&self) -> usize {
+        self.report.iterations
+    }
+
+    /// True only when a convergence test held.
+    #[must_use]
+    pub fn converged(&self) -> bool {
+        self.report.converged()
+    }
+
+    /// The linear predictors `z_i = x_i.w + b` (log odds).
+    ///
+    /// # Errors
+    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`.
+    pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        check_prediction_input(x, self.coef.len())?;
+        let mut z = vec![0.0; x.nrows()];
+        let w = MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1);
+        mul_xw(x, w, &[self.intercept], &mut z, Parallelism::Rayon);
+        Ok(z)
+    }
+
+    /// `P(y = 1 | x_i) = sigma(z_i)`, computed stably for any `z`.
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        Ok(self
+            .decision_function(x)?
+            .into_iter()
+            .map(sigmoid)
+            .collect())
+    }
+
+    /// Labels with threshold 0.5.
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        self.predict_with_threshold(x, 0.5)
+    }
+
+    /// Labels `1` where `P(y = 1 | x) >= threshold` (the course's spam filter uses 0.75).
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and a threshold outside `[0, 1]`.
+    pub fn predict_with_threshold(&self, x: MatRef<'_, f64>, threshold: f64) -> Result<Vec<f64>> {
+        if !(0.0..=1.0).contains(&threshold) {
+            return Err(ModelError::InvalidParameter {
+                name: "threshold",
+                value: threshold,
+                requirement: "in [0, 1]",
+            });
+        }
+        Ok(self
+            .predict_proba(x)?
+            .into_iter()
+            .map(|p| f64::from(u8::from(p >= threshold)))
+            .collect())
+    }
+
+    /// Accuracy on `(x, y)`.
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and length mismatches.
+    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        crate::metrics::accuracy(y, &self.predict(x)?)
+    }
+
+    /// Mean log loss on `(x, y)`, `1/n sum_i [log(1 + e^{z_i}) - y_i z_i]`, computed from the
+    /// log odds (exact for any `z`, no clipping).
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), length mismatches, and labels other
+    /// than 0/1.
+    pub fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        let z = self.decision_function(x)?;
+        check_target(y, z.len())?;
+        check_binary_values(y)?;
+        Ok(z.iter()
+            .zip(y)
+            .map(|(&zi, &yi)| softplus(zi) - yi * zi)
+            .sum::<f64>()
+            / z.len() as f64)
+    }
+}
+
+fn check_binary_values(y: &[f64]) -> Result<()> {
+    match y.iter().enumerate().find(|(_, v)| !is_binary_label(**v)) {
+        Some((row, &value)) => Err(ModelError::InvalidLabel {
+            row,
+            value,
+            expected: "0 or 1".into(),
+        }),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,426 @@
+//! Multiclass logistic regression: softmax (multinomial) or one-vs-rest.
+
+use linalg_core::{Mat, MatRef, Parallelism, logsumexp, mul_xw, sigmoid, softmax_in_place};
+use optim::Report;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{check_design, check_prediction_input, check_target, first_non_finite};
+use crate::error::{ModelError, Result};
+use crate::logistic::binary::LogisticRegression;
+use crate::logistic::identifiability::detect_separation;
+use crate::logistic::labels::check_multiclass;
+use crate::logistic::objective::{MultinomialObjective, Problem};
+use crate::logistic::solver::{LogisticSolver, minimize};
+
+/// How a multiclass model is built from logistic regressions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Multiclass {
+    /// One softmax model: `P(y = k | x) = softmax_k(W^T x + b)`, all classes fitted jointly.
+    #[default]
+    Softmax,
+    /// One binary model per class (class `k` against the rest); probabilities are the `K`
+    /// sigmoids normalized to sum to 1, as in scikit-learn.
+    OneVsRest,
+}
+
+/// Multiclass logistic regression with labels `0, 1, ..., K-1`.
+///
+/// With [`Multiclass::Softmax`] (the default) it minimizes
+/// `1/n sum_i s_i [logsumexp_k(z_ik) - z_{i,y_i}] + l1 |W|_1 + l2 |W|_F^2`, `z_i = W^T x_i + b`,
+/// with the symmetric parametrization (one coefficient vector per class; see
+/// [`MultinomialObjective`]). Made from a [`LogisticRegression`] configuration with
+/// [`LogisticRegression::multinomial`], so every setting (penalty, solver, tolerances, class
+/// weights) carries over.
+///
+/// # Examples
+/// Three clusters in the plane:
+/// ```
+/// use linalg_core::mat;
+/// use models::logistic::{LogisticRegression, Multiclass};
+/// let x = mat![[0.0, 0.1], [0.2, -0.1], [-0.1, 0.0], [3.0, 3.1], [2.9, 2.8], [3.2, 3.0],
+///              [0.1, 3.0], [-0.2, 2.9], [0.0, 3.2]];
+/// let y = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0];
+/// let fit = LogisticRegression::new().l2(1e-2).multinomial().fit(x.as_ref(), &y).unwrap();
+/// assert_eq!(fit.n_classes(), 3);
+/// assert_eq!(fit.predict(x.as_ref()).unwrap(), y.to_vec());
+/// let ovr = LogisticRegression::new().l2(1e-2).multinomial().strategy(Multiclass::OneVsRest)
+///     .fit(x.as_ref(), &y).unwrap();
+/// assert_eq!(ovr.reports().len(), 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MultinomialRegression {
+    config: LogisticRegression,
+    strategy: Multiclass,
+    warm_start: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+impl MultinomialRegression {
+    pub(crate) fn from_config(config: LogisticRegression) -> Self {
+        Self {
+            config,
+            strategy: Multiclass::Softmax,
+            warm_start: None,
+        }
+    }
+
+    /// Softmax (default) or one-vs-rest.
+    #[must_use]
+    pub fn strategy(mut self, strategy: Multiclass) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Starts the softmax solver from `coef` (`p x K`, column-major: class `k`'s coefficients
+    /// at `k p .. (k+1) p`) and `intercepts` (`K`).
+    #[must_use]
+    pub fn warm_start(mut self, coef: Vec<f64>, intercepts: Vec<f64>) -> Self {
+        self.warm_start = Some((coef, intercepts));
+        self
+    }
+
+    /// Fits the model to `x` and labels `y` in `0..K`.
+    ///
+    /// # Errors
+    /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`, every
+    /// class present.
+    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedMultinomial> {
+        self.fit_with(x, y, None)
+    }
+
+    /// As [`fit`](Self::fit), with sample weights.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and invalid weights.
+    pub fn fit_weighted(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: &[f64],
+    ) -> Result<FittedMultinomial> {
+        self.fit_with(x, y, Some(sample_weight))
+    }
+
+    fn fit_with(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<FittedMultinomial> {
+        check_design(x)?;
+        check_target(y, x.nrows())?;
+        let k = check_multiclass(y)?;
+        let weights = self.config.prepare(x, y, sample_weight, k)?;
+        match self.strategy {
+            Multiclass::Softmax => self.fit_softmax(x, y, k, weights.as_deref()),
+            Multiclass::OneVsRest => self.fit_one_vs_rest(x, y, k, weights.as_deref()),
+        }
+    }
+
+    fn fit_softmax(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        k: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<FittedMultinomial> {
+        let cfg = &self.config;
+        let p = x.ncols();
+        let problem = Problem {
+            x,
+            y,
+            weights,
+            fit_intercept: cfg.fit_intercept,
+        };
+        let mut obj = MultinomialObjective::new(problem, k, cfg.penalty.l2);
+        let dim = (p + usize::from(cfg.fit_intercept)) * k;
+        let solver = cfg.solver.resolve(dim, cfg.penalty);
+        solver.check_penalty(cfg.penalty)?;
+        let x0 = self.start(p, k)?;
+        let report = minimize(
+            &mut obj,
+            solver,
+            cfg.penalty.l1,
+            0..p * k,
+            &cfg.settings,
+            &x0,
+        )?;
+        if cfg.penalty.is_none() {
+            let n = x.nrows();
+            let mut probs = vec![0.0; n * k];
+            obj.probabilities(&report.x, &mut probs);
+            // log-odds of the true class: log p - log(1 - p), large when p -> 1
+            let right: Vec<f64> = (0..n)
+                .map(|i| {
+                    let py = probs[y[i] as usize * n + i];
+                    py.ln() - (1.0 - py).max(f64::MIN_POSITIVE).ln()
+                })
+                .collect();
+            detect_separation(&mut obj, &report.x, &right)?;
+        }
+        let intercepts = if cfg.fit_intercept {
+            report.x[p * k..].to_vec()
+        } else {
+            vec![0.0; k]
+        };
+        Ok(FittedMultinomial {
+            coef: report.x[..p * k].to_vec(),
+            intercepts,
+            n_features: p,
+            n_classes: k,
+            strategy: Multiclass::Softmax,
+            solver,
+            objective: report.value,
+            reports: vec![report],
+        })
+    }
+
+    fn fit_one_vs_rest(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        k: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<FittedMultinomial> {
+        let p = x.ncols();
+        let mut coef = vec![0.0; p * k];
+        let mut intercepts = vec![0.0; k];
+        let mut reports = Vec::with_capacity(k);
+        let mut objective = 0.0;
+        let mut solver = LogisticSolver::Auto;
+        let mut binary_cfg = self.config.clone();
+        binary_cfg.warm_start = None;
+        for c in 0..k {
+            let yc: Vec<f64> = y
+                .iter()
+                .map(|&v| f64::from(u8::from(v as usize == c)))
+                .collect();
+            let fit = binary_cfg.fit_checked(x, &yc, weights)?;
+            coef[c * p..(c + 1) * p].copy_from_slice(fit.coef());
+            intercepts[c] = fit.intercept();
+            objective += fit.objective();
+            solver = fit.solver();
+            reports.push(fit.report().clone());
+        }
+        Ok(FittedMultinomial {
+            coef,
+            intercepts,
+            n_features: p,
+            n_classes: k,
+            strategy: Multiclass::OneVsRest,
+            solver,
+            objective,
+            reports,
+        })
+    }
+
+    fn start(&self, p: usize, k: usize) -> Result<Vec<f64>> {
+        let fit_intercept = self.config.fit_intercept;
+        let mut x0 = vec![0.0; (p + usize::from(fit_intercept)) * k];
+        if let Some((coef, b)) = &self.warm_start {
+            if coef.len() != p * k || b.len() != k {
+                return Err(ModelError::LengthMismatch {
+                    what_a: "features x classes",
+                    len_a: p * k,
+                    what_b: "warm-start coefficients",
+                    len_b: coef.len(),
+                });
+            }
+            first_non_finite("warm-start coefficients", coef)?;
+            first_non_finite("warm-start intercepts", b)?;
+            x0[..p * k].copy_from_slice(coef);
+            if fit_intercept {
+                x0[p * k..].copy_from_slice(b);
+            }
+        }
+        Ok(x0)
+    }
+}
+
+/// A fitted multiclass logistic regression.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FittedMultinomial {
+    coef: Vec<f64>,
+    intercepts: Vec<f64>,
+    n_features: usize,
+    n_classes: usize,
+    strategy: Multiclass,
+    solver: LogisticSolver,
+    objective: f64,
+    reports: Vec<Report>,
+}
+
+impl FittedMultinomial {
+    /// Coefficients, `p x K` column-major: class `k`'s are `coef()[k p .. (k+1) p]`.
+    #[must_use]
+    pub fn coef(&self) -> &[f64] {
+        &self.coef
+    }
+
+    /// The coefficients of class `k`.
+    ///
+    /// # Panics
+    /// If `k >= n_classes()`.
+    #[must_use]
+    pub fn class_coef(&self, k: usize) -> &[f64] {
+        &self.coef[k * self.n_features..(k + 1) * self.n_features]
+    }
+
+    /// One intercept per class.
+    #[must_use]
+    pub fn intercepts(&self) -> &[f64] {
+        &self.intercepts
+    }
+
+    /// Number of features.
+    #[must_use]
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Number of classes `K`.
+    #[must_use]
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Softmax or one-vs-rest.
+    #[must_use]
+    pub fn strategy(&self) -> Multiclass {
+        self.strategy
+    }
+
+    /// The solver that ran.
+    #[must_use]
+    pub fn solver(&self) -> LogisticSolver {
+        self.solver
+    }
+
+    /// The objective at the solution (one-vs-rest: the sum of the binary objectives).
+    #[must_use]
+    pub fn objective(&self) -> f64 {
+        self.objective
+    }
+
+    /// The optimizer reports (one for softmax, `K` for one-vs-rest).
+    #[must_use]
+    pub fn reports(&self) -> &[Report] {
+        &self.reports
+    }
+
+    /// True only when every fit converged.
+    #[must_use]
+    pub fn converged(&self) -> bool {
+        self.reports.iter().all(Report::converged)
+    }
+
+    /// Total iterations over all fits.
+    #[must_use]
+    pub fn n_iter(&self) -> usize {
+        self.reports.iter().map(|r| r.iterations).sum()
+    }
+
+    /// The scores `z_i = W^T x_i + b`, `n x K`.
+    ///
+    /// # Errors
+    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`.
+    pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        check_prediction_input(x, self.n_features)?;
+        let (n, k) = (x.nrows(), self.n_classes);
+        let mut z = vec![0.0; n * k];
+        let w = MatRef::from_column_major_slice(&self.coef, self.n_features, k);
+        mul_xw(x, w, &self.intercepts, &mut z, Parallelism::Rayon);
+        Ok(Mat::from_fn(n, k, |i, c| z[c * n + i]))
+    }
+
+    /// Class probabilities, `n x K`, rows summing to 1 (softmax, or normalized one-vs-rest
+    /// sigmoids).
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        let mut z = self.decision_function(x)?;
+        let k = self.n_classes;
+        let mut row = vec![0.0; k];
+        for i in 0..z.nrows() {
+            for c in 0..k {
+                row[c] = z[(i, c)];
+            }
+            match self.strategy {
+                Multiclass::Softmax => {
+                    softmax_in_place(&mut row);
+                }
+                Multiclass::OneVsRest => {
+                    row.iter_mut().for_each(|v| *v = sigmoid(*v));
+                    let total: f64 = row.iter().sum();
+                    row.iter_mut().for_each(|v| *v /= total);
+                }
+            }
+            for c in 0..k {
+                z[(i, c)] = row[c];
+            }
+        }
+        Ok(z)
+    }
+
+    /// The most probable class of each row (the first on ties).
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function).
+    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        let z = self.decision_function(x)?;
+        Ok((0..z.nrows())
+            .map(|i| {
+                let mut best = 0;
+                for c in 1..self.n_classes {
+                    if z[(i, c)] > z[(i, best)] {
+                        best = c;
+                    }
+                }
+                best as f64
+            })
+            .collect())
+    }
+
+    /// Accuracy on `(x, y)`.
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), and length mismatches.
+    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        crate::metrics::accuracy(y, &self.predict(x)?)
+    }
+
+    /// Mean log loss `1/n sum_i -log p_{i,y_i}` on `(x, y)` (softmax: `logsumexp(z_i) - z_{i,y_i}`
+    /// from the scores, exact for any magnitude).
+    ///
+    /// # Errors
+    /// As [`decision_function`](Self::decision_function), length mismatches, and labels
+    /// outside `0..K`.
+    pub fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        let z = self.decision_function(x)?;
+        check_target(y, z.nrows())?;
+        let k = self.n_classes;
+        let mut total = 0.0;
+        let mut row = vec![0.0; k];
+        for (i, &label) in y.iter().enumerate() {
+            if !(label >= 0.0 && label.fract() == 0.0 && (label as usize) < k) {
+                return Err(ModelError::InvalidLabel {
+                    row: i,
+                    value: label,
+                    expected: format!("whole numbers 0..{}", k - 1),
+                });
+            }
+            for c in 0..k {
+                row[c] = z[(i, c)];
+            }
+            total += match self.strategy {
+                Multiclass::Softmax => logsumexp(&row) - row[label as usize],
+                Multiclass::OneVsRest => {
+                    let total_p: f64 = row.iter().map(|v| sigmoid(*v)).sum();
+                    -(sigmoid(row[label as usize]) / total_p).ln()
+                }
+            };
+        }
+        Ok(total / y.len() as f64)
+    }
+}

@@ -1,0 +1,214 @@
+//! The solvers of the logistic models, the `auto` rule, and the dispatch onto `optim`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use optim::{
+    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, Report, RunOptions, SecondOrder,
+    Sgd, Stopping, SumOfTerms,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ModelError, Result};
+use crate::logistic::prox_newton::ProxNewton;
+use crate::penalty::Penalty;
+
+/// The algorithm that fits a logistic model.
+///
+/// | solver | penalties | per iteration | notes |
+/// |---|---|---|---|
+/// | `Newton` | none, L2 | one pass for `z`, one weighted Gram `X^T D X` (`O(n p^2)`), a Cholesky solve | IRLS; quadratic convergence; the course algorithm |
+/// | `Lbfgs` | none, L2 | one fused pass per line-search trial | memory `O(m p)`; best for large `p` |
+/// | `GradientDescent` | none, L2 | one fused pass | fixed learning rate: the course algorithm, with the loss history |
+/// | `Sgd` | none, L2 | minibatches | epochs, batch size, seeded shuffling |
+/// | `Fista` | any | one to two passes | accelerated proximal gradient |
+/// | `ProxNewton` | any | as Newton, plus coordinate descent on the quadratic model | glmnet / glum's method for L1 |
+///
+/// `Auto` picks, with `d` the number of parameters (`(p + 1) K`, `K = 1` for binary):
+/// with an L1 part, `ProxNewton` if `d <= 1000` else `Fista`; otherwise `Newton` if
+/// `d <= 100` else `Lbfgs`. Newton's `O(n d^2)` Gram pass pays for itself in few iterations
+/// while `d` is small; beyond, L-BFGS's `O(n d)` passes win.
+///
+/// # Examples
+/// ```
+/// use models::logistic::LogisticSolver;
+/// assert_eq!("lbfgs".parse::<LogisticSolver>().unwrap(), LogisticSolver::Lbfgs);
+/// assert_eq!("cd".parse::<LogisticSolver>().unwrap(), LogisticSolver::ProxNewton);
+/// assert_eq!(LogisticSolver::GradientDescent.to_string(), "gd");
+/// assert!("simplex".parse::<LogisticSolver>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogisticSolver {
+    /// Choose by problem size and penalty (see above).
+    #[default]
+    Auto,
+    /// Newton's method (IRLS) with backtracking.
+    Newton,
+    /// Limited-memory BFGS.
+    Lbfgs,
+    /// Gradient descent with a fixed learning rate.
+    GradientDescent,
+    /// Minibatch stochastic gradient descent.
+    Sgd,
+    /// Accelerated proximal gradient.
+    Fista,
+    /// Proximal Newton with a coordinate-descent inner solver.
+    ProxNewton,
+}
+
+impl fmt::Display for LogisticSolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LogisticSolver::Auto => "auto",
+            LogisticSolver::Newton => "newton",
+            LogisticSolver::Lbfgs => "lbfgs",
+            LogisticSolver::GradientDescent => "gd",
+            LogisticSolver::Sgd => "sgd",
+            LogisticSolver::Fista => "fista",
+            LogisticSolver::ProxNewton => "prox-newton",
+        })
+    }
+}
+
+impl FromStr for LogisticSolver {
+    type Err = ModelError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s {
+            "auto" => LogisticSolver::Auto,
+            "newton" | "irls" => LogisticSolver::Newton,
+            "lbfgs" | "l-bfgs" => LogisticSolver::Lbfgs,
+            "gd" | "gradient-descent" => LogisticSolver::GradientDescent,
+            "sgd" => LogisticSolver::Sgd,
+            "fista" => LogisticSolver::Fista,
+            "prox-newton" | "cd" => LogisticSolver::ProxNewton,
+            other => {
+                return Err(ModelError::Unsupported(format!(
+                    "unknown solver `{other}` for logistic models \
+                     (expected auto, newton, lbfgs, gd, sgd, fista, prox-newton or cd)"
+                )));
+            }
+        })
+    }
+}
+
+impl LogisticSolver {
+    /// The solver `Auto` resolves to for `dim` parameters and `penalty`; other solvers are
+    /// returned unchanged.
+    #[must_use]
+    pub fn resolve(self, dim: usize, penalty: Penalty) -> Self {
+        match self {
+            LogisticSolver::Auto if penalty.has_l1() => {
+                if dim <= 1000 {
+                    LogisticSolver::ProxNewton
+                } else {
+                    LogisticSolver::Fista
+                }
+            }
+            LogisticSolver::Auto if dim <= 100 => LogisticSolver::Newton,
+            LogisticSolver::Auto => LogisticSolver::Lbfgs,
+            other => other,
+        }
+    }
+
+    /// Fails when the solver cannot minimize a non-smooth (L1) objective.
+    pub(crate) fn check_penalty(self, penalty: Penalty) -> Result<()> {
+        let smooth_only = matches!(
+            self,
+            LogisticSolver::Newton
+                | LogisticSolver::Lbfgs
+                | LogisticSolver::GradientDescent
+                | LogisticSolver::Sgd
+        );
+        if smooth_only && penalty.has_l1() {
+            return Err(ModelError::Unsupported(format!(
+                "solver `{self}` needs a smooth objective, but the penalty has l1 = {}; \
+                 use fista, prox-newton (cd) or auto",
+                penalty.l1
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Iterative-solver settings shared by the logistic models.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SolverSettings {
+    /// Stopping rules (default: gradient infinity norm `<= 1e-8`, 1000 iterations).
+    pub stopping: Stopping,
+    /// Learning rate of `gd` and `sgd` (default 0.1).
+    pub learning_rate: f64,
+    /// Batch size of `sgd` (default 32).
+    pub batch_size: usize,
+    /// Momentum of `sgd` (default 0).
+    pub momentum: f64,
+    /// Seed of `sgd`'s shuffling (default 0).
+    pub seed: u64,
+    /// Record the per-iteration history in the report (default false).
+    pub record_history: bool,
+}
+
+impl Default for SolverSettings {
+    fn default() -> Self {
+        Self {
+            stopping: Stopping::default(),
+            learning_rate: 0.1,
+            batch_size: 32,
+            momentum: 0.0,
+            seed: 0,
+            record_history: false,
+        }
+    }
+}
+
+/// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
+/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`.
+pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
+    obj: &mut O,
+    solver: LogisticSolver,
+    l1: f64,
+    penalized: std::ops::Range<usize>,
+    settings: &SolverSettings,
+    x0: &[f64],
+) -> Result<Report> {
+    let s = settings.stopping;
+    let options = RunOptions {
+        record_history: settings.record_history,
+        observe_every: 1,
+    };
+    let report = match solver {
+        LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
+            .stopping(s)
+            .record_history(options.record_history)
+            .minimize(obj, x0)?,
+        LogisticSolver::Lbfgs => Lbfgs::default()
+            .stopping(s)
+            .record_history(options.record_history)
+            .minimize(obj, x0)?,
+        LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
+            .stopping(s)
+            .record_history(options.record_history)
+            .minimize(obj, x0)?,
+        LogisticSolver::Sgd => Sgd::default()
+            .learning_rate(settings.learning_rate)
+            .epochs(s.max_iter)
+            .gradient_tol(s.gradient_tol)
+            .batch_size(settings.batch_size)
+            .momentum(settings.momentum)
+            .seed(settings.seed)
+            .record_history(options.record_history)
+            .minimize(obj, x0)?,
+        LogisticSolver::Fista => {
+            let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
+            Fista::default()
+                .stopping(s)
+                .record_history(options.record_history)
+                .minimize(&mut Penalized::new(obj, pen), x0)?
+        }
+        LogisticSolver::ProxNewton => {
+            ProxNewton::new(l1, penalized, s, options).minimize(obj, x0)?
+        }
+    };
+    Ok(report)
+}
