@@ -86,6 +86,11 @@ impl<'a> Centered<'a> {
         self.weights.as_ref().map_or(1.0, |s| s[i])
     }
 
+    /// `sqrt(s_i)` for every row.
+    pub fn sqrt_weights(&self) -> Vec<f64> {
+        (0..self.n()).map(|i| self.weight(i).sqrt()).collect()
+    }
+
     /// `y_c = y - ybar`.
     pub fn centered_target(&self) -> Vec<f64> {
         self.y.iter().map(|v| v - self.y_mean).collect()

@@ -179,18 +179,14 @@ fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Opti
             );
         }
     }
-    let factored = match ScaledCholesky::new(&eq.matrix) {
-        Ok(f) => f,
-        Err(LinalgError::NotPositiveDefinite { index }) => {
-            return reject(
-                strict,
-                format!(
-                    "Cholesky pivot {index}: column {index} is (numerically) a linear \
-                     combination of the columns before it"
-                ),
-            );
-        }
-        Err(e) => return Err(e.into()),
+    let Some(factored) = factor(&eq.matrix, strict, |index| {
+        format!(
+            "Cholesky pivot {index}: column {index} is (numerically) a linear combination of \
+             the columns before it"
+        )
+    })?
+    else {
+        return Ok(None);
     };
     let condition = factored.condition * eq.centering_amplification();
     if !strict && condition > CONDITION_LIMIT {
@@ -206,11 +202,26 @@ fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Opti
     }))
 }
 
-fn reject(strict: bool, detail: String) -> Result<Option<DirectFit>> {
+/// `auto` (not `strict`) falls back to QR (`Ok(None)`); an explicit Cholesky choice fails.
+fn reject<T>(strict: bool, detail: String) -> Result<Option<T>> {
     if strict {
         Err(ModelError::RankDeficient { detail })
     } else {
         Ok(None)
+    }
+}
+
+/// Factors the system, or rejects it (see [`reject`]) when a pivot is not positive, with
+/// `describe(pivot)` as the explanation.
+fn factor(
+    matrix: &Mat<f64>,
+    strict: bool,
+    describe: impl FnOnce(usize) -> String,
+) -> Result<Option<ScaledCholesky>> {
+    match ScaledCholesky::new(matrix) {
+        Ok(f) => Ok(Some(f)),
+        Err(LinalgError::NotPositiveDefinite { index }) => reject(strict, describe(index)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -230,24 +241,20 @@ fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option
             format!("row {i} of the centered design is zero (the kernel matrix is singular)"),
         );
     }
-    let factored = match ScaledCholesky::new(&kernel) {
-        Ok(f) => f,
-        Err(LinalgError::NotPositiveDefinite { index }) => {
-            return reject(
-                strict,
-                format!(
-                    "Cholesky pivot {index} of the kernel matrix: row {index} of the centered \
-                     design is a linear combination of the rows before it"
-                ),
-            );
-        }
-        Err(e) => return Err(e.into()),
+    let Some(factored) = factor(&kernel, strict, |index| {
+        format!(
+            "Cholesky pivot {index} of the kernel matrix: row {index} of the centered design \
+             is a linear combination of the rows before it"
+        )
+    })?
+    else {
+        return Ok(None);
     };
     drop(kernel);
     if !strict && factored.condition > CONDITION_LIMIT {
         return Ok(None);
     }
-    let sqrt_w: Vec<f64> = (0..n).map(|i| data.weight(i).sqrt()).collect();
+    let sqrt_w = data.sqrt_weights();
     let mut alpha: Vec<f64> = yc.iter().zip(&sqrt_w).map(|(a, b)| a * b).collect();
     factored.solve_in_place(&mut alpha);
     alpha.iter_mut().zip(&sqrt_w).for_each(|(a, s)| *a *= s);
@@ -263,7 +270,7 @@ fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option
 /// `KERNEL_BLOCK` centered columns.
 fn centered_kernel(data: &Centered<'_>) -> Mat<f64> {
     let (n, p) = (data.n(), data.p());
-    let sqrt_w: Vec<f64> = (0..n).map(|i| data.weight(i).sqrt()).collect();
+    let sqrt_w = data.sqrt_weights();
     let mut kernel = Mat::<f64>::zeros(n, n);
     let mut block = Mat::<f64>::zeros(n, KERNEL_BLOCK.min(p));
     for start in (0..p).step_by(KERNEL_BLOCK) {
@@ -303,20 +310,11 @@ fn centered_kernel(data: &Centered<'_>) -> Mat<f64> {
 /// at the size of `X`.
 fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
     let (n, p) = (data.n(), data.p());
-    let sqrt_w: Vec<f64> = (0..n).map(|i| data.weight(i).sqrt()).collect();
+    let sqrt_w = data.sqrt_weights();
     let centered = |i: usize, j: usize| sqrt_w[i] * (data.x[(i, j)] - data.x_mean[j]);
+    let root = (2.0 * n as f64 * l2).sqrt();
     if l2 > 0.0 && p > n {
-        let c = 2.0 * n as f64 * l2;
-        let root = c.sqrt();
-        let a = Mat::from_fn(p + n, n, |r, i| {
-            if r < p {
-                centered(i, r)
-            } else if r - p == i {
-                root
-            } else {
-                0.0
-            }
-        });
+        let a = stacked(p, n, |r, i| centered(i, r), root);
         let mut t = vec![0.0; p + n];
         for i in 0..n {
             t[p + i] = sqrt_w[i] * yc[i] / root;
@@ -331,18 +329,8 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
             solver: LinearSolver::Qr,
         });
     }
-    let extra = if l2 > 0.0 { p } else { 0 };
-    let root = (2.0 * n as f64 * l2).sqrt();
-    let a = Mat::from_fn(n + extra, p, |r, j| {
-        if r < n {
-            centered(r, j)
-        } else if r - n == j {
-            root
-        } else {
-            0.0
-        }
-    });
-    let mut b = vec![0.0; n + extra];
+    let a = stacked(n, p, centered, root);
+    let mut b = vec![0.0; a.nrows()];
     for i in 0..n {
         b[i] = sqrt_w[i] * yc[i];
     }
@@ -352,6 +340,21 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
         rank: (l2 == 0.0).then_some(sol.rank),
         condition: None,
         solver: LinearSolver::Qr,
+    })
+}
+
+/// The `rows x cols` matrix `top(r, c)` stacked on `root I` (`cols x cols`), or `top` alone
+/// when `root = 0`.
+fn stacked(rows: usize, cols: usize, top: impl Fn(usize, usize) -> f64, root: f64) -> Mat<f64> {
+    let extra = if root > 0.0 { cols } else { 0 };
+    Mat::from_fn(rows + extra, cols, |r, c| {
+        if r < rows {
+            top(r, c)
+        } else if r - rows == c {
+            root
+        } else {
+            0.0
+        }
     })
 }
 

@@ -12,6 +12,16 @@ use crate::penalty::Penalty;
 /// Power-method steps for the default learning rate of gradient descent.
 const CURVATURE_ITERATIONS: usize = 50;
 
+/// Runs an `optim` solver with or without the observer.
+macro_rules! minimize {
+    ($solver:expr, $obj:expr, $start:expr, $observer:expr) => {
+        match $observer {
+            Some(o) => $solver.minimize_observed(&mut $obj, $start, o)?,
+            None => $solver.minimize(&mut $obj, $start)?,
+        }
+    };
+}
+
 /// Settings shared by the iterative solvers.
 #[derive(Clone, Debug)]
 pub(crate) struct IterativeSettings {
@@ -74,10 +84,7 @@ pub(crate) fn fit_iterative(
                 .max_iter(settings.max_iter)
                 .gradient_tol(settings.tol * sd)
                 .record_history(settings.record_history);
-            match observer {
-                Some(o) => gd.minimize_observed(&mut obj, start, o)?,
-                None => gd.minimize(&mut obj, start)?,
-            }
+            minimize!(gd, obj, start, observer)
         }
         LinearSolver::Sgd => {
             let schedule = match settings.schedule {
@@ -95,20 +102,14 @@ pub(crate) fn fit_iterative(
                 .seed(settings.seed)
                 .tol(value_tol, 5)
                 .record_history(settings.record_history);
-            match observer {
-                Some(o) => sgd.minimize_observed(&mut obj, start, o)?,
-                None => sgd.minimize(&mut obj, start)?,
-            }
+            minimize!(sgd, obj, start, observer)
         }
         _ => {
             let fista = Fista::default()
                 .max_iter(settings.max_iter)
                 .gradient_tol(settings.tol * sd)
                 .record_history(settings.record_history);
-            match observer {
-                Some(o) => fista.minimize_observed(&mut obj, start, o)?,
-                None => fista.minimize(&mut obj, start)?,
-            }
+            minimize!(fista, obj, start, observer)
         }
     };
     let p = data.p();

@@ -250,31 +250,61 @@ impl Objective for SquaredLoss<'_> {
     }
 
     fn value_and_gradient(&mut self, theta: &[f64], g: &mut [f64]) -> f64 {
-        let (w, b) = self.split(theta);
-        let p = w.len();
-        let n = self.n_samples() as f64;
-        let (gw, gb) = g.split_at_mut(p);
-        let mut gb_local = [0.0];
-        let map = residual_map(self.y, self.weights.as_deref());
-        let loss = fused_gradient(
+        let loss = gradient_pass(
             self.x,
-            MatRef::from_column_major_slice(w, p, 1),
-            &[b],
             &mut self.scratch,
             self.par,
-            map,
-            MatMut::from_column_major_slice_mut(gw, p, 1),
-            &mut gb_local,
+            self.fit_intercept,
+            self.penalty.l2,
+            theta,
+            g,
+            residual_map(self.y, self.weights.as_deref()),
         );
-        let two_l2 = 2.0 * self.penalty.l2;
-        for (gj, wj) in gw.iter_mut().zip(w) {
-            *gj = *gj / n + two_l2 * wj;
-        }
-        if self.fit_intercept {
-            gb[0] = gb_local[0] / n;
-        }
-        loss / n + self.l2_value(w)
+        let (w, _) = self.split(theta);
+        loss / self.n_samples() as f64 + self.l2_value(w)
     }
+}
+
+/// One fused pass at `theta = [w, b]` with the residual map `map`:
+/// `out = [X^T R / n + 2 l2 w ; 1^T R / n]` (no intercept entry without an intercept), where
+/// `R` is what `map` makes of `X w + b`. Returns the sum of the values `map` returned.
+#[allow(clippy::too_many_arguments)]
+fn gradient_pass<F>(
+    x: MatRef<'_, f64>,
+    scratch: &mut PassScratch,
+    par: Parallelism,
+    fit_intercept: bool,
+    l2: f64,
+    theta: &[f64],
+    out: &mut [f64],
+    map: F,
+) -> f64
+where
+    F: Fn(Range<usize>, &mut [f64]) -> f64 + Sync + Send,
+{
+    let p = x.ncols();
+    let b = if fit_intercept { theta[p] } else { 0.0 };
+    let w = &theta[..p];
+    let n = x.nrows() as f64;
+    let (ow, ob) = out.split_at_mut(p);
+    let mut sum_r = [0.0];
+    let total = fused_gradient(
+        x,
+        MatRef::from_column_major_slice(w, p, 1),
+        &[b],
+        scratch,
+        par,
+        map,
+        MatMut::from_column_major_slice_mut(ow, p, 1),
+        &mut sum_r,
+    );
+    for (o, wj) in ow.iter_mut().zip(w) {
+        *o = *o / n + 2.0 * l2 * wj;
+    }
+    if fit_intercept {
+        ob[0] = sum_r[0] / n;
+    }
+    total
 }
 
 impl SecondOrder for SquaredLoss<'_> {
@@ -313,34 +343,22 @@ impl SecondOrder for SquaredLoss<'_> {
     fn hessian_vector_product(&mut self, _theta: &[f64], v: &[f64], out: &mut [f64]) {
         // H v = [X^T S (X v_w + v_b) / n + 2 l2 v_w ; 1^T S (X v_w + v_b) / n]: the gradient
         // pass with the residual map replaced by z -> S z
-        let (vw, vb) = self.split(v);
-        let p = vw.len();
-        let n = self.n_samples() as f64;
-        let (ow, ob) = out.split_at_mut(p);
-        let mut ob_local = [0.0];
         let weights = self.weights.as_deref();
-        fused_gradient(
+        gradient_pass(
             self.x,
-            MatRef::from_column_major_slice(vw, p, 1),
-            &[vb],
             &mut self.scratch,
             self.par,
+            self.fit_intercept,
+            self.penalty.l2,
+            v,
+            out,
             |rows, z| {
                 if let Some(s) = weights {
                     z.iter_mut().zip(&s[rows]).for_each(|(zi, si)| *zi *= si);
                 }
                 0.0
             },
-            MatMut::from_column_major_slice_mut(ow, p, 1),
-            &mut ob_local,
         );
-        let two_l2 = 2.0 * self.penalty.l2;
-        for (o, vj) in ow.iter_mut().zip(vw) {
-            *o = *o / n + two_l2 * vj;
-        }
-        if self.fit_intercept {
-            ob[0] = ob_local[0] / n;
-        }
     }
 }
 
@@ -391,6 +409,7 @@ impl SumOfTerms for SquaredLoss<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // the prox output is exact in binary
 mod tests {
     use super::*;
     use linalg_core::Mat;
