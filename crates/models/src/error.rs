@@ -72,6 +72,14 @@ pub enum ModelError {
         /// The weight (or their sum).
         value: f64,
     },
+    /// A probability is outside `[0, 1]` (or not a number).
+    #[error("invalid probability {value} at index {index}: probabilities must be in [0, 1]")]
+    InvalidProbability {
+        /// Position of the value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
     /// A hyper-parameter is out of range.
     #[error("invalid {name} = {value}: must be {requirement}")]
     InvalidParameter {

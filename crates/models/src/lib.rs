@@ -10,6 +10,7 @@
 mod cd;
 mod data;
 mod error;
+pub mod inference;
 pub mod logistic;
 pub mod metrics;
 mod penalty;
