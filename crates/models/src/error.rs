@@ -123,6 +123,9 @@ pub enum ModelError {
         /// What was observed (e.g. "column 3 is constant").
         detail: String,
     },
+    /// A model file could not be written or read.
+    #[error("{0}")]
+    Persistence(String),
     /// Inference (standard errors, p-values) is not valid for this fit.
     #[error("statistical inference is not available: {0}")]
     InferenceUnavailable(String),

@@ -14,6 +14,7 @@ pub mod inference;
 pub mod logistic;
 pub mod metrics;
 mod penalty;
+pub mod persist;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};

@@ -16,6 +16,7 @@ use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::penalty::Penalty;
+use crate::persist::check_finite_field;
 
 /// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
 ///
@@ -520,6 +521,22 @@ impl FittedLogistic {
             },
             opts,
         )
+    }
+}
+
+impl FittedLogistic {
+    /// Checks a deserialized model: finite coefficients and intercept.
+    pub(crate) fn validate(&self) -> Result<()> {
+        check_finite_field("coef", &self.coef)?;
+        check_finite_field("intercept", &[self.intercept])?;
+        if !self.fit_intercept && self.intercept != 0.0 {
+            return Err(ModelError::Persistence(
+                "corrupt model: an intercept is stored but fit_intercept is false".into(),
+            ));
+        }
+        self.penalty
+            .check()
+            .map_err(|e| ModelError::Persistence(format!("corrupt model: {e}")))
     }
 }
 
