@@ -72,6 +72,14 @@ pub enum ModelError {
         /// The weight (or their sum).
         value: f64,
     },
+    /// A probability is outside `[0, 1]` (or not a number).
+    #[error("invalid probability {value} at index {index}: probabilities must be in [0, 1]")]
+    InvalidProbability {
+        /// Position of the value.
+        index: usize,
+        /// The value.
+        value: f64,
+    },
     /// A hyper-parameter is out of range.
     #[error("invalid {name} = {value}: must be {requirement}")]
     InvalidParameter {
@@ -115,6 +123,9 @@ pub enum ModelError {
         /// What was observed (e.g. "column 3 is constant").
         detail: String,
     },
+    /// A model file could not be written or read.
+    #[error("{0}")]
+    Persistence(String),
     /// Inference (standard errors, p-values) is not valid for this fit.
     #[error("statistical inference is not available: {0}")]
     InferenceUnavailable(String),

@@ -10,10 +10,12 @@
 mod cd;
 mod data;
 mod error;
+pub mod inference;
 pub mod linear;
 pub mod logistic;
 pub mod metrics;
 mod penalty;
+pub mod persist;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};

@@ -5,15 +5,18 @@ use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_prediction_input, check_target, first_non_finite, normalize_weights,
+    check_design, check_prediction_input, check_target, first_non_finite, is_binary_label,
+    normalize_weights,
 };
 use crate::error::{ModelError, Result};
+use crate::inference::{self, FitForInference, InferenceOptions, Summary};
 use crate::logistic::identifiability::{check_full_rank, detect_separation};
-use crate::logistic::labels::{ClassWeight, check_binary, combined_weights, is_binary_label};
+use crate::logistic::labels::{ClassWeight, check_binary, combined_weights};
 use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::penalty::Penalty;
+use crate::persist::check_finite_field;
 
 /// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
 ///
@@ -464,6 +467,76 @@ impl FittedLogistic {
             .map(|(&zi, &yi)| softplus(zi) - yi * zi)
             .sum::<f64>()
             / z.len() as f64)
+    }
+}
+
+impl FittedLogistic {
+    /// Standard errors, z statistics, p-values, confidence intervals and goodness of fit on the
+    /// training data `(x, y)`, like statsmodels' `Logit(...).fit().summary()`.
+    ///
+    /// Valid only for the unpenalized maximum-likelihood estimate: penalized fits, fits that
+    /// did not converge, and coefficients that do not solve the likelihood equations for
+    /// `(x, y)` (other data, or a weighted fit) are refused. Separation and rank deficiency
+    /// were already refused by `fit`.
+    ///
+    /// # Errors
+    /// [`ModelError::InferenceUnavailable`] with the reason; data errors as for prediction.
+    ///
+    /// # Examples
+    /// ```
+    /// use models::inference::InferenceOptions;
+    /// use models::logistic::LogisticRegression;
+    /// let chd = datasets::chd_age();
+    /// let fit = LogisticRegression::new().tol(1e-10).fit(chd.x.as_ref(), &chd.y).unwrap();
+    /// let s = fit.summary(chd.x.as_ref(), &chd.y, &InferenceOptions::default().names(vec!["age".into()])).unwrap();
+    /// assert!((s.std_err[1] - 0.046339).abs() < 1e-6); // statsmodels 0.15.0
+    /// println!("{s}");
+    /// ```
+    pub fn summary(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        opts: &InferenceOptions,
+    ) -> Result<Summary> {
+        if !self.penalty.is_none() {
+            return Err(ModelError::InferenceUnavailable(format!(
+                "the fit is penalized (l1 = {}, l2 = {}): penalized estimates are biased and \
+                 their sampling distribution is not the one these standard errors describe; \
+                 refit without penalty",
+                self.penalty.l1, self.penalty.l2
+            )));
+        }
+        if !self.converged() {
+            return Err(ModelError::InferenceUnavailable(format!(
+                "the fit did not converge ({})",
+                self.report.termination
+            )));
+        }
+        inference::logit_fit(
+            &FitForInference {
+                x,
+                y,
+                coef: &self.coef,
+                intercept: self.fit_intercept.then_some(self.intercept),
+            },
+            opts,
+        )
+    }
+}
+
+impl FittedLogistic {
+    /// Checks a deserialized model: finite coefficients and intercept.
+    pub(crate) fn validate(&self) -> Result<()> {
+        check_finite_field("coef", &self.coef)?;
+        check_finite_field("intercept", &[self.intercept])?;
+        if !self.fit_intercept && self.intercept != 0.0 {
+            return Err(ModelError::Persistence(
+                "corrupt model: an intercept is stored but fit_intercept is false".into(),
+            ));
+        }
+        self.penalty
+            .check()
+            .map_err(|e| ModelError::Persistence(format!("corrupt model: {e}")))
     }
 }
 

@@ -2,13 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::is_binary_label;
 use crate::error::{ModelError, Result};
-
-/// True for the labels 0 and 1 (exact: labels are whole numbers stored as `f64`).
-#[allow(clippy::float_cmp)]
-pub(crate) fn is_binary_label(v: f64) -> bool {
-    v == 0.0 || v == 1.0
-}
 
 /// Checks binary labels: every `y_i` is 0 or 1 and both classes occur.
 ///

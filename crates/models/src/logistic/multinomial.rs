@@ -11,6 +11,7 @@ use crate::logistic::identifiability::detect_separation;
 use crate::logistic::labels::check_multiclass;
 use crate::logistic::objective::{MultinomialObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, minimize};
+use crate::persist::{check_finite_field, check_len};
 
 /// How a multiclass model is built from logistic regressions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +252,30 @@ pub struct FittedMultinomial {
 }
 
 impl FittedMultinomial {
+    /// Checks a deserialized model: consistent lengths and finite values.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.n_classes < 2 {
+            return Err(ModelError::Persistence(format!(
+                "corrupt model: n_classes = {} (at least 2)",
+                self.n_classes
+            )));
+        }
+        check_len(
+            "coef",
+            self.coef.len(),
+            self.n_features * self.n_classes,
+            "n_features x n_classes",
+        )?;
+        check_len(
+            "intercepts",
+            self.intercepts.len(),
+            self.n_classes,
+            "one per class",
+        )?;
+        check_finite_field("coef", &self.coef)?;
+        check_finite_field("intercepts", &self.intercepts)
+    }
+
     /// Coefficients, `p x K` column-major: class `k`'s are `coef()[k p .. (k+1) p]`.
     #[must_use]
     pub fn coef(&self) -> &[f64] {

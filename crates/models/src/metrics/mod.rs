@@ -5,7 +5,10 @@
 pub mod classification;
 pub mod regression;
 
-pub use classification::accuracy;
+pub use classification::{
+    ConfusionMatrix, RocCurve, ThresholdMetrics, accuracy, brier_score, log_loss,
+    precision_recall_f1, roc_auc, roc_curve, threshold_sweep,
+};
 pub use regression::mean_squared_error;
 
 use crate::error::{ModelError, Result};

@@ -1,0 +1,798 @@
+//! Statistical inference for unpenalized fits: standard errors, test statistics, p-values,
+//! confidence intervals and goodness of fit, in a summary table like statsmodels'.
+
+use std::fmt::{self, Write as _};
+
+use linalg_core::{
+    Cholesky, GramScratch, Mat, MatRef, Parallelism, mul_xw, sigmoid, softplus, weighted_gram,
+};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
+
+use crate::data::{check_design, check_target, first_non_finite, is_binary_label};
+use crate::error::{ModelError, Result};
+
+/// How the covariance of the estimates is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CovarianceType {
+    /// The model-based covariance: inverse Fisher information (logistic) or
+    /// `sigma^2 (X^T X)^{-1}` (OLS).
+    #[default]
+    Nonrobust,
+    /// Heteroskedasticity-robust sandwich `A^{-1} B A^{-1} n/(n - k)` (White's estimator with
+    /// the HC1 small-sample factor).
+    Hc1,
+}
+
+/// Options of a summary.
+///
+/// # Examples
+/// ```
+/// use models::inference::{CovarianceType, InferenceOptions};
+/// let opts = InferenceOptions::default().level(0.9).covariance(CovarianceType::Hc1);
+/// assert_eq!(opts.level, 0.9);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InferenceOptions {
+    /// Confidence level of the intervals (default 0.95).
+    pub level: f64,
+    /// Covariance estimator (default nonrobust).
+    pub covariance: CovarianceType,
+    /// Feature names (default `x1, x2, ...`); the intercept is named `const`.
+    pub names: Option<Vec<String>>,
+    /// Name of the dependent variable (default `y`).
+    pub dependent: String,
+}
+
+impl Default for InferenceOptions {
+    fn default() -> Self {
+        Self {
+            level: 0.95,
+            covariance: CovarianceType::Nonrobust,
+            names: None,
+            dependent: "y".into(),
+        }
+    }
+}
+
+impl InferenceOptions {
+    /// Sets the confidence level.
+    #[must_use]
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Sets the covariance estimator.
+    #[must_use]
+    pub fn covariance(mut self, covariance: CovarianceType) -> Self {
+        self.covariance = covariance;
+        self
+    }
+
+    /// Sets the feature names.
+    #[must_use]
+    pub fn names(mut self, names: Vec<String>) -> Self {
+        self.names = Some(names);
+        self
+    }
+
+    /// Sets the name of the dependent variable.
+    #[must_use]
+    pub fn dependent(mut self, name: impl Into<String>) -> Self {
+        self.dependent = name.into();
+        self
+    }
+
+    fn check(&self, p: usize) -> Result<()> {
+        if !(self.level > 0.0 && self.level < 1.0) {
+            return Err(ModelError::InvalidParameter {
+                name: "level",
+                value: self.level,
+                requirement: "in (0, 1)",
+            });
+        }
+        if let Some(names) = &self.names
+            && names.len() != p
+        {
+            return Err(ModelError::LengthMismatch {
+                what_a: "features",
+                len_a: p,
+                what_b: "feature names",
+                len_b: names.len(),
+            });
+        }
+        Ok(())
+    }
+
+    fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
+        let mut out = Vec::with_capacity(p + 1);
+        if intercept {
+            out.push("const".to_string());
+        }
+        match &self.names {
+            Some(n) => out.extend(n.iter().cloned()),
+            None => out.extend((1..=p).map(|j| format!("x{j}"))),
+        }
+        out
+    }
+}
+
+/// The distribution of the test statistics.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatisticKind {
+    /// Standard normal `z` (logistic regression).
+    Z,
+    /// Student's `t` with the residual degrees of freedom (OLS).
+    T,
+}
+
+/// Goodness-of-fit statistics of a logistic regression.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogitFit {
+    /// Log-likelihood of the constant-only model.
+    pub ll_null: f64,
+    /// Deviance `-2 log L`.
+    pub deviance: f64,
+    /// McFadden's pseudo R-squared `1 - log L / log L_null`.
+    pub pseudo_r2: f64,
+    /// Likelihood-ratio statistic `2 (log L - log L_null)`.
+    pub llr: f64,
+    /// Its p-value (chi-squared with `df_model` degrees of freedom).
+    pub llr_p_value: f64,
+}
+
+/// Goodness-of-fit statistics of an ordinary least-squares regression.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OlsFit {
+    /// R-squared (centered when the model has an intercept, uncentered otherwise).
+    pub r2: f64,
+    /// Adjusted R-squared.
+    pub adj_r2: f64,
+    /// F statistic of the hypothesis that every slope is 0 (a Wald test with the chosen
+    /// covariance; the classical F for the nonrobust one).
+    pub f_statistic: f64,
+    /// Its p-value.
+    pub f_p_value: f64,
+    /// Residual variance estimate `SSR / df_resid`.
+    pub sigma2: f64,
+}
+
+/// A coefficient table with the model's goodness of fit: what statsmodels' `summary()` shows,
+/// as data. The intercept, when fitted, comes first (named `const`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// "Logit" or "OLS".
+    pub model: String,
+    /// Name of the dependent variable.
+    pub dependent: String,
+    /// Row names.
+    pub names: Vec<String>,
+    /// Estimates.
+    pub estimate: Vec<f64>,
+    /// Standard errors.
+    pub std_err: Vec<f64>,
+    /// `estimate / std_err`.
+    pub statistic: Vec<f64>,
+    /// Two-sided p-values.
+    pub p_value: Vec<f64>,
+    /// Lower confidence limits.
+    pub conf_low: Vec<f64>,
+    /// Upper confidence limits.
+    pub conf_high: Vec<f64>,
+    /// Covariance of the estimates, row-major, in the order of `names`.
+    pub covariance_matrix: Vec<f64>,
+    /// z or t.
+    pub statistic_kind: StatisticKind,
+    /// Confidence level.
+    pub level: f64,
+    /// Covariance estimator.
+    pub covariance: CovarianceType,
+    /// Number of observations.
+    pub n_obs: f64,
+    /// Model degrees of freedom (parameters excluding the intercept).
+    pub df_model: f64,
+    /// Residual degrees of freedom `n - k`.
+    pub df_resid: f64,
+    /// Log-likelihood at the estimates.
+    pub log_likelihood: f64,
+    /// Akaike's information criterion `-2 log L + 2 k`.
+    pub aic: f64,
+    /// Bayesian information criterion `-2 log L + k log n`.
+    pub bic: f64,
+    /// Logistic goodness of fit.
+    pub logit: Option<LogitFit>,
+    /// OLS goodness of fit.
+    pub ols: Option<OlsFit>,
+}
+
+/// Everything a summary needs about a fit.
+pub(crate) struct FitForInference<'a> {
+    pub(crate) x: MatRef<'a, f64>,
+    pub(crate) y: &'a [f64],
+    pub(crate) coef: &'a [f64],
+    pub(crate) intercept: Option<f64>,
+}
+
+impl FitForInference<'_> {
+    fn check(&self) -> Result<()> {
+        check_design(self.x)?;
+        check_target(self.y, self.x.nrows())?;
+        if self.x.ncols() != self.coef.len() {
+            return Err(ModelError::FeatureMismatch {
+                expected: self.coef.len(),
+                found: self.x.ncols(),
+            });
+        }
+        first_non_finite("coefficients", self.coef)
+    }
+
+    fn k(&self) -> usize {
+        self.coef.len() + usize::from(self.intercept.is_some())
+    }
+
+    fn linear_predictor(&self) -> Vec<f64> {
+        let p = self.coef.len();
+        let mut z = vec![0.0; self.x.nrows()];
+        let w = MatRef::from_column_major_slice(self.coef, p, 1);
+        mul_xw(
+            self.x,
+            w,
+            &[self.intercept.unwrap_or(0.0)],
+            &mut z,
+            Parallelism::Rayon,
+        );
+        z
+    }
+
+    /// `X~^T diag(d) X~` for `X~ = [1, X]` (intercept first when fitted), full symmetric.
+    fn gram(&self, d: &[f64]) -> Mat<f64> {
+        let p = self.coef.len();
+        let off = usize::from(self.intercept.is_some());
+        let mut g = Mat::<f64>::zeros(p, p);
+        let mut xtd = vec![0.0; p];
+        let mut scratch = GramScratch::for_matrix(self.x);
+        let dsum = weighted_gram(
+            self.x,
+            d,
+            &mut scratch,
+            Parallelism::Rayon,
+            g.as_mut(),
+            Some(&mut xtd),
+        );
+        let k = p + off;
+        Mat::from_fn(k, k, |a, b| {
+            let (a, b) = if a >= b { (a, b) } else { (b, a) };
+            match (a < off, b < off) {
+                (true, true) => dsum,
+                (false, true) => xtd[a - off],
+                _ => g[(a - off, b - off)],
+            }
+        })
+    }
+
+    fn estimates(&self) -> Vec<f64> {
+        self.intercept
+            .iter()
+            .copied()
+            .chain(self.coef.iter().copied())
+            .collect()
+    }
+}
+
+/// Inverts a symmetric positive-definite matrix, or explains why inference is not possible.
+fn inverse(a: &Mat<f64>) -> Result<Mat<f64>> {
+    Cholesky::new(a.as_ref()).map(|c| c.inverse()).map_err(|_| {
+        ModelError::InferenceUnavailable(
+            "the information matrix is singular (rank-deficient design)".into(),
+        )
+    })
+}
+
+/// `A^{-1} B A^{-1} * factor`.
+fn sandwich(a_inv: &Mat<f64>, b: &Mat<f64>, factor: f64) -> Mat<f64> {
+    let k = a_inv.nrows();
+    let t = a_inv * b;
+    let s = &t * a_inv;
+    Mat::from_fn(k, k, |i, j| s[(i, j)] * factor)
+}
+
+/// The columns of a coefficient table after the estimates.
+struct Columns {
+    std_err: Vec<f64>,
+    statistic: Vec<f64>,
+    p_value: Vec<f64>,
+    conf_low: Vec<f64>,
+    conf_high: Vec<f64>,
+}
+
+/// The table part of a summary from estimates and their covariance.
+fn table(
+    beta: &[f64],
+    cov: &Mat<f64>,
+    kind: StatisticKind,
+    df_resid: f64,
+    opts: &InferenceOptions,
+) -> Result<Columns> {
+    let k = beta.len();
+    let std_err: Vec<f64> = (0..k).map(|j| cov[(j, j)].max(0.0).sqrt()).collect();
+    let stat: Vec<f64> = beta.iter().zip(&std_err).map(|(b, s)| b / s).collect();
+    let alpha = 1.0 - opts.level;
+    let (p_value, q): (Vec<f64>, f64) = match kind {
+        StatisticKind::Z => {
+            let dist = Normal::new(0.0, 1.0)
+                .map_err(|e| ModelError::InferenceUnavailable(e.to_string()))?;
+            (
+                stat.iter().map(|t| 2.0 * dist.sf(t.abs())).collect(),
+                dist.inverse_cdf(1.0 - alpha / 2.0),
+            )
+        }
+        StatisticKind::T => {
+            let dist = StudentsT::new(0.0, 1.0, df_resid).map_err(|_| {
+                ModelError::InferenceUnavailable(format!(
+                    "no residual degrees of freedom (n - k = {df_resid})"
+                ))
+            })?;
+            (
+                stat.iter().map(|t| 2.0 * dist.sf(t.abs())).collect(),
+                dist.inverse_cdf(1.0 - alpha / 2.0),
+            )
+        }
+    };
+    let conf_low = beta.iter().zip(&std_err).map(|(b, s)| b - q * s).collect();
+    let conf_high = beta.iter().zip(&std_err).map(|(b, s)| b + q * s).collect();
+    Ok(Columns {
+        std_err,
+        statistic: stat,
+        p_value,
+        conf_low,
+        conf_high,
+    })
+}
+
+fn row_major(m: &Mat<f64>) -> Vec<f64> {
+    (0..m.nrows())
+        .flat_map(|i| (0..m.ncols()).map(move |j| (i, j)))
+        .map(|(i, j)| m[(i, j)])
+        .collect()
+}
+
+/// Wald test that every non-intercept coefficient is zero: `b_s^T V_s^{-1} b_s / q`.
+fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
+    let q = beta.len() - off;
+    if q == 0 {
+        return Ok(f64::NAN);
+    }
+    let vs = Mat::from_fn(q, q, |i, j| cov[(i + off, j + off)]);
+    let chol = Cholesky::new(vs.as_ref())
+        .map_err(|_| ModelError::InferenceUnavailable("the slope covariance is singular".into()))?;
+    let mut sol = beta[off..].to_vec();
+    chol.solve_in_place(&mut sol);
+    Ok(beta[off..]
+        .iter()
+        .zip(&sol)
+        .map(|(a, b)| a * b)
+        .sum::<f64>()
+        / q as f64)
+}
+
+/// Inference for an unpenalized binary logistic regression at its maximum-likelihood
+/// estimate.
+///
+/// `Cov = (X~^T W X~)^{-1}`, `W = diag(p_i (1 - p_i))` (the inverse Fisher information), or the
+/// HC1 sandwich with `B = X~^T diag((y_i - p_i)^2) X~`; `z = beta / se`, two-sided normal
+/// p-values, intervals `beta +- z_{1 - alpha/2} se`. `log L = sum_i [y_i z_i - softplus(z_i)]`,
+/// `L_null` from the constant-only model, deviance `-2 log L`, McFadden's pseudo R-squared,
+/// AIC and BIC with `k` parameters.
+///
+/// Checks that the score `X~^T (y - p) / n` vanishes (infinity norm below `1e-5`): otherwise
+/// the coefficients are not the unweighted maximum-likelihood estimate of these data.
+///
+/// # Errors
+/// [`ModelError::InferenceUnavailable`] when the score does not vanish or the information is
+/// singular; data errors (shapes, non-finite values, labels other than 0/1).
+///
+/// # Examples
+/// ```
+/// use models::inference::{InferenceOptions, logit};
+/// let chd = datasets::chd_age();
+/// // statsmodels 0.15.0: const -6.708461428548, age 0.131502027083
+/// let s = logit(chd.x.as_ref(), &chd.y, &[0.131502027083], Some(-6.708461428548),
+///               &InferenceOptions::default()).unwrap();
+/// assert!((s.std_err[0] - 2.353992).abs() < 1e-5);
+/// ```
+pub fn logit(
+    x: MatRef<'_, f64>,
+    y: &[f64],
+    coef: &[f64],
+    intercept: Option<f64>,
+    opts: &InferenceOptions,
+) -> Result<Summary> {
+    logit_fit(
+        &FitForInference {
+            x,
+            y,
+            coef,
+            intercept,
+        },
+        opts,
+    )
+}
+
+pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Result<Summary> {
+    fit.check()?;
+    opts.check(fit.coef.len())?;
+    if let Some((row, &value)) = fit
+        .y
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !is_binary_label(**v))
+    {
+        return Err(ModelError::InvalidLabel {
+            row,
+            value,
+            expected: "0 or 1".into(),
+        });
+    }
+    let n = fit.x.nrows();
+    let nf = n as f64;
+    let k = fit.k();
+    let off = usize::from(fit.intercept.is_some());
+    let z = fit.linear_predictor();
+    let prob: Vec<f64> = z.iter().map(|&v| sigmoid(v)).collect();
+    let resid: Vec<f64> = fit.y.iter().zip(&prob).map(|(y, p)| y - p).collect();
+    // the score must vanish at the MLE
+    let score_max = {
+        let mut s = vec![0.0; k];
+        for (i, &r) in resid.iter().enumerate() {
+            if off == 1 {
+                s[0] += r;
+            }
+            for j in 0..fit.coef.len() {
+                s[j + off] += r * fit.x[(i, j)];
+            }
+        }
+        s.iter().fold(0.0f64, |m, v| m.max(v.abs())) / nf
+    };
+    if score_max > 1e-5 {
+        return Err(ModelError::InferenceUnavailable(format!(
+            "the coefficients are not the maximum-likelihood estimate for these data (largest \
+             mean score {score_max:.2e}); fit without weights and penalty, to convergence, on \
+             the same data"
+        )));
+    }
+    let w: Vec<f64> = prob.iter().map(|p| p * (1.0 - p)).collect();
+    let info = fit.gram(&w);
+    let info_inv = inverse(&info)?;
+    let cov = match opts.covariance {
+        CovarianceType::Nonrobust => info_inv,
+        CovarianceType::Hc1 => {
+            let r2: Vec<f64> = resid.iter().map(|r| r * r).collect();
+            let meat = fit.gram(&r2);
+            sandwich(&info_inv, &meat, nf / (nf - k as f64))
+        }
+    };
+    let ll: f64 = z
+        .iter()
+        .zip(fit.y)
+        .map(|(&zi, &yi)| yi * zi - softplus(zi))
+        .sum();
+    let ybar = fit.y.iter().sum::<f64>() / nf;
+    let ll_null = nf * (xlogy(ybar, ybar) + xlogy(1.0 - ybar, 1.0 - ybar));
+    let df_model = (k - off) as f64;
+    let llr = 2.0 * (ll - ll_null);
+    let llr_p_value = ChiSquared::new(df_model).map_or(f64::NAN, |d| d.sf(llr));
+    let beta = fit.estimates();
+    let Columns {
+        std_err,
+        statistic,
+        p_value,
+        conf_low,
+        conf_high,
+    } = table(&beta, &cov, StatisticKind::Z, nf - k as f64, opts)?;
+    Ok(Summary {
+        model: "Logit".into(),
+        dependent: opts.dependent.clone(),
+        names: opts.row_names(fit.coef.len(), off == 1),
+        estimate: beta,
+        std_err,
+        statistic,
+        p_value,
+        conf_low,
+        conf_high,
+        covariance_matrix: row_major(&cov),
+        statistic_kind: StatisticKind::Z,
+        level: opts.level,
+        covariance: opts.covariance,
+        n_obs: nf,
+        df_model,
+        df_resid: nf - k as f64,
+        log_likelihood: ll,
+        aic: -2.0 * ll + 2.0 * k as f64,
+        bic: -2.0 * ll + k as f64 * nf.ln(),
+        logit: Some(LogitFit {
+            ll_null,
+            deviance: -2.0 * ll,
+            pseudo_r2: 1.0 - ll / ll_null,
+            llr,
+            llr_p_value,
+        }),
+        ols: None,
+    })
+}
+
+/// `x log y`, 0 when `x = 0`.
+fn xlogy(x: f64, y: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x * y.ln() }
+}
+
+/// Inference for an ordinary least-squares fit.
+///
+/// `sigma^2 = SSR / (n - k)`, `Cov = sigma^2 (X~^T X~)^{-1}` or the HC1 sandwich with
+/// `B = X~^T diag(e_i^2) X~`; `t = beta / se` with `n - k` degrees of freedom. `R^2 = 1 - SSR/SST`
+/// (SST centered with an intercept, uncentered without), adjusted `R^2 = 1 - (1 - R^2)(n - c)/(n - k)`
+/// (`c = 1` with an intercept), the F statistic of all slopes (Wald form), the Gaussian
+/// log-likelihood `-n/2 (log(2 pi SSR / n) + 1)`, AIC and BIC.
+///
+/// Checks that the normal equations hold (`X~^T e / n` below `1e-6` relative to the scale of
+/// `X~` and `y`): otherwise the coefficients are not the least-squares fit of these data.
+///
+/// # Errors
+/// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, or
+/// `X~^T X~` is singular; data errors (shapes, non-finite values).
+///
+/// # Examples
+/// ```
+/// use linalg_core::mat;
+/// use models::inference::{InferenceOptions, ols};
+/// // y = 1 + 2 x exactly except for the last point
+/// let x = mat![[0.0], [1.0], [2.0], [3.0]];
+/// let y = [1.0, 3.0, 5.0, 7.5];
+/// // least squares: slope 2.15, intercept 0.9
+/// let s = ols(x.as_ref(), &y, &[2.15], Some(0.9), &InferenceOptions::default()).unwrap();
+/// assert!((s.ols.as_ref().unwrap().r2 - 0.996765).abs() < 1e-6); // statsmodels 0.15.0
+/// ```
+pub fn ols(
+    x: MatRef<'_, f64>,
+    y: &[f64],
+    coef: &[f64],
+    intercept: Option<f64>,
+    opts: &InferenceOptions,
+) -> Result<Summary> {
+    ols_fit(
+        &FitForInference {
+            x,
+            y,
+            coef,
+            intercept,
+        },
+        opts,
+    )
+}
+
+pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Result<Summary> {
+    fit.check()?;
+    opts.check(fit.coef.len())?;
+    let n = fit.x.nrows();
+    let nf = n as f64;
+    let k = fit.k();
+    let off = usize::from(fit.intercept.is_some());
+    if n <= k {
+        return Err(ModelError::InferenceUnavailable(format!(
+            "{n} observations leave no residual degrees of freedom for {k} parameters"
+        )));
+    }
+    let z = fit.linear_predictor();
+    let e: Vec<f64> = fit.y.iter().zip(&z).map(|(y, f)| y - f).collect();
+    let ssr: f64 = e.iter().map(|v| v * v).sum();
+    let xtx = fit.gram(&vec![1.0; n]);
+    let scale_x = (0..k).fold(0.0f64, |m, j| m.max(xtx[(j, j)].sqrt()));
+    let scale_y = fit
+        .y
+        .iter()
+        .map(|v| v * v)
+        .sum::<f64>()
+        .sqrt()
+        .max(f64::MIN_POSITIVE);
+    let mut normal_eq = 0.0f64;
+    for j in 0..k {
+        let s: f64 = if off == 1 && j == 0 {
+            e.iter().sum()
+        } else {
+            (0..n).map(|i| fit.x[(i, j - off)] * e[i]).sum()
+        };
+        normal_eq = normal_eq.max(s.abs());
+    }
+    if normal_eq > 1e-6 * scale_x * scale_y {
+        return Err(ModelError::InferenceUnavailable(format!(
+            "the coefficients are not the least-squares fit of these data (X^T e = {normal_eq:.2e}); \
+             fit without penalty or weights on the same data"
+        )));
+    }
+    let df_resid = nf - k as f64;
+    let sigma2 = ssr / df_resid;
+    let xtx_inv = inverse(&xtx)?;
+    let cov = match opts.covariance {
+        CovarianceType::Nonrobust => Mat::from_fn(k, k, |i, j| xtx_inv[(i, j)] * sigma2),
+        CovarianceType::Hc1 => {
+            let e2: Vec<f64> = e.iter().map(|v| v * v).collect();
+            sandwich(&xtx_inv, &fit.gram(&e2), nf / df_resid)
+        }
+    };
+    let ybar = fit.y.iter().sum::<f64>() / nf;
+    let sst: f64 = if off == 1 {
+        fit.y.iter().map(|v| (v - ybar) * (v - ybar)).sum()
+    } else {
+        fit.y.iter().map(|v| v * v).sum()
+    };
+    let r2 = 1.0 - ssr / sst;
+    let adj_r2 = 1.0 - (1.0 - r2) * (nf - off as f64) / df_resid;
+    let beta = fit.estimates();
+    let df_model = (k - off) as f64;
+    let f_statistic = wald_slopes(&beta, &cov, off)?;
+    let f_p_value = FisherSnedecor::new(df_model, df_resid).map_or(f64::NAN, |d| d.sf(f_statistic));
+    let ll = -nf / 2.0 * ((2.0 * std::f64::consts::PI * ssr / nf).ln() + 1.0);
+    let Columns {
+        std_err,
+        statistic,
+        p_value,
+        conf_low,
+        conf_high,
+    } = table(&beta, &cov, StatisticKind::T, df_resid, opts)?;
+    Ok(Summary {
+        model: "OLS".into(),
+        dependent: opts.dependent.clone(),
+        names: opts.row_names(fit.coef.len(), off == 1),
+        estimate: beta,
+        std_err,
+        statistic,
+        p_value,
+        conf_low,
+        conf_high,
+        covariance_matrix: row_major(&cov),
+        statistic_kind: StatisticKind::T,
+        level: opts.level,
+        covariance: opts.covariance,
+        n_obs: nf,
+        df_model,
+        df_resid,
+        log_likelihood: ll,
+        aic: -2.0 * ll + 2.0 * k as f64,
+        bic: -2.0 * ll + k as f64 * nf.ln(),
+        logit: None,
+        ols: Some(OlsFit {
+            r2,
+            adj_r2,
+            f_statistic,
+            f_p_value,
+            sigma2,
+        }),
+    })
+}
+
+/// A number in at most `width` characters: fixed with `decimals` decimals when it fits and
+/// is not tiny, else scientific.
+fn num(v: f64, width: usize, decimals: usize) -> String {
+    let fixed = format!("{v:.decimals$}");
+    let tiny = v != 0.0 && v.abs() < 0.5 * 10f64.powi(-(decimals as i32));
+    if fixed.len() <= width && !tiny {
+        fixed
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+impl Summary {
+    /// The summary as a text table aligned like statsmodels' `summary()`.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        const W: usize = 78;
+        let title = match self.model.as_str() {
+            "Logit" => "Logit Regression Results",
+            _ => "OLS Regression Results",
+        };
+        let mut left: Vec<(String, String)> = vec![
+            ("Dep. Variable:".into(), self.dependent.clone()),
+            ("Model:".into(), self.model.clone()),
+            (
+                "Method:".into(),
+                if self.model == "Logit" {
+                    "MLE"
+                } else {
+                    "Least Squares"
+                }
+                .into(),
+            ),
+            (
+                "Covariance Type:".into(),
+                match self.covariance {
+                    CovarianceType::Nonrobust => "nonrobust",
+                    CovarianceType::Hc1 => "HC1",
+                }
+                .into(),
+            ),
+        ];
+        let mut right: Vec<(String, String)> = vec![
+            ("No. Observations:".into(), format!("{}", self.n_obs)),
+            ("Df Residuals:".into(), format!("{}", self.df_resid)),
+            ("Df Model:".into(), format!("{}", self.df_model)),
+        ];
+        if let Some(l) = &self.logit {
+            right.push(("Pseudo R-squ.:".into(), format!("{:.4}", l.pseudo_r2)));
+            right.push((
+                "Log-Likelihood:".into(),
+                format!("{:.3}", self.log_likelihood),
+            ));
+            right.push(("LL-Null:".into(), format!("{:.3}", l.ll_null)));
+            right.push(("LLR p-value:".into(), format!("{:.4e}", l.llr_p_value)));
+        }
+        if let Some(o) = &self.ols {
+            right.push(("R-squared:".into(), format!("{:.4}", o.r2)));
+            right.push(("Adj. R-squared:".into(), format!("{:.4}", o.adj_r2)));
+            right.push(("F-statistic:".into(), format!("{:.4}", o.f_statistic)));
+            right.push(("Prob (F-statistic):".into(), format!("{:.4e}", o.f_p_value)));
+            right.push((
+                "Log-Likelihood:".into(),
+                format!("{:.3}", self.log_likelihood),
+            ));
+        }
+        right.push(("AIC:".into(), format!("{:.4}", self.aic)));
+        right.push(("BIC:".into(), format!("{:.4}", self.bic)));
+        while left.len() < right.len() {
+            left.push((String::new(), String::new()));
+        }
+        let mut out = String::new();
+        let _ = writeln!(out, "{title:^W$}");
+        let _ = writeln!(out, "{}", "=".repeat(W));
+        for ((lk, lv), (rk, rv)) in left.iter().zip(
+            right
+                .iter()
+                .chain(std::iter::repeat(&(String::new(), String::new()))),
+        ) {
+            let _ = writeln!(
+                out,
+                "{:<37}   {:<38}",
+                format!("{lk:<20}{lv:>17}"),
+                format!("{rk:<20}{rv:>18}")
+            );
+        }
+        let _ = writeln!(out, "{}", "=".repeat(W));
+        let lo = (1.0 - self.level) / 2.0;
+        let (stat, pcol) = match self.statistic_kind {
+            StatisticKind::Z => ("z", "P>|z|"),
+            StatisticKind::T => ("t", "P>|t|"),
+        };
+        let lo_name = format!("[{lo:.3}");
+        let hi_name = format!("{:.3}]", 1.0 - lo);
+        let _ = writeln!(
+            out,
+            "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+            "", "coef", "std err", stat, pcol, lo_name, hi_name
+        );
+        let _ = writeln!(out, "{}", "-".repeat(W));
+        for i in 0..self.names.len() {
+            let name: String = self.names[i].chars().take(10).collect();
+            let _ = writeln!(
+                out,
+                "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+                name,
+                num(self.estimate[i], 10, 4),
+                num(self.std_err[i], 10, 3),
+                num(self.statistic[i], 10, 3),
+                format!("{:.3}", self.p_value[i]),
+                num(self.conf_low[i], 11, 3),
+                num(self.conf_high[i], 11, 3),
+            );
+        }
+        let _ = writeln!(out, "{}", "=".repeat(W));
+        out
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}

@@ -1,0 +1,229 @@
+//! Fitted models saved as versioned JSON, and loaded back with checks.
+//!
+//! A file is one JSON object:
+//!
+//! ```json
+//! { "format": "linmod-model", "version": 1, "linmod_version": "0.1.0",
+//!   "feature_names": ["age"], "model": { "kind": "logistic", ... } }
+//! ```
+//!
+//! Floats are written with the shortest representation that reads back to the same bits, so
+//! a save/load round trip predicts identically. Loading checks the format tag, the version,
+//! and that the model is internally consistent (lengths, finite coefficients); prediction then
+//! checks the number of features of the data.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ModelError, Result};
+use crate::logistic::{FittedLogistic, FittedMultinomial};
+
+/// The `format` tag of model files.
+pub const FORMAT: &str = "linmod-model";
+
+/// The version of the file layout written by this library. Files of a higher version are
+/// refused; lower versions are read when the layout allows.
+pub const VERSION: u32 = 1;
+
+/// A fitted model of any kind, as stored in a file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SavedModel {
+    /// Binary logistic regression.
+    Logistic(FittedLogistic),
+    /// Multiclass logistic regression.
+    Multinomial(FittedMultinomial),
+}
+
+impl SavedModel {
+    /// Number of features the model expects.
+    #[must_use]
+    pub fn n_features(&self) -> usize {
+        match self {
+            SavedModel::Logistic(m) => m.n_features(),
+            SavedModel::Multinomial(m) => m.n_features(),
+        }
+    }
+
+    /// Checks the internal consistency of a deserialized model.
+    fn validate(&self) -> Result<()> {
+        match self {
+            SavedModel::Logistic(m) => m.validate(),
+            SavedModel::Multinomial(m) => m.validate(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    format: String,
+    version: u32,
+    linmod_version: String,
+    #[serde(default)]
+    feature_names: Option<Vec<String>>,
+    model: SavedModel,
+}
+
+/// The bare header, read first so that a wrong format or a newer version is reported as such
+/// rather than as a parse error of the model.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+/// A model with the feature names it was fitted on.
+///
+/// # Examples
+/// ```
+/// use models::logistic::LogisticRegression;
+/// use models::persist::{ModelFile, SavedModel};
+/// let chd = datasets::chd_age();
+/// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
+/// let file = ModelFile::new(SavedModel::Logistic(fit.clone()), Some(vec!["age".into()])).unwrap();
+/// let json = file.to_json().unwrap();
+/// let back = ModelFile::from_json(&json).unwrap();
+/// assert_eq!(back.model, SavedModel::Logistic(fit));
+/// assert!(ModelFile::from_json(&json[..json.len() / 2]).is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelFile {
+    /// The model.
+    pub model: SavedModel,
+    /// Names of the features, when known (CSV headers).
+    pub feature_names: Option<Vec<String>>,
+}
+
+impl ModelFile {
+    /// A file for `model`, with optional feature names.
+    ///
+    /// # Errors
+    /// [`ModelError::LengthMismatch`] when the names do not match the model's features.
+    pub fn new(model: SavedModel, feature_names: Option<Vec<String>>) -> Result<Self> {
+        if let Some(names) = &feature_names
+            && names.len() != model.n_features()
+        {
+            return Err(ModelError::LengthMismatch {
+                what_a: "model features",
+                len_a: model.n_features(),
+                what_b: "feature names",
+                len_b: names.len(),
+            });
+        }
+        Ok(Self {
+            model,
+            feature_names,
+        })
+    }
+
+    /// The file's JSON text.
+    ///
+    /// # Errors
+    /// [`ModelError::Persistence`] if a value cannot be written (a non-finite number).
+    pub fn to_json(&self) -> Result<String> {
+        let env = Envelope {
+            format: FORMAT.into(),
+            version: VERSION,
+            linmod_version: env!("CARGO_PKG_VERSION").into(),
+            feature_names: self.feature_names.clone(),
+            model: self.model.clone(),
+        };
+        serde_json::to_string_pretty(&env)
+            .map_err(|e| ModelError::Persistence(format!("cannot write the model: {e}")))
+    }
+
+    /// Reads a model from JSON text, checking format, version and consistency.
+    ///
+    /// # Errors
+    /// [`ModelError::Persistence`] naming the problem: not JSON (with line and column),
+    /// another format, a newer version, missing or malformed fields, inconsistent lengths,
+    /// non-finite coefficients.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let corrupt = |e: serde_json::Error| {
+            ModelError::Persistence(format!(
+                "corrupt model file at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        };
+        let header: Header = serde_json::from_str(text).map_err(corrupt)?;
+        match header.format.as_deref() {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(ModelError::Persistence(format!(
+                    "not a linmod model file: format is `{other}`, expected `{FORMAT}`"
+                )));
+            }
+            None => {
+                return Err(ModelError::Persistence(format!(
+                    "not a linmod model file: no `format` field (expected `{FORMAT}`)"
+                )));
+            }
+        }
+        match header.version {
+            Some(v) if v > VERSION => {
+                return Err(ModelError::Persistence(format!(
+                    "model file version {v} is newer than this linmod supports ({VERSION}); upgrade linmod"
+                )));
+            }
+            Some(0) | None => {
+                return Err(ModelError::Persistence(
+                    "model file has no valid `version`".into(),
+                ));
+            }
+            Some(_) => {}
+        }
+        let env: Envelope = serde_json::from_str(text).map_err(corrupt)?;
+        env.model.validate()?;
+        Self::new(env.model, env.feature_names)
+    }
+
+    /// Writes the model to `path`.
+    ///
+    /// # Errors
+    /// As [`to_json`](Self::to_json), and I/O errors naming the path.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = self.to_json()?;
+        std::fs::write(path, text)
+            .map_err(|e| ModelError::Persistence(format!("cannot write {}: {e}", path.display())))
+    }
+
+    /// Reads a model from `path`.
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json) (prefixed with the path), and I/O errors.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ModelError::Persistence(format!("cannot read {}: {e}", path.display())))?;
+        Self::from_json(&text).map_err(|e| match e {
+            ModelError::Persistence(m) => {
+                ModelError::Persistence(format!("{}: {m}", path.display()))
+            }
+            other => other,
+        })
+    }
+}
+
+/// Fails with a corrupt-file error unless every value is finite.
+pub(crate) fn check_finite_field(what: &str, values: &[f64]) -> Result<()> {
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(ModelError::Persistence(format!(
+            "corrupt model: {what}[{i}] = {} is not finite",
+            values[i]
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Fails with a corrupt-file error unless `len == expected`.
+pub(crate) fn check_len(what: &str, len: usize, expected: usize, why: &str) -> Result<()> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(ModelError::Persistence(format!(
+            "corrupt model: {what} has {len} entries, expected {expected} ({why})"
+        )))
+    }
+}
