@@ -144,7 +144,7 @@ impl CrossValidation {
         let weights = normalize_weights(sample_weight, n)?;
         let weight = |i: usize| weights.as_ref().map_or(1.0, |s| s[i]);
         let fold_of = self.assign_folds(n);
-        let (_, _, _, par) = self.path.solver_settings();
+        let par = self.path.parallelism;
         let mut fold_mse = Vec::with_capacity(k);
         let mut yhat = vec![0.0; n];
         let mut train_w = vec![0.0; n];
@@ -221,15 +221,15 @@ impl CrossValidation {
         path: &LinearPath,
         k: usize,
     ) -> Result<FittedLinear> {
-        let (tol, max_iter, cd_mode, par) = self.path.solver_settings();
+        let settings = &self.path;
         let config = LinearRegression::new()
-            .penalty(path_penalty(path.lambdas[k], self.path.l1_ratio_setting())?)
-            .fit_intercept(self.path.fit_intercept_setting())
+            .penalty(path_penalty(path.lambdas[k], settings.l1_ratio)?)
+            .fit_intercept(settings.fit_intercept)
             .solver(LinearSolver::CoordinateDescent)
-            .cd_mode(cd_mode)
-            .tol(tol)
-            .max_iter(max_iter)
-            .parallelism(par)
+            .cd_mode(settings.cd_mode)
+            .tol(settings.tol)
+            .max_iter(settings.max_iter)
+            .parallelism(settings.parallelism)
             .warm_start(path.coefs[k].clone(), path.intercepts[k]);
         match sample_weight {
             Some(s) => config.fit_weighted(x, y, s),

@@ -1,9 +1,10 @@
 //! The fitted linear model.
 
-use linalg_core::{MatRef, Parallelism, mul_xw};
+use linalg_core::{MatRef, Parallelism};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
+use super::path::predict_into;
 use super::solver::{CdMode, LinearSolver};
 use crate::data::{check_prediction_input, check_target};
 use crate::error::Result;
@@ -172,13 +173,7 @@ impl FittedLinear {
     pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
         check_prediction_input(x, self.n_features())?;
         let mut out = vec![0.0; x.nrows()];
-        mul_xw(
-            x,
-            MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1),
-            &[self.intercept],
-            &mut out,
-            Parallelism::Rayon,
-        );
+        predict_into(x, &self.coef, self.intercept, &mut out, Parallelism::Rayon);
         Ok(out)
     }
 

@@ -92,38 +92,47 @@ pub(crate) struct ResidualEngine<'d, 'a> {
     sr: Vec<f64>,
     column: Vec<f64>,
     scratch: PassScratch,
+    /// `X_c^T S r / n` and `r^T S r / n` for the current `r`, valid while `fresh`: a path's
+    /// next solve starts where the last one ended, so its first gap needs no pass over `X`.
+    cached_corr: Vec<f64>,
+    cached_rss: f64,
+    fresh: bool,
 }
 
-impl<'d, 'a> Engine<'d, 'a> {
-    /// Builds the engine for `mode` with `w = 0`. Returns it with the statistics both modes
-    /// need: `X_c^T S y_c / n` and `y_c^T S y_c / n`.
-    pub fn new(data: &'d Centered<'a>, mode: CdMode) -> (Self, CdMode, Vec<f64>, f64) {
+/// An engine at `w = 0` with the statistics every solve needs.
+pub(crate) struct Prepared<'d, 'a> {
+    pub engine: Engine<'d, 'a>,
+    /// The mode `CdMode::Auto` resolved to.
+    pub mode: CdMode,
+    /// `X_c^T S y_c / n` (the correlations at `w = 0`).
+    pub xty: Vec<f64>,
+    /// `y_c^T S y_c / n` (the scale of the gap tolerance).
+    pub scale: f64,
+}
+
+impl<'d, 'a> Prepared<'d, 'a> {
+    /// Builds the engine for `mode` with `w = 0`.
+    pub fn new(data: &'d Centered<'a>, mode: CdMode) -> Self {
         let yc = data.centered_target();
         let yy = data.target_scale(&yc);
         let (n, p) = (data.n(), data.p());
+        let mut col_sq = None;
         let mode = match mode {
-            CdMode::Auto => {
-                if n >= 2 * p && p <= GRAM_MAX_FEATURES {
-                    let col_sq = centered_column_squares(data);
-                    let amplification = (0..p)
-                        .map(|j| {
-                            let m2 = data.x_mean[j] * data.x_mean[j];
-                            if col_sq[j] > 0.0 {
-                                (col_sq[j] + m2) / col_sq[j]
-                            } else {
-                                1.0
-                            }
-                        })
-                        .fold(1.0, f64::max);
-                    if amplification <= GRAM_MAX_AMPLIFICATION {
-                        CdMode::Gram
-                    } else {
-                        CdMode::Residual
-                    }
+            CdMode::Auto if n >= 2 * p && p <= GRAM_MAX_FEATURES => {
+                let sq = centered_column_squares(data);
+                // centering through the Gram matrix loses log10(1 + m_j^2 / var_j) digits
+                let amplification = (0..p)
+                    .filter(|&j| sq[j] > 0.0)
+                    .map(|j| (sq[j] + data.x_mean[j] * data.x_mean[j]) / sq[j])
+                    .fold(1.0, f64::max);
+                col_sq = Some(sq);
+                if amplification <= GRAM_MAX_AMPLIFICATION {
+                    CdMode::Gram
                 } else {
                     CdMode::Residual
                 }
             }
+            CdMode::Auto => CdMode::Residual,
             m => m,
         };
         if mode == CdMode::Gram {
@@ -137,22 +146,37 @@ impl<'d, 'a> Engine<'d, 'a> {
                 qw: vec![0.0; p],
                 yy,
             };
-            (Engine::Gram(engine), mode, xty, yy)
+            Prepared {
+                engine: Engine::Gram(engine),
+                mode,
+                xty,
+                scale: yy,
+            }
         } else {
             let xty = data.xty(&yc);
             let engine = ResidualEngine {
                 data,
                 r: yc.clone(),
                 yc,
-                col_sq: centered_column_squares(data),
+                col_sq: col_sq.unwrap_or_else(|| centered_column_squares(data)),
                 sr: vec![0.0; n],
                 column: Vec::new(),
                 scratch: PassScratch::for_matrix(data.x, 1),
+                cached_corr: vec![0.0; p],
+                cached_rss: 0.0,
+                fresh: false,
             };
-            (Engine::Residual(engine), mode, xty, yy)
+            Prepared {
+                engine: Engine::Residual(engine),
+                mode,
+                xty,
+                scale: yy,
+            }
         }
     }
+}
 
+impl Engine<'_, '_> {
     /// `Q_jj`.
     fn curvature(&self, j: usize) -> f64 {
         match self {
@@ -170,6 +194,7 @@ impl<'d, 'a> Engine<'d, 'a> {
                 }
             }
             Engine::Residual(e) => {
+                e.fresh = false;
                 let data = e.data;
                 let p = w.len();
                 let offset = -data.x_mean.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
@@ -219,6 +244,7 @@ impl<'d, 'a> Engine<'d, 'a> {
                 }
             }
             Engine::Residual(e) => {
+                e.fresh = false;
                 let m = e.data.x_mean[j];
                 let col = column(e.data, j, &mut e.column);
                 for (r, x) in e.r.iter_mut().zip(col) {
@@ -242,6 +268,10 @@ impl<'d, 'a> Engine<'d, 'a> {
                 (e.yy - 2.0 * cw + wqw).max(0.0)
             }
             Engine::Residual(e) => {
+                if e.fresh {
+                    out.copy_from_slice(&e.cached_corr);
+                    return e.cached_rss;
+                }
                 let data = e.data;
                 let nf = data.n() as f64;
                 let mut rss = 0.0;
@@ -251,6 +281,9 @@ impl<'d, 'a> Engine<'d, 'a> {
                     rss += s * r * r;
                 }
                 data.xtv_centered_into(&e.sr, &mut e.scratch, out);
+                e.cached_corr.copy_from_slice(out);
+                e.cached_rss = rss / nf;
+                e.fresh = true;
                 rss / nf
             }
         }
@@ -270,19 +303,15 @@ impl ResidualEngine<'_, '_> {
             }
             let m = data.x_mean[j];
             let col = column(data, j, &mut self.column);
-            let dot: f64 = match &data.weights {
-                None => col.iter().zip(&self.r).map(|(x, r)| (x - m) * r).sum(),
-                Some(s) => col
-                    .iter()
-                    .zip(&self.r)
-                    .zip(s)
-                    .map(|((x, r), s)| s * (x - m) * r)
-                    .sum(),
+            let dot = match &data.weights {
+                None => centered_dot(col, &self.r, m),
+                Some(s) => weighted_centered_dot(col, &self.r, s, m),
             };
             let old = w[j];
             let new = soft_threshold(self.col_sq[j] * old + dot / nf, penalty.l1) / denom;
             let delta = new - old;
             if delta != 0.0 {
+                self.fresh = false;
                 w[j] = new;
                 for (r, x) in self.r.iter_mut().zip(col) {
                     *r -= delta * (x - m);
@@ -292,6 +321,51 @@ impl ResidualEngine<'_, '_> {
         }
         max_change
     }
+}
+
+/// Independent partial sums in a dot product: a single running sum is bound by the latency
+/// of floating-point addition; eight let the compiler keep several vector lanes busy.
+const LANES: usize = 8;
+
+/// `sum_i (x_i - m) r_i`.
+fn centered_dot(x: &[f64], r: &[f64], m: f64) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (xc, rc) = (x.chunks_exact(LANES), r.chunks_exact(LANES));
+    let tail: f64 = xc
+        .remainder()
+        .iter()
+        .zip(rc.remainder())
+        .map(|(a, b)| (a - m) * b)
+        .sum();
+    for (xs, rs) in xc.zip(rc) {
+        for k in 0..LANES {
+            acc[k] += (xs[k] - m) * rs[k];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
+}
+
+/// `sum_i s_i (x_i - m) r_i`.
+fn weighted_centered_dot(x: &[f64], r: &[f64], s: &[f64], m: f64) -> f64 {
+    let mut acc = [0.0; LANES];
+    let (xc, rc, sc) = (
+        x.chunks_exact(LANES),
+        r.chunks_exact(LANES),
+        s.chunks_exact(LANES),
+    );
+    let tail: f64 = xc
+        .remainder()
+        .iter()
+        .zip(rc.remainder())
+        .zip(sc.remainder())
+        .map(|((a, b), c)| c * (a - m) * b)
+        .sum();
+    for ((xs, rs), ss) in xc.zip(rc).zip(sc) {
+        for k in 0..LANES {
+            acc[k] += ss[k] * (xs[k] - m) * rs[k];
+        }
+    }
+    acc.iter().sum::<f64>() + tail
 }
 
 /// Column `j` of `X` as a slice, copied into `buf` only when `X` is not column-major.
@@ -383,9 +457,11 @@ fn dual_check(w: &[f64], corr: &mut [f64], rss: f64, penalty: Penalty) -> DualCh
 /// (`l1 > 0` or `l2 > 0`), updating `w` in place.
 ///
 /// Iterations are sweeps: a full sweep over the features not screened out, then sweeps over
-/// the non-zero ones until their largest change is below the gap tolerance; after each such
-/// round the duality gap is computed (one pass over `X` in residual mode, `O(p)` in Gram mode),
-/// screening is applied, and the [`Monitor`] records the iteration.
+/// the non-zero ones until their largest change is below the gap tolerance. After such a round
+/// the duality gap is computed (`O(p)` in Gram mode; one pass over `X` in residual mode, where
+/// it is skipped while the full sweep still changed a coordinate by more than the tolerance),
+/// screening is applied, and the [`Monitor`] records the iteration (history and observer see
+/// these checkpoints).
 pub(crate) fn solve(
     engine: &mut Engine<'_, '_>,
     w: &mut [f64],
@@ -426,9 +502,8 @@ pub(crate) fn solve(
         t
     } else {
         loop {
-            w_before.copy_from_slice(w);
             let previous = check.primal;
-            engine.sweep(w, &candidates, penalty);
+            let full_change = engine.sweep(w, &candidates, penalty);
             sweeps += 1;
             active.clear();
             active.extend(candidates.iter().copied().filter(|&j| w[j] != 0.0));
@@ -441,12 +516,19 @@ pub(crate) fn solve(
                     }
                 }
             }
+            // in residual mode the gap costs a pass over X, as much as a sweep: skip it while
+            // the full sweep still moved a coordinate by more than the tolerance
+            let costly = matches!(engine, Engine::Residual(_));
+            if costly && full_change > gap_tol && sweeps < settings.max_iter {
+                continue;
+            }
             check = checkpoint(engine, w, &mut corr, penalty, &mut candidates);
             monitor.evaluations.gradient += 1;
             let max_change = w
                 .iter()
                 .zip(&w_before)
                 .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+            w_before.copy_from_slice(w);
             let stop = monitor.iteration(&Iterate {
                 iteration: sweeps,
                 x: w,

@@ -5,7 +5,7 @@ use linalg_core::{MatRef, Parallelism, mul_xw};
 use serde::{Deserialize, Serialize};
 
 use super::centering::Centered;
-use super::lasso::{CdSettings, Engine, solve};
+use super::lasso::{CdSettings, Prepared, solve};
 use super::solver::CdMode;
 use crate::data::check_prediction_input;
 use crate::error::{ModelError, Result};
@@ -106,13 +106,13 @@ fn check_l1_ratio(r: f64, allow_zero: bool) -> Result<()> {
 pub struct RegularizationPath {
     n_lambdas: usize,
     eps: f64,
-    l1_ratio: f64,
+    pub(super) l1_ratio: f64,
     lambdas: Option<Vec<f64>>,
-    fit_intercept: bool,
-    tol: f64,
-    max_iter: usize,
-    cd_mode: CdMode,
-    parallelism: Parallelism,
+    pub(super) fit_intercept: bool,
+    pub(super) tol: f64,
+    pub(super) max_iter: usize,
+    pub(super) cd_mode: CdMode,
+    pub(super) parallelism: Parallelism,
 }
 
 impl Default for RegularizationPath {
@@ -201,18 +201,6 @@ impl RegularizationPath {
     pub fn parallelism(mut self, par: Parallelism) -> Self {
         self.parallelism = par;
         self
-    }
-
-    pub(crate) fn fit_intercept_setting(&self) -> bool {
-        self.fit_intercept
-    }
-
-    pub(crate) fn solver_settings(&self) -> (f64, usize, CdMode, Parallelism) {
-        (self.tol, self.max_iter, self.cd_mode, self.parallelism)
-    }
-
-    pub(crate) fn l1_ratio_setting(&self) -> f64 {
-        self.l1_ratio
     }
 
     /// Computes the path.
@@ -305,7 +293,12 @@ impl RegularizationPath {
     ) -> Result<LinearPath> {
         self.check()?;
         let data = Centered::new(x, y, sample_weight, self.fit_intercept, self.parallelism)?;
-        let (mut engine, mode, xty, scale) = Engine::new(&data, self.cd_mode);
+        let Prepared {
+            mut engine,
+            mode,
+            xty,
+            scale,
+        } = Prepared::new(&data, self.cd_mode);
         let lambdas = match grid {
             Some(g) => g.to_vec(),
             None => self.grid(max_correlation(&xty)),

@@ -7,7 +7,7 @@ use super::centering::Centered;
 use super::direct::fit_direct;
 use super::fitted::FittedLinear;
 use super::iterative::{IterativeSettings, fit_iterative};
-use super::lasso::{CdSettings, Engine, solve};
+use super::lasso::{CdSettings, Prepared, solve};
 use super::solver::{CdMode, LinearSolver};
 use crate::data::first_non_finite;
 use crate::error::{ModelError, Result};
@@ -196,8 +196,9 @@ impl LinearRegression {
         self
     }
 
-    /// Starts iterative solvers from `coef` and `intercept` (ignored by closed-form solvers
-    /// and, for the intercept, without one). Checked against the data by [`fit`](Self::fit).
+    /// Starts iterative solvers from `coef` and `intercept` (ignored by closed-form solvers;
+    /// coordinate descent uses `coef` only, since it solves for the intercept exactly, and the
+    /// intercept is ignored without one). Checked against the data by [`fit`](Self::fit).
     #[must_use]
     pub fn warm_start(mut self, coef: Vec<f64>, intercept: f64) -> Self {
         self.warm_start = Some((coef, intercept));
@@ -372,7 +373,12 @@ impl LinearRegression {
                 fitted.condition_estimate = direct.condition;
             }
             LinearSolver::CoordinateDescent => {
-                let (mut engine, mode, _, scale) = Engine::new(&data, self.cd_mode);
+                let Prepared {
+                    mut engine,
+                    mode,
+                    scale,
+                    ..
+                } = Prepared::new(&data, self.cd_mode);
                 let mut w = start[..data.p()].to_vec();
                 if w.iter().any(|v| *v != 0.0) {
                     engine.reset(&w);
