@@ -1,0 +1,277 @@
+//! The error type of `datasets`.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong when making, splitting, scaling, reading or writing data.
+///
+/// Variants are structured: a loader error names the file and, where there is one, the line
+/// (1-based, the header being line 1) and column of the offending cell; an `.npy` error names
+/// the file and the 0-based row and column of the element.
+///
+/// # Examples
+/// ```
+/// use datasets::DatasetError;
+/// use datasets::simulate::{Logistic, Simulator};
+/// let err = Logistic::new(0, vec![1.0, 2.0]).simulate(7).unwrap_err();
+/// assert!(matches!(err, DatasetError::InvalidParameter { name: "n", .. }));
+/// assert_eq!(err.to_string(), "invalid parameter `n` = 0: expected at least 1 row");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DatasetError {
+    /// A parameter of a simulator, splitter or scaler is outside its domain.
+    #[error("invalid parameter `{name}` = {value}: expected {expected}")]
+    InvalidParameter {
+        /// Name of the parameter.
+        name: &'static str,
+        /// The value given, formatted.
+        value: String,
+        /// What the parameter must satisfy.
+        expected: &'static str,
+    },
+    /// Two things that must have the same length do not.
+    #[error("shape mismatch: expected {expected} {what}, found {found}")]
+    ShapeMismatch {
+        /// What was counted (for example "target values (one per row of X)").
+        what: &'static str,
+        /// The length required.
+        expected: usize,
+        /// The length found.
+        found: usize,
+    },
+    /// A target value is not a class label, where class labels are required.
+    #[error(
+        "target value {value} at row {row} is not a class label \
+         (an integer in 0..{max_label})",
+        max_label = crate::dataset::MAX_CLASSES
+    )]
+    NotClassLabel {
+        /// Row of the value, 0-based.
+        row: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A row index is out of range.
+    #[error("row index {index} is out of range for {len} rows")]
+    IndexOutOfRange {
+        /// The index given.
+        index: usize,
+        /// The number of rows.
+        len: usize,
+    },
+    /// An in-memory matrix holds a NaN or an infinity where finite values are required.
+    #[error("non-finite value {value} at row {row}, column {column} (0-based) of {what}")]
+    NonFiniteValue {
+        /// What holds the value.
+        what: &'static str,
+        /// Row, 0-based.
+        row: usize,
+        /// Column, 0-based.
+        column: usize,
+        /// The value.
+        value: f64,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", .file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The input holds no data.
+    #[error("{}: empty input: {reason}", .file.display())]
+    EmptyInput {
+        /// The file.
+        file: PathBuf,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// The CSV header has no column of the requested name.
+    #[error(
+        "{}: no column named `{name}` in the header (columns: {})",
+        .file.display(),
+        .available.join(", ")
+    )]
+    MissingColumn {
+        /// The file.
+        file: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The names in the header.
+        available: Vec<String>,
+    },
+    /// The CSV header names the target column more than once.
+    #[error("{}: the header names column `{name}` more than once", .file.display())]
+    DuplicateColumn {
+        /// The file.
+        file: PathBuf,
+        /// The repeated name.
+        name: String,
+    },
+    /// A CSV row has a different number of fields than the header.
+    #[error(
+        "{}, line {line}: expected {expected} fields (as in the header), found {found}",
+        .file.display()
+    )]
+    RaggedRow {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// Number of fields in the header.
+        expected: usize,
+        /// Number of fields on this line.
+        found: usize,
+    },
+    /// A CSV cell is not a number.
+    #[error(
+        "{}, line {line}, column {column} (`{name}`): {value:?} is not a number",
+        .file.display()
+    )]
+    NonNumeric {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// Column, 1-based.
+        column: usize,
+        /// Name of the column in the header.
+        name: String,
+        /// The cell's text.
+        value: String,
+    },
+    /// A CSV cell holds NaN or an infinity (rejected unless rows with such values are dropped).
+    #[error(
+        "{}, line {line}, column {column} (`{name}`): non-finite value {value:?} \
+         (use NonFinite::DropRows to skip such rows)",
+        .file.display()
+    )]
+    NonFiniteCell {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// Column, 1-based.
+        column: usize,
+        /// Name of the column in the header.
+        name: String,
+        /// The cell's text.
+        value: String,
+    },
+    /// An `.npy` array holds NaN or an infinity (rejected unless rows with such values are
+    /// dropped).
+    #[error(
+        "{}: non-finite value {value} at row {row}, column {column} (0-based)",
+        .file.display()
+    )]
+    NonFiniteElement {
+        /// The file.
+        file: PathBuf,
+        /// Row, 0-based.
+        row: usize,
+        /// Column, 0-based (0 for a vector).
+        column: usize,
+        /// The value.
+        value: f64,
+    },
+    /// The CSV parser failed (invalid UTF-8, unbalanced quotes, ...).
+    #[error("{}{}: {source}", .file.display(), line_suffix(*.line))]
+    Csv {
+        /// The file.
+        file: PathBuf,
+        /// Line of the failure, 1-based, when known.
+        line: Option<u64>,
+        /// The underlying error.
+        source: csv::Error,
+    },
+    /// The file does not start with the `.npy` magic string.
+    #[error("{}: not an .npy file (the magic string \\x93NUMPY is missing)", .file.display())]
+    NpyBadMagic {
+        /// The file.
+        file: PathBuf,
+    },
+    /// The `.npy` header is malformed.
+    #[error("{}: malformed .npy header: {reason}", .file.display())]
+    NpyBadHeader {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The `.npy` element type is not one this crate reads.
+    #[error(
+        "{}: unsupported .npy dtype {dtype} (supported: float64, float32 and integers, \
+         either byte order)",
+        .file.display()
+    )]
+    NpyUnsupportedDtype {
+        /// The file.
+        file: PathBuf,
+        /// The `descr` of the header.
+        dtype: String,
+    },
+    /// The `.npy` array has the wrong number of dimensions.
+    #[error("{}: expected {expected}, found an array of shape {}", .file.display(), shape_text(.shape))]
+    NpyWrongDimension {
+        /// The file.
+        file: PathBuf,
+        /// What was expected.
+        expected: &'static str,
+        /// The shape in the file.
+        shape: Vec<usize>,
+    },
+    /// The `.npy` file ends before all the elements its header announces.
+    #[error(
+        "{}: truncated .npy file: the header announces {expected} bytes of data, \
+         the file holds {found}",
+        .file.display()
+    )]
+    NpyTruncated {
+        /// The file.
+        file: PathBuf,
+        /// Bytes of data the header announces.
+        expected: u64,
+        /// Bytes of data present.
+        found: u64,
+    },
+    /// Memory for the data could not be reserved.
+    #[error("{}: cannot allocate {bytes} bytes for the data", .file.display())]
+    OutOfMemory {
+        /// The file.
+        file: PathBuf,
+        /// Bytes requested.
+        bytes: u64,
+    },
+}
+
+/// Result type of `datasets`.
+pub type Result<T> = std::result::Result<T, DatasetError>;
+
+fn line_suffix(line: Option<u64>) -> String {
+    line.map_or_else(String::new, |l| format!(", line {l}"))
+}
+
+/// Formats a shape as numpy does: `(3,)`, `(2, 4)`, `()`.
+pub(crate) fn shape_text(shape: &[usize]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => {
+            let parts: Vec<String> = shape.iter().map(ToString::to_string).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}
+
+/// An `InvalidParameter` error for `name` with the value formatted by `Display`.
+pub(crate) fn invalid(
+    name: &'static str,
+    value: impl std::fmt::Display,
+    expected: &'static str,
+) -> DatasetError {
+    DatasetError::InvalidParameter {
+        name,
+        value: value.to_string(),
+        expected,
+    }
+}
