@@ -290,3 +290,35 @@ fn a_single_row_fits_the_mean() {
         assert!((fit.intercept() - 7.0).abs() < 1e-15);
     }
 }
+
+#[test]
+fn explicit_cholesky_without_penalty_needs_full_rank_rows_when_wide() {
+    let x = Mat::from_fn(3, 5, |i, j| ((i + 1) * (j + 2) % 7) as f64);
+    let y = [1.0, 2.0, 0.5];
+    let err = LinearRegression::new()
+        .solver(LinearSolver::Cholesky)
+        .fit(x.as_ref(), &y)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ModelError::RankDeficient { detail } if detail.contains("rank at most 2")),
+        "{err}"
+    );
+    // without an intercept the minimum-norm interpolant comes from the kernel form
+    let fit = LinearRegression::new()
+        .solver(LinearSolver::Cholesky)
+        .fit_intercept(false)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    let qr = LinearRegression::new()
+        .solver(LinearSolver::Qr)
+        .fit_intercept(false)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    let diff = fit
+        .coef()
+        .iter()
+        .zip(qr.coef())
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    assert!(diff < 1e-10, "{:?} vs {:?}", fit.coef(), qr.coef());
+    assert_eq!((fit.rank(), qr.rank()), (Some(3), Some(3)));
+}

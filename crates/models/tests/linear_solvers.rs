@@ -456,3 +456,27 @@ fn fitted_models_round_trip_through_json() {
         );
     }
 }
+
+#[test]
+fn any_optim_solver_runs_on_the_objective() {
+    use optim::{Lbfgs, Newton};
+    let (x, y) = regression_problem(80, 4, 0.5, 19);
+    let ols = LinearRegression::new().fit(x.as_ref(), &y).unwrap();
+    let mut expect = ols.coef().to_vec();
+    expect.push(ols.intercept());
+    let mut f = SquaredLoss::new(x.as_ref(), &y, None, true, Penalty::none()).unwrap();
+    // a quadratic: one Newton step lands on the minimizer
+    let newton = Newton::default().minimize(&mut f, &[0.0; 5]).unwrap();
+    assert!(
+        newton.converged() && newton.iterations <= 2,
+        "{}",
+        newton.summary()
+    );
+    assert!(relative_diff(&newton.x, &expect) < 1e-9);
+    let lbfgs = Lbfgs::default()
+        .gradient_tol(1e-10)
+        .minimize(&mut f, &[0.0; 5])
+        .unwrap();
+    assert!(lbfgs.converged(), "{}", lbfgs.summary());
+    assert!(relative_diff(&lbfgs.x, &expect) < 1e-8);
+}

@@ -10,7 +10,7 @@ use super::fitted::FittedLinear;
 use super::path::{LinearPath, RegularizationPath, path_penalty, predict_into};
 use super::regression::LinearRegression;
 use super::solver::LinearSolver;
-use crate::data::normalize_weights;
+use crate::data::{check_design, normalize_weights};
 use crate::error::{ModelError, Result};
 
 /// k-fold cross-validation of a [`RegularizationPath`]: picks the penalty with the smallest
@@ -131,7 +131,7 @@ impl CrossValidation {
         y: &[f64],
         sample_weight: Option<&[f64]>,
     ) -> Result<CvResult> {
-        let full = self.path.fit_inner_grid(x, y, sample_weight, None)?;
+        check_design(x)?;
         let n = x.nrows();
         let k = self.folds;
         if k < 2 || k > n {
@@ -141,6 +141,7 @@ impl CrossValidation {
                 requirement: "at least 2 and at most the number of rows",
             });
         }
+        let full = self.path.fit_inner_grid(x, y, sample_weight, None)?;
         let weights = normalize_weights(sample_weight, n)?;
         let weight = |i: usize| weights.as_ref().map_or(1.0, |s| s[i]);
         let fold_of = self.assign_folds(n);

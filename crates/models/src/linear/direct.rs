@@ -19,7 +19,7 @@ use crate::error::{ModelError, Result};
 
 /// `auto` accepts the normal equations when the estimated condition number of the scaled
 /// system matrix times the centering amplification is at most this.
-pub(crate) const CONDITION_LIMIT: f64 = 1e6;
+const CONDITION_LIMIT: f64 = 1e6;
 
 /// Columns per block when the dual form builds its kernel matrix.
 const KERNEL_BLOCK: usize = 128;
@@ -230,6 +230,16 @@ fn factor(
 /// is neither copied nor centered in place.
 fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option<DirectFit>> {
     let n = data.n();
+    if l2 == 0.0 && data.fit_intercept {
+        return reject(
+            strict,
+            format!(
+                "{} features but only {n} samples: the centered rows have rank at most {}",
+                data.p(),
+                n - 1
+            ),
+        );
+    }
     let shift = 2.0 * n as f64 * l2;
     let mut kernel = centered_kernel(data);
     for i in 0..n {
@@ -260,7 +270,8 @@ fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option
     alpha.iter_mut().zip(&sqrt_w).for_each(|(a, s)| *a *= s);
     Ok(Some(DirectFit {
         coef: data.xtv_centered(&alpha),
-        rank: None,
+        // the factored kernel has full rank n
+        rank: (l2 == 0.0).then_some(n),
         condition: Some(factored.condition),
         solver: LinearSolver::Cholesky,
     }))

@@ -143,8 +143,8 @@ impl FittedLinear {
         self.cd_mode
     }
 
-    /// The numerical rank of the centered design, for unpenalized closed-form fits (`p` when
-    /// the Cholesky solver succeeded).
+    /// The numerical rank of the centered design, for unpenalized closed-form fits (full:
+    /// `p`, or `n` in the dual form, when the Cholesky solver succeeded).
     #[must_use]
     pub fn rank(&self) -> Option<usize> {
         self.rank

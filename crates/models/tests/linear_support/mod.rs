@@ -7,8 +7,8 @@
 //!   `log10(condition number)` of 16 digits and the test problems have condition numbers
 //!   below `1e4`.
 //! * Iterative solvers are compared through the objective value, whose error is quadratic in
-//!   the coefficient error: `OBJECTIVE_TOL` relative (the 1e-9), after solving with
-//!   tolerances several orders tighter.
+//!   the coefficient error: `OBJECTIVE_TOL` relative, after solving with tolerances several
+//!   orders tighter.
 //! * Coefficients of iterative solvers agree to `ITERATIVE_TOL` relative, which the
 //!   strong convexity of the test problems guarantees from the objective agreement.
 
