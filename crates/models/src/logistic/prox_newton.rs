@@ -134,13 +134,16 @@ impl ProxNewton {
                 &mut hu,
                 inner,
             );
-            let l1_old = self.l1_norm(&theta);
-            let mut delta = self.l1 * (self.l1_norm(&u) - l1_old);
+            // predicted decrease, summed per coordinate: |u_j| - |theta_j| is exact where the
+            // totals |u|_1 - |theta|_1 would cancel catastrophically near the solution
+            let mut delta = 0.0;
             for j in 0..dim {
                 delta += g[j] * (u[j] - theta[j]);
+                if self.penalized.contains(&j) {
+                    delta += self.l1 * (u[j].abs() - theta[j].abs());
+                }
             }
-            if delta.is_nan() || delta >= 0.0 {
-                // the model predicts no decrease: theta is optimal up to the inner accuracy
+            if delta.is_nan() || delta > 0.0 {
                 break Termination::Stalled;
             }
             let mut t = 1.0;
