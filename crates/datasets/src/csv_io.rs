@@ -150,6 +150,43 @@ pub fn read_csv_from<R: Read>(
     Ok(table.into_dataset(Some(target), description))
 }
 
+/// Reads a CSV file with a header line as features only (every column a feature, an empty
+/// target): the input of predictions.
+///
+/// # Errors
+/// As [`read_csv`], without the target-column errors.
+///
+/// # Examples
+/// ```
+/// use datasets::{NonFinite, read_csv_features};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("x.csv");
+/// std::fs::write(&path, "a,b\n1,2\n3,4\n").unwrap();
+/// let d = read_csv_features(&path, b',', NonFinite::Reject)?;
+/// assert_eq!(d.feature_names, vec!["a", "b"]);
+/// assert_eq!((d.n_samples(), d.y.len()), (2, 0));
+/// # Ok::<(), datasets::DatasetError>(())
+/// ```
+pub fn read_csv_features(
+    path: impl AsRef<Path>,
+    delimiter: u8,
+    non_finite: NonFinite,
+) -> Result<Dataset> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    let table = read_table(file, path, delimiter, true, non_finite)?;
+    let description = format!(
+        "features read from {}: {} rows, {} columns",
+        path.display(),
+        table.nrows,
+        table.ncols
+    );
+    Ok(table.into_dataset(None, description))
+}
+
 /// Writes a data set as CSV: a header with the feature names and the target name, then one
 /// line per sample with the target last.
 ///

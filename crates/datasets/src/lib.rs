@@ -50,7 +50,7 @@ mod split;
 #[cfg(test)]
 mod test_util;
 
-pub use csv_io::{CsvOptions, read_csv, read_csv_from, write_csv};
+pub use csv_io::{CsvOptions, read_csv, read_csv_features, read_csv_from, write_csv};
 pub use dataset::{Dataset, MAX_CLASSES, NonFinite, class_counts};
 pub use embedded::{breast_cancer, chd_age, diabetes, digits, digits_0_vs_1, iris, wine};
 pub use error::{DatasetError, Result};

@@ -1,21 +1,41 @@
-//! linmod: linear models and the optimizers behind them, in Rust on faer.
+//! linmod: linear models and the optimizers behind them, written from scratch in Rust on faer.
 //!
 //! This crate re-exports the workspace's layers; depend on it for everything, or on a single
 //! layer for part of it:
 //!
 //! | module | crate | holds |
 //! |---|---|---|
-//! | [`linalg`] | `linalg-core` | matrix types, fused kernels, Cholesky, least squares, stable scalars |
-//! | [`optim`] | `optim` | optimization: objectives, solvers, finite differences |
-//! | [`models`] | `models` | models and metrics |
-//! | [`datasets`] | `datasets` | embedded data sets |
+//! | [`linalg`] | `linalg-core` | matrix types, fused one-pass kernels, weighted Gram, Cholesky, least squares, stable scalars |
+//! | [`optim`] | `optim` | optimization of any objective: GD, Newton, L-BFGS, FISTA, SGD, line searches |
+//! | [`models`] | `models` | logistic and linear regression, metrics, inference, persistence |
+//! | [`datasets`] | `datasets` | embedded data, simulators, splits, scaling, CSV and `.npy` |
 //!
-//! # Example
+//! # From data to a fitted model
 //! ```
 //! use linmod::prelude::*;
-//! let chd = linmod::datasets::chd_age();
-//! let p: Vec<f64> = chd.x.col(0).iter().map(|&age| sigmoid(-6.7085 + 0.1315 * age)).collect();
-//! assert!(p[0] < 0.05 && p[32] > 0.95);
+//!
+//! // embedded data, an 80/20 split stratified by class, features standardized on the
+//! // training rows only
+//! let data = linmod::datasets::breast_cancer();
+//! let (train, test) = TrainTestSplit::new(0.2).seed(42).stratify(true).split(&data).unwrap();
+//! let scaler = StandardScaler::fit(train.x.as_ref()).unwrap();
+//! let (x_train, x_test) = (scaler.transform(train.x.as_ref()).unwrap(), scaler.transform(test.x.as_ref()).unwrap());
+//!
+//! // L2-penalized logistic regression: mean log loss + l2 |w|^2
+//! let fit = LogisticRegression::new().l2(1e-3).fit(x_train.as_ref(), &train.y).unwrap();
+//! assert!(fit.converged());
+//! let accuracy = fit.score(x_test.as_ref(), &test.y).unwrap();
+//! assert!(accuracy > 0.95);
+//! let p = fit.predict_proba(x_test.as_ref()).unwrap();
+//! assert!(roc_auc(&test.y, &p).unwrap() > 0.98);
+//! ```
+//!
+//! Linear regression goes the same way:
+//! ```
+//! use linmod::prelude::*;
+//! let d = linmod::datasets::diabetes();
+//! let fit = LinearRegression::new().penalty(Penalty::l1(0.5).unwrap()).fit(d.x.as_ref(), &d.y).unwrap();
+//! assert!(fit.converged() && fit.duality_gap().is_some());
 //! ```
 
 pub use datasets;
@@ -25,8 +45,11 @@ pub use optim;
 
 /// The names most programs need.
 pub mod prelude {
-    pub use datasets::Dataset;
+    pub use datasets::{Dataset, StandardScaler, TrainTestSplit};
     pub use linalg_core::{Col, Mat, MatRef, log_sigmoid, logsumexp, sigmoid, softplus};
-    pub use models::metrics::{accuracy, mean_squared_error};
-    pub use optim::check_gradient;
+    pub use models::linear::{LinearRegression, LinearSolver};
+    pub use models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
+    pub use models::metrics::{accuracy, log_loss, mean_squared_error, r2_score, roc_auc};
+    pub use models::{ModelError, Penalty};
+    pub use optim::{Report, Termination, check_gradient};
 }

@@ -208,6 +208,28 @@ pub struct Summary {
     pub ols: Option<OlsFit>,
 }
 
+/// Refuses inference for penalized fits and fits that did not converge.
+pub(crate) fn check_valid_fit(
+    penalty: crate::penalty::Penalty,
+    converged: bool,
+    termination: &dyn fmt::Display,
+) -> Result<()> {
+    if !penalty.is_none() {
+        return Err(ModelError::InferenceUnavailable(format!(
+            "the fit is penalized (l1 = {}, l2 = {}): penalized estimates are biased and their \
+             sampling distribution is not the one these standard errors describe; refit \
+             without penalty",
+            penalty.l1, penalty.l2
+        )));
+    }
+    if !converged {
+        return Err(ModelError::InferenceUnavailable(format!(
+            "the fit did not converge ({termination})"
+        )));
+    }
+    Ok(())
+}
+
 /// Everything a summary needs about a fit.
 pub(crate) struct FitForInference<'a> {
     pub(crate) x: MatRef<'a, f64>,

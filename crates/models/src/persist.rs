@@ -17,6 +17,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
+use crate::linear::FittedLinear;
 use crate::logistic::{FittedLogistic, FittedMultinomial};
 
 /// The `format` tag of model files.
@@ -35,6 +36,8 @@ pub enum SavedModel {
     Logistic(FittedLogistic),
     /// Multiclass logistic regression.
     Multinomial(FittedMultinomial),
+    /// Linear regression.
+    Linear(FittedLinear),
 }
 
 impl SavedModel {
@@ -44,6 +47,7 @@ impl SavedModel {
         match self {
             SavedModel::Logistic(m) => m.n_features(),
             SavedModel::Multinomial(m) => m.n_features(),
+            SavedModel::Linear(m) => m.n_features(),
         }
     }
 
@@ -52,6 +56,7 @@ impl SavedModel {
         match self {
             SavedModel::Logistic(m) => m.validate(),
             SavedModel::Multinomial(m) => m.validate(),
+            SavedModel::Linear(m) => m.validate(),
         }
     }
 }
@@ -204,6 +209,26 @@ impl ModelFile {
             other => other,
         })
     }
+}
+
+/// Checks the fields every single-output linear predictor stores: finite coefficients and
+/// intercept, no intercept without `fit_intercept`, a valid penalty.
+pub(crate) fn check_linear_predictor(
+    coef: &[f64],
+    intercept: f64,
+    fit_intercept: bool,
+    penalty: crate::penalty::Penalty,
+) -> Result<()> {
+    check_finite_field("coef", coef)?;
+    check_finite_field("intercept", &[intercept])?;
+    if !fit_intercept && intercept != 0.0 {
+        return Err(ModelError::Persistence(
+            "corrupt model: an intercept is stored but fit_intercept is false".into(),
+        ));
+    }
+    penalty
+        .check()
+        .map_err(|e| ModelError::Persistence(format!("corrupt model: {e}")))
 }
 
 /// Fails with a corrupt-file error unless every value is finite.

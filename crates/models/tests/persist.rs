@@ -125,3 +125,30 @@ fn prediction_checks_the_feature_count() {
         "{e}"
     );
 }
+
+#[test]
+fn linear_round_trip_predicts_identically() {
+    let d = datasets::diabetes();
+    for pen in [models::Penalty::none(), models::Penalty::l1(0.5).unwrap()] {
+        let fit = models::linear::LinearRegression::new()
+            .penalty(pen)
+            .fit(d.x.as_ref(), &d.y)
+            .unwrap();
+        let json = ModelFile::new(
+            SavedModel::Linear(fit.clone()),
+            Some(d.feature_names.clone()),
+        )
+        .unwrap()
+        .to_json()
+        .unwrap();
+        let back = ModelFile::from_json(&json).unwrap();
+        let SavedModel::Linear(b) = &back.model else {
+            panic!("kind changed")
+        };
+        assert_eq!(
+            bits(&fit.predict(d.x.as_ref()).unwrap()),
+            bits(&b.predict(d.x.as_ref()).unwrap())
+        );
+        assert_eq!(b, &fit);
+    }
+}

@@ -43,6 +43,26 @@ impl Termination {
     pub fn converged(&self) -> bool {
         matches!(self, Termination::Converged { .. })
     }
+
+    /// A few words for tables: "converged", "iteration limit", "diverged", "line search
+    /// failed", "stalled" or "stopped".
+    ///
+    /// # Examples
+    /// ```
+    /// use optim::Termination;
+    /// assert_eq!(Termination::MaxIterations.label(), "iteration limit");
+    /// ```
+    #[must_use]
+    pub fn label(&self) -> &'static str {
+        match self {
+            Termination::Converged { .. } => "converged",
+            Termination::MaxIterations => "iteration limit",
+            Termination::LineSearchFailed { .. } => "line search failed",
+            Termination::Diverged { .. } => "diverged",
+            Termination::Stalled => "stalled",
+            Termination::StoppedByObserver => "stopped",
+        }
+    }
 }
 
 impl fmt::Display for Termination {

@@ -189,3 +189,56 @@ impl FittedLinear {
         r2_score(y, &yhat)
     }
 }
+
+impl FittedLinear {
+    /// Standard errors, t statistics, p-values, confidence intervals, R-squared and the F
+    /// test on the training data `(x, y)`, like statsmodels' `OLS(...).fit().summary()`.
+    ///
+    /// Valid for unpenalized least squares only (`inference::ols` also checks that the normal
+    /// equations hold for `(x, y)`); penalized fits and fits that did not converge are refused.
+    ///
+    /// # Errors
+    /// [`ModelError::InferenceUnavailable`](crate::ModelError::InferenceUnavailable) with the
+    /// reason; data errors as for prediction.
+    ///
+    /// # Examples
+    /// ```
+    /// use linalg_core::mat;
+    /// use models::inference::InferenceOptions;
+    /// use models::linear::LinearRegression;
+    /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
+    /// let y = [1.0, 3.0, 5.0, 7.5];
+    /// let fit = LinearRegression::new().fit(x.as_ref(), &y).unwrap();
+    /// let s = fit.summary(x.as_ref(), &y, &InferenceOptions::default()).unwrap();
+    /// assert!((s.ols.unwrap().r2 - 0.996765).abs() < 1e-6);
+    /// ```
+    pub fn summary(
+        &self,
+        x: MatRef<'_, f64>,
+        y: &[f64],
+        opts: &crate::inference::InferenceOptions,
+    ) -> Result<crate::inference::Summary> {
+        let termination = self
+            .report
+            .as_ref()
+            .map_or_else(|| "closed form".to_string(), |r| r.termination.to_string());
+        crate::inference::check_valid_fit(self.penalty, self.converged(), &termination)?;
+        crate::inference::ols(
+            x,
+            y,
+            &self.coef,
+            self.fit_intercept.then_some(self.intercept),
+            opts,
+        )
+    }
+
+    /// Checks a deserialized model: finite coefficients and intercept, a valid penalty.
+    pub(crate) fn validate(&self) -> Result<()> {
+        crate::persist::check_linear_predictor(
+            &self.coef,
+            self.intercept,
+            self.fit_intercept,
+            self.penalty,
+        )
+    }
+}

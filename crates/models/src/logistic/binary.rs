@@ -16,7 +16,7 @@ use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::penalty::Penalty;
-use crate::persist::check_finite_field;
+use crate::persist::check_linear_predictor;
 
 /// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
 ///
@@ -498,20 +498,7 @@ impl FittedLogistic {
         y: &[f64],
         opts: &InferenceOptions,
     ) -> Result<Summary> {
-        if !self.penalty.is_none() {
-            return Err(ModelError::InferenceUnavailable(format!(
-                "the fit is penalized (l1 = {}, l2 = {}): penalized estimates are biased and \
-                 their sampling distribution is not the one these standard errors describe; \
-                 refit without penalty",
-                self.penalty.l1, self.penalty.l2
-            )));
-        }
-        if !self.converged() {
-            return Err(ModelError::InferenceUnavailable(format!(
-                "the fit did not converge ({})",
-                self.report.termination
-            )));
-        }
+        inference::check_valid_fit(self.penalty, self.converged(), &self.report.termination)?;
         inference::logit_fit(
             &FitForInference {
                 x,
@@ -527,16 +514,7 @@ impl FittedLogistic {
 impl FittedLogistic {
     /// Checks a deserialized model: finite coefficients and intercept.
     pub(crate) fn validate(&self) -> Result<()> {
-        check_finite_field("coef", &self.coef)?;
-        check_finite_field("intercept", &[self.intercept])?;
-        if !self.fit_intercept && self.intercept != 0.0 {
-            return Err(ModelError::Persistence(
-                "corrupt model: an intercept is stored but fit_intercept is false".into(),
-            ));
-        }
-        self.penalty
-            .check()
-            .map_err(|e| ModelError::Persistence(format!("corrupt model: {e}")))
+        check_linear_predictor(&self.coef, self.intercept, self.fit_intercept, self.penalty)
     }
 }
 

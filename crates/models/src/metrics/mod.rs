@@ -9,7 +9,10 @@ pub use classification::{
     ConfusionMatrix, RocCurve, ThresholdMetrics, accuracy, brier_score, log_loss,
     precision_recall_f1, roc_auc, roc_curve, threshold_sweep,
 };
-pub use regression::mean_squared_error;
+pub use regression::{
+    explained_variance_score, mean_absolute_error, mean_squared_error, r2_score,
+    root_mean_squared_error,
+};
 
 use crate::error::{ModelError, Result};
 

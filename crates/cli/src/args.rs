@@ -1,0 +1,342 @@
+//! The command-line interface: subcommands and their options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Linear models and the optimizers behind them.
+///
+/// Without a subcommand, runs the guided tour.
+#[derive(Parser, Debug)]
+#[command(name = "linmod", version, about, long_about = None)]
+pub struct Cli {
+    /// Worker threads for the blocked kernels (default: one per core). Results are
+    /// bit-for-bit the same for any number.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress display on stderr.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The guided tour of the course on embedded data (the default).
+    Tour(TourArgs),
+    /// Fit a model to a data file and print (or save) it.
+    Fit(FitArgs),
+    /// Predict with a saved model.
+    Predict(PredictArgs),
+    /// Evaluate a saved model on labelled data.
+    Evaluate(EvaluateArgs),
+    /// Simulate a data set with known parameters.
+    Simulate(SimulateArgs),
+    /// Lasso / elastic-net regularization path with cross-validation.
+    Path(PathArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TourArgs {
+    /// Folder for the figures.
+    #[arg(long, default_value = "linmod-out")]
+    pub out: PathBuf,
+}
+
+/// Where the data come from.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Data file: CSV with a header line, or a NumPy `.npy` matrix.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Name of the target column in a CSV file.
+    #[arg(long, value_name = "NAME", conflicts_with = "target_file")]
+    pub target: Option<String>,
+
+    /// Target values in their own file: a `.npy` vector, or a CSV with one column.
+    #[arg(long, value_name = "FILE")]
+    pub target_file: Option<PathBuf>,
+
+    /// Drop rows holding NaN or infinite values instead of failing.
+    #[arg(long)]
+    pub drop_non_finite: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelKind {
+    /// Binary logistic regression (labels 0/1).
+    Logistic,
+    /// Multiclass logistic regression (labels 0..K-1).
+    Multinomial,
+    /// Linear regression (OLS, ridge, lasso, elastic net).
+    Linear,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PenaltyKind {
+    L1,
+    L2,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// One softmax model.
+    Softmax,
+    /// One binary model per class.
+    Ovr,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// The model.
+    #[arg(long, value_enum)]
+    pub model: ModelKind,
+
+    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2`.
+    #[arg(
+        long,
+        value_name = "X",
+        conflicts_with = "c",
+        allow_negative_numbers = true
+    )]
+    pub l1: Option<f64>,
+
+    /// L2 strength `l2`.
+    #[arg(
+        long,
+        value_name = "X",
+        conflicts_with = "c",
+        allow_negative_numbers = true
+    )]
+    pub l2: Option<f64>,
+
+    /// The course's C: the penalty is (1/C) |w|_1 or (1/C) |w|^2 (see --penalty).
+    #[arg(
+        long,
+        value_name = "C",
+        requires = "penalty",
+        allow_negative_numbers = true
+    )]
+    pub c: Option<f64>,
+
+    /// Which penalty --c sets.
+    #[arg(long, value_enum, requires = "c")]
+    pub penalty: Option<PenaltyKind>,
+
+    /// Solver: auto, newton, lbfgs, gd, sgd, fista, prox-newton (cd) for logistic models;
+    /// auto, qr, cholesky, cd, fista, gd, sgd for linear ones.
+    #[arg(long, default_value = "auto")]
+    pub solver: String,
+
+    /// Convergence tolerance (gradient infinity norm; duality gap for coordinate descent).
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub tol: Option<f64>,
+
+    /// Iteration limit (epochs for sgd).
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
+
+    /// Learning rate of gd and sgd.
+    #[arg(long, value_name = "LR", allow_negative_numbers = true)]
+    pub learning_rate: Option<f64>,
+
+    /// Batch size of sgd.
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+
+    /// Seed of sgd's shuffling.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+
+    /// Do not fit an intercept.
+    #[arg(long)]
+    pub no_intercept: bool,
+
+    /// Multiclass strategy.
+    #[arg(long, value_enum, default_value = "softmax")]
+    pub strategy: Strategy,
+
+    /// Weigh classes by n / (K n_k).
+    #[arg(long)]
+    pub balanced: bool,
+
+    /// Confidence level of the intervals in the summary.
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
+    pub level: f64,
+
+    /// Heteroskedasticity-robust (HC1) standard errors.
+    #[arg(long)]
+    pub robust: bool,
+
+    /// Save the fitted model as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PredictArgs {
+    /// A model saved by `linmod fit --save`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+
+    /// Features: CSV with a header (columns matched by name when the model knows them), or
+    /// `.npy`.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Print probabilities (classifiers) instead of labels.
+    #[arg(long)]
+    pub proba: bool,
+
+    /// Probability threshold of the positive class (binary models).
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    pub threshold: f64,
+
+    /// Write the CSV here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct EvaluateArgs {
+    /// A model saved by `linmod fit --save`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// Probability threshold of the positive class (binary models).
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    pub threshold: f64,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimKind {
+    /// The course's simulator: x ~ U(-1, 1), y ~ Bernoulli(sigmoid(beta0 + x.w)).
+    Logistic,
+    /// y = b + x.w + noise, optionally AR(1)-correlated features.
+    Linear,
+    /// Softmax classes with random coefficients.
+    Multinomial,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SimulateArgs {
+    /// What to simulate.
+    #[arg(value_enum)]
+    pub kind: SimKind,
+
+    /// Rows.
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+
+    /// Coefficients; for logistic the first is the intercept (the course's beta). Default:
+    /// 1, 1, -1 (logistic) or 1, 2, -1 (linear).
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    pub beta: Option<Vec<f64>>,
+
+    /// Intercept of the linear simulator.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub intercept: f64,
+
+    /// Noise standard deviation of the linear simulator.
+    #[arg(long, default_value_t = 1.0)]
+    pub noise: f64,
+
+    /// AR(1) correlation between neighbouring features (linear).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub rho: f64,
+
+    /// Features of the multinomial simulator.
+    #[arg(long, default_value_t = 5)]
+    pub p: usize,
+
+    /// Classes of the multinomial simulator.
+    #[arg(long, default_value_t = 3)]
+    pub classes: usize,
+
+    /// Seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Output: `.csv` (features and target `y`), or `.npy` (the features; the target goes to
+    /// --out-y, by default FILE with `.npy` replaced by `_y.npy`).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Target file for `.npy` output.
+    #[arg(long, value_name = "FILE")]
+    pub out_y: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PathArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// Only `linear` is supported: the lasso / elastic-net path.
+    #[arg(long, value_enum, default_value = "linear")]
+    pub model: ModelKind,
+
+    /// L1 share of the penalty: 1 is the lasso, below 1 the elastic net.
+    #[arg(long, default_value_t = 1.0)]
+    pub l1_ratio: f64,
+
+    /// Number of penalties on the grid.
+    #[arg(long, default_value_t = 100)]
+    pub n_lambdas: usize,
+
+    /// Smallest penalty as a fraction of lambda_max.
+    #[arg(long, default_value_t = 1e-3)]
+    pub eps: f64,
+
+    /// Smallest penalty (overrides --eps).
+    #[arg(long, value_name = "X")]
+    pub l1: Option<f64>,
+
+    /// Duality-gap tolerance.
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub tol: Option<f64>,
+
+    /// Sweep limit per penalty.
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
+
+    /// Cross-validation folds (0: no cross-validation).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+
+    /// Seed of the fold assignment.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Write the path figure (SVG) here.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}

@@ -1,0 +1,108 @@
+//! `linmod evaluate`: metrics of a saved model on labelled data.
+
+use anyhow::{Result, bail};
+use linmod::models::metrics::{self, ConfusionMatrix};
+use linmod::models::persist::{ModelFile, SavedModel};
+use serde_json::{Map, Value, json};
+
+use crate::args::{EvaluateArgs, Format};
+use crate::input;
+use crate::output::{num, print_json, table};
+
+pub fn run(args: &EvaluateArgs) -> Result<()> {
+    let file = ModelFile::load(&args.model)?;
+    let mut data = input::labelled(&args.data)?;
+    let y = std::mem::take(&mut data.y);
+    let data = input::select_columns(data, file.feature_names.as_deref());
+    let x = data.x.as_ref();
+    let mut m = Map::new();
+    let mut rows: Vec<(String, f64)> = Vec::new();
+    let mut extra = String::new();
+    match &file.model {
+        SavedModel::Logistic(model) => {
+            let proba = model.predict_proba(x)?;
+            let labels = model.predict_with_threshold(x, args.threshold)?;
+            let cm = ConfusionMatrix::new(&y, &labels, 2)?;
+            rows.push(("accuracy".into(), cm.accuracy()));
+            rows.push(("precision".into(), cm.precision(1)));
+            rows.push(("recall".into(), cm.recall(1)));
+            rows.push(("f1".into(), cm.f1(1)));
+            rows.push(("log_loss".into(), model.log_loss(x, &y)?));
+            rows.push(("brier".into(), metrics::brier_score(&y, &proba)?));
+            match metrics::roc_auc(&y, &proba) {
+                Ok(auc) => rows.push(("roc_auc".into(), auc)),
+                Err(e) => extra.push_str(&format!("roc_auc unavailable: {e}\n")),
+            }
+            m.insert("threshold".into(), json!(args.threshold));
+            m.insert("confusion_matrix".into(), json!(cm.counts));
+            extra.push_str(&confusion_text(&cm));
+        }
+        SavedModel::Multinomial(model) => {
+            let labels = model.predict(x)?;
+            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes())?;
+            let (p, r, f) = cm.macro_averages();
+            rows.push(("accuracy".into(), cm.accuracy()));
+            rows.push(("macro_precision".into(), p));
+            rows.push(("macro_recall".into(), r));
+            rows.push(("macro_f1".into(), f));
+            rows.push(("log_loss".into(), model.log_loss(x, &y)?));
+            m.insert("confusion_matrix".into(), json!(cm.counts));
+            extra.push_str(&confusion_text(&cm));
+        }
+        SavedModel::Linear(model) => {
+            let pred = model.predict(x)?;
+            let mse = metrics::mean_squared_error(&y, &pred)?;
+            rows.push(("mse".into(), mse));
+            rows.push(("rmse".into(), mse.sqrt()));
+            rows.push((
+                "mae".into(),
+                metrics::regression::mean_absolute_error(&y, &pred)?,
+            ));
+            rows.push(("r2".into(), metrics::regression::r2_score(&y, &pred)?));
+            rows.push((
+                "explained_variance".into(),
+                metrics::regression::explained_variance_score(&y, &pred)?,
+            ));
+        }
+        _ => bail!(
+            "{}: this model kind cannot be evaluated here",
+            args.model.display()
+        ),
+    }
+    for (k, v) in &rows {
+        m.insert(k.clone(), json!(v));
+    }
+    m.insert("n_samples".into(), json!(y.len()));
+    match args.format {
+        Format::Json => print_json(&Value::Object(m)),
+        Format::Text => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(k, v)| vec![k.clone(), num(*v, 6)])
+                .collect();
+            out!("{}", table(&["metric", "value"], &body));
+            out!("{extra}");
+            Ok(())
+        }
+    }
+}
+
+fn confusion_text(cm: &ConfusionMatrix) -> String {
+    let k = cm.n_classes();
+    let mut headers = vec!["true \\ predicted".to_string()];
+    headers.extend((0..k).map(|c| c.to_string()));
+    let rows: Vec<Vec<String>> = (0..k)
+        .map(|t| {
+            std::iter::once(t.to_string())
+                .chain(cm.counts[t].iter().map(|c| c.to_string()))
+                .collect()
+        })
+        .collect();
+    format!(
+        "\nconfusion matrix\n{}",
+        table(
+            &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+            &rows
+        )
+    )
+}

@@ -1,0 +1,355 @@
+//! `linmod fit`: fit a model to a data file, print it (text or JSON) and optionally save it.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use linmod::datasets::Dataset;
+use linmod::models::Penalty;
+use linmod::models::inference::{CovarianceType, InferenceOptions, Summary};
+use linmod::models::linear::{LinearRegression, LinearSolver};
+use linmod::models::logistic::{ClassWeight, LogisticRegression, LogisticSolver, Multiclass};
+use linmod::models::persist::{ModelFile, SavedModel};
+use serde_json::{Map, Value, json};
+
+use crate::args::{FitArgs, Format, ModelKind, PenaltyKind, Strategy};
+use crate::input;
+use crate::output::{add_summary, num, print_json, table};
+use crate::progress::with_spinner;
+
+/// The penalty from --l1/--l2 or --c/--penalty (the course's C: the strength is 1/C).
+pub fn penalty(
+    l1: Option<f64>,
+    l2: Option<f64>,
+    c: Option<f64>,
+    kind: Option<PenaltyKind>,
+) -> Result<Penalty> {
+    Ok(match (c, kind) {
+        (Some(c), Some(PenaltyKind::L1)) => Penalty::course_l1(c)?,
+        (Some(c), Some(PenaltyKind::L2)) => Penalty::course_l2(c)?,
+        _ => Penalty::elastic_net(l1.unwrap_or(0.0), l2.unwrap_or(0.0))?,
+    })
+}
+
+/// What every fit reports, whatever the model.
+struct Fitted {
+    model: SavedModel,
+    json: Map<String, Value>,
+    text: String,
+}
+
+pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
+    let data = input::labelled(&args.data)?;
+    let pen = penalty(args.l1, args.l2, args.c, args.penalty)?;
+    let fitted = match args.model {
+        ModelKind::Logistic | ModelKind::Multinomial => fit_logistic(args, &data, pen, quiet)?,
+        ModelKind::Linear => fit_linear(args, &data, pen, quiet)?,
+    };
+    if let Some(path) = &args.save {
+        ModelFile::new(fitted.model, Some(data.feature_names.clone()))?.save(path)?;
+    }
+    match args.format {
+        Format::Json => print_json(&Value::Object(fitted.json)),
+        Format::Text => {
+            out!("{}", fitted.text);
+            if let Some(path) = &args.save {
+                outln!("model saved to {}", path.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOptions {
+    InferenceOptions::default()
+        .level(args.level)
+        .covariance(if args.robust {
+            CovarianceType::Hc1
+        } else {
+            CovarianceType::Nonrobust
+        })
+        .names(data.feature_names.clone())
+        .dependent(data.target_name.clone())
+}
+
+fn base_json(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(
+        "model".into(),
+        json!(format!("{:?}", args.model).to_lowercase()),
+    );
+    m.insert("solver".into(), json!(solver));
+    m.insert("n_samples".into(), json!(data.n_samples()));
+    m.insert("n_features".into(), json!(data.n_features()));
+    m.insert("feature_names".into(), json!(data.feature_names));
+    m.insert("target".into(), json!(data.target_name));
+    m.insert("fit_intercept".into(), json!(!args.no_intercept));
+    m.insert("l1".into(), json!(pen.l1));
+    m.insert("l2".into(), json!(pen.l2));
+    m
+}
+
+fn convergence_json(
+    m: &mut Map<String, Value>,
+    iterations: usize,
+    converged: bool,
+    termination: &str,
+    objective: f64,
+    seconds: f64,
+) {
+    m.insert("iterations".into(), json!(iterations));
+    m.insert("converged".into(), json!(converged));
+    m.insert("termination".into(), json!(termination));
+    m.insert("objective".into(), json!(objective));
+    m.insert("fit_seconds".into(), json!(seconds));
+}
+
+fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String {
+    format!(
+        "{} on {} rows x {} features (target `{}`), solver {solver}, penalty l1 = {}, l2 = {}\n",
+        format!("{:?}", args.model).to_lowercase(),
+        data.n_samples(),
+        data.n_features(),
+        data.target_name,
+        pen.l1,
+        pen.l2
+    )
+}
+
+fn coefficient_table(names: &[String], coef: &[f64], intercept: Option<f64>) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(b) = intercept {
+        rows.push(vec!["intercept".into(), num(b, 6)]);
+    }
+    rows.extend(
+        names
+            .iter()
+            .zip(coef)
+            .map(|(n, c)| vec![n.clone(), num(*c, 6)]),
+    );
+    table(&["", "coef"], &rows)
+}
+
+/// The summary table when inference ran, else the coefficients and (when inference was
+/// attempted and refused) the reason.
+fn add_inference(
+    json: &mut Map<String, Value>,
+    text: &mut String,
+    summary: Option<linmod::models::Result<Summary>>,
+    coefficients: String,
+) {
+    match summary {
+        Some(Ok(s)) => {
+            add_summary(json, &s);
+            text.push_str(&s.to_text());
+        }
+        Some(Err(e)) => {
+            json.insert("inference_unavailable".into(), json!(e.to_string()));
+            text.push_str(&coefficients);
+            text.push_str(&format!("no statistical summary: {e}\n"));
+        }
+        None => text.push_str(&coefficients),
+    }
+}
+
+fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Result<Fitted> {
+    let solver: LogisticSolver = args.solver.parse()?;
+    let mut cfg = LogisticRegression::new()
+        .penalty(pen)
+        .fit_intercept(!args.no_intercept)
+        .solver(solver)
+        .seed(args.seed);
+    if let Some(t) = args.tol {
+        cfg = cfg.tol(t);
+    }
+    if let Some(m) = args.max_iter {
+        cfg = cfg.max_iter(m);
+    }
+    if let Some(lr) = args.learning_rate {
+        cfg = cfg.learning_rate(lr);
+    }
+    if let Some(b) = args.batch_size {
+        cfg = cfg.batch_size(b);
+    }
+    if args.balanced {
+        cfg = cfg.class_weight(ClassWeight::Balanced);
+    }
+    let (x, y) = (data.x.as_ref(), &data.y[..]);
+    if args.model == ModelKind::Logistic {
+        let start = Instant::now();
+        let fit = with_spinner("fitting logistic regression", quiet, || cfg.fit(x, y))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let solver_name = fit.solver().to_string();
+        let mut json = base_json(args, data, &solver_name, pen);
+        json.insert("coef".into(), json!(fit.coef()));
+        json.insert("intercept".into(), json!(fit.intercept()));
+        let r = fit.report();
+        convergence_json(
+            &mut json,
+            r.iterations,
+            r.converged(),
+            &r.termination.to_string(),
+            fit.objective(),
+            seconds,
+        );
+        let mut text = header(args, data, &solver_name, pen);
+        text.push_str(&format!(
+            "{} after {} iterations; objective {:.10}; {:.3} s\n\n",
+            r.termination,
+            r.iterations,
+            fit.objective(),
+            seconds
+        ));
+        let summary = (pen.is_none() && fit.converged())
+            .then(|| fit.summary(x, y, &inference_options(args, data)));
+        let coefs = coefficient_table(
+            &data.feature_names,
+            fit.coef(),
+            (!args.no_intercept).then_some(fit.intercept()),
+        );
+        add_inference(&mut json, &mut text, summary, coefs);
+        return Ok(Fitted {
+            model: SavedModel::Logistic(fit),
+            json,
+            text,
+        });
+    }
+    let strategy = match args.strategy {
+        Strategy::Softmax => Multiclass::Softmax,
+        Strategy::Ovr => Multiclass::OneVsRest,
+    };
+    let start = Instant::now();
+    let fit = with_spinner("fitting multinomial regression", quiet, || {
+        cfg.multinomial().strategy(strategy).fit(x, y)
+    })?;
+    let seconds = start.elapsed().as_secs_f64();
+    let solver_name = fit.solver().to_string();
+    let k = fit.n_classes();
+    let mut json = base_json(args, data, &solver_name, pen);
+    let per_class: Vec<Vec<f64>> = (0..k).map(|c| fit.class_coef(c).to_vec()).collect();
+    json.insert("n_classes".into(), json!(k));
+    json.insert(
+        "strategy".into(),
+        json!(format!("{:?}", args.strategy).to_lowercase()),
+    );
+    json.insert("coef".into(), json!(per_class));
+    json.insert("intercept".into(), json!(fit.intercepts()));
+    let terminations: Vec<String> = fit
+        .reports()
+        .iter()
+        .map(|r| r.termination.to_string())
+        .collect();
+    convergence_json(
+        &mut json,
+        fit.n_iter(),
+        fit.converged(),
+        &terminations.join("; "),
+        fit.objective(),
+        seconds,
+    );
+    let mut text = header(args, data, &solver_name, pen);
+    text.push_str(&format!(
+        "{} after {} iterations; objective {:.10}; {:.3} s\n\n",
+        terminations.join("; "),
+        fit.n_iter(),
+        fit.objective(),
+        seconds
+    ));
+    let mut headers: Vec<String> = vec![String::new()];
+    headers.extend((0..k).map(|c| format!("class {c}")));
+    let mut rows = vec![
+        std::iter::once("intercept".to_string())
+            .chain(fit.intercepts().iter().map(|b| num(*b, 5)))
+            .collect::<Vec<_>>(),
+    ];
+    for (j, name) in data.feature_names.iter().enumerate() {
+        rows.push(
+            std::iter::once(name.clone())
+                .chain((0..k).map(|c| num(fit.class_coef(c)[j], 5)))
+                .collect(),
+        );
+    }
+    text.push_str(&table(
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        &rows,
+    ));
+    Ok(Fitted {
+        model: SavedModel::Multinomial(fit),
+        json,
+        text,
+    })
+}
+
+fn fit_linear(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Result<Fitted> {
+    if args.balanced || args.strategy != Strategy::Softmax {
+        bail!("--balanced and --strategy apply to classifiers only");
+    }
+    let solver: LinearSolver = args.solver.parse()?;
+    let mut cfg = LinearRegression::new()
+        .penalty(pen)
+        .fit_intercept(!args.no_intercept)
+        .solver(solver)
+        .seed(args.seed);
+    if let Some(t) = args.tol {
+        cfg = cfg.tol(t);
+    }
+    if let Some(m) = args.max_iter {
+        cfg = if solver == LinearSolver::Sgd {
+            cfg.epochs(m)
+        } else {
+            cfg.max_iter(m)
+        };
+    }
+    if let Some(lr) = args.learning_rate {
+        cfg = cfg.learning_rate(lr);
+    }
+    if let Some(b) = args.batch_size {
+        cfg = cfg.batch_size(b);
+    }
+    let (x, y) = (data.x.as_ref(), &data.y[..]);
+    let start = Instant::now();
+    let fit = with_spinner("fitting linear regression", quiet, || cfg.fit(x, y))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let solver_name = fit.solver().to_string();
+    // the objective 1/(2n) |y - X w - b|^2 + penalty, at the solution
+    let pred = fit.predict(x)?;
+    let objective =
+        0.5 * linmod::models::metrics::mean_squared_error(y, &pred)? + pen.value(fit.coef());
+    let termination = match fit.report() {
+        Some(r) => r.termination.to_string(),
+        None => format!("closed form ({solver_name})"),
+    };
+    let mut json = base_json(args, data, &solver_name, pen);
+    json.insert("coef".into(), json!(fit.coef()));
+    json.insert("intercept".into(), json!(fit.intercept()));
+    if let Some(gap) = fit.duality_gap() {
+        json.insert("duality_gap".into(), json!(gap));
+    }
+    convergence_json(
+        &mut json,
+        fit.n_iter(),
+        fit.converged(),
+        &termination,
+        objective,
+        seconds,
+    );
+    let mut text = header(args, data, &solver_name, pen);
+    text.push_str(&format!(
+        "{termination} after {} iterations; objective {objective:.10}; {seconds:.3} s\n",
+        fit.n_iter()
+    ));
+    if let Some(gap) = fit.duality_gap() {
+        text.push_str(&format!("duality gap {gap:.3e}\n"));
+    }
+    text.push('\n');
+    let intercept = (!args.no_intercept).then_some(fit.intercept());
+    let summary = (pen.is_none() && fit.converged()).then(|| {
+        linmod::models::inference::ols(x, y, fit.coef(), intercept, &inference_options(args, data))
+    });
+    let coefs = coefficient_table(&data.feature_names, fit.coef(), intercept);
+    add_inference(&mut json, &mut text, summary, coefs);
+    Ok(Fitted {
+        model: SavedModel::Linear(fit),
+        json,
+        text,
+    })
+}

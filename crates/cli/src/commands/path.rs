@@ -1,0 +1,137 @@
+//! `linmod path`: the lasso / elastic-net regularization path, cross-validation, a figure.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use linmod::models::linear::{CrossValidation, RegularizationPath, lambda_max};
+use serde_json::{Map, Value, json};
+
+use crate::args::{Format, ModelKind, PathArgs};
+use crate::input;
+use crate::output::{num, print_json, table};
+use crate::plot::{Chart, Series};
+use crate::progress::with_spinner;
+
+pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
+    if args.model != ModelKind::Linear {
+        bail!("regularization paths are available for --model linear only");
+    }
+    let data = input::labelled(&args.data)?;
+    let (x, y) = (data.x.as_ref(), &data.y[..]);
+    let mut cfg = RegularizationPath::new()
+        .n_lambdas(args.n_lambdas)
+        .l1_ratio(args.l1_ratio);
+    if let Some(smallest) = args.l1 {
+        let top = lambda_max(x, y, None, true, args.l1_ratio)?;
+        if !(smallest > 0.0 && smallest < top) {
+            bail!("--l1 {smallest} must lie in (0, lambda_max = {top})");
+        }
+        cfg = cfg.eps(smallest / top);
+    } else {
+        cfg = cfg.eps(args.eps);
+    }
+    if let Some(t) = args.tol {
+        cfg = cfg.tol(t);
+    }
+    if let Some(m) = args.max_iter {
+        cfg = cfg.max_iter(m);
+    }
+    let start = Instant::now();
+    let path = with_spinner("fitting the regularization path", quiet, || cfg.fit(x, y))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let cv = if args.folds >= 2 {
+        Some(with_spinner("cross-validating", quiet, || {
+            CrossValidation::new(cfg.clone())
+                .folds(args.folds)
+                .seed(args.seed)
+                .fit(x, y)
+        })?)
+    } else {
+        None
+    };
+    if let Some(file) = &args.plot {
+        let mut chart = Chart::new(
+            "regularization path",
+            "penalty lambda (log scale)",
+            "coefficient",
+        )
+        .log_x();
+        for (j, name) in data.feature_names.iter().enumerate() {
+            let pts = path
+                .lambdas
+                .iter()
+                .zip(&path.coefs)
+                .map(|(l, c)| (*l, c[j]))
+                .collect();
+            chart = chart.with(Series::line(name.clone(), pts));
+        }
+        chart.write_svg(file)?;
+    }
+    let all_converged = path.converged.iter().all(|c| *c);
+    match args.format {
+        Format::Json => {
+            let mut m = Map::new();
+            m.insert("lambdas".into(), json!(path.lambdas));
+            m.insert("l1_ratio".into(), json!(path.l1_ratio));
+            m.insert("coefs".into(), json!(path.coefs));
+            m.insert("intercepts".into(), json!(path.intercepts));
+            m.insert("duality_gaps".into(), json!(path.duality_gaps));
+            m.insert("n_iters".into(), json!(path.n_iters));
+            m.insert("converged".into(), json!(all_converged));
+            m.insert("fit_seconds".into(), json!(seconds));
+            m.insert("feature_names".into(), json!(data.feature_names));
+            if let Some(cv) = &cv {
+                m.insert("lambda_min".into(), json!(cv.lambda_min));
+                m.insert("lambda_1se".into(), json!(cv.lambda_1se));
+                m.insert("cv_mse_mean".into(), json!(cv.mse_mean));
+                m.insert("cv_mse_std_error".into(), json!(cv.mse_std_error));
+            }
+            print_json(&Value::Object(m))
+        }
+        Format::Text => {
+            outln!(
+                "{} penalties from {} down to {}, l1_ratio {}: {} in {seconds:.3} s",
+                path.len(),
+                num(path.lambdas[0], 4),
+                num(*path.lambdas.last().unwrap_or(&0.0), 4),
+                path.l1_ratio,
+                if all_converged {
+                    "every fit converged"
+                } else {
+                    "SOME FITS DID NOT CONVERGE"
+                }
+            );
+            let step = (path.len() / 10).max(1);
+            let rows: Vec<Vec<String>> = (0..path.len())
+                .step_by(step)
+                .map(|k| {
+                    let nonzero = path.coefs[k].iter().filter(|w| **w != 0.0).count();
+                    vec![
+                        num(path.lambdas[k], 4),
+                        nonzero.to_string(),
+                        num(path.duality_gaps[k], 2),
+                        path.n_iters[k].to_string(),
+                    ]
+                })
+                .collect();
+            out!(
+                "{}",
+                table(&["lambda", "non-zero", "duality gap", "sweeps"], &rows)
+            );
+            if let Some(cv) = &cv {
+                outln!(
+                    "\n{}-fold cross-validation: lambda_min = {} (MSE {}), lambda_1se = {} (MSE {})",
+                    args.folds,
+                    num(cv.lambda_min, 4),
+                    num(cv.mse_mean[cv.index_min], 4),
+                    num(cv.lambda_1se, 4),
+                    num(cv.mse_mean[cv.index_1se], 4)
+                );
+            }
+            if let Some(file) = &args.plot {
+                outln!("figure written to {}", file.display());
+            }
+            Ok(())
+        }
+    }
+}

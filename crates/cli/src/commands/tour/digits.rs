@@ -1,0 +1,83 @@
+//! Step 4: digits 0 vs 1, then ten classes with softmax and one-vs-rest.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use linmod::datasets::{StandardScaler, TrainTestSplit};
+use linmod::models::Penalty;
+use linmod::models::logistic::{LogisticRegression, Multiclass};
+
+use super::basics::indent;
+use crate::output::table;
+
+pub fn digits() -> Result<()> {
+    let d = linmod::datasets::digits_0_vs_1();
+    let (train, test) = TrainTestSplit::new(0.2).seed(0).stratify(true).split(&d)?;
+    let scaler = StandardScaler::fit(train.x.as_ref())?;
+    let (xtr, xte) = (
+        scaler.transform(train.x.as_ref())?,
+        scaler.transform(test.x.as_ref())?,
+    );
+    let fit = LogisticRegression::new()
+        .l2(1e-3)
+        .fit(xtr.as_ref(), &train.y)?;
+    outln!(
+        "   0 vs 1 ({} training, {} test images, 8x8 pixels): train accuracy {:.4}, test accuracy {:.4}",
+        train.n_samples(),
+        test.n_samples(),
+        fit.score(xtr.as_ref(), &train.y)?,
+        fit.score(xte.as_ref(), &test.y)?
+    );
+
+    let d = linmod::datasets::digits();
+    let (train, test) = TrainTestSplit::new(0.2).seed(0).stratify(true).split(&d)?;
+    let scaler = StandardScaler::fit(train.x.as_ref())?;
+    let (xtr, xte) = (
+        scaler.transform(train.x.as_ref())?,
+        scaler.transform(test.x.as_ref())?,
+    );
+    // scikit-learn's default C = 1
+    let pen = Penalty::sklearn_logistic_l2(1.0, train.n_samples())?;
+    let mut rows = Vec::new();
+    for (name, strategy) in [
+        ("softmax (multinomial)", Multiclass::Softmax),
+        ("one-vs-rest", Multiclass::OneVsRest),
+    ] {
+        let start = Instant::now();
+        let fit = LogisticRegression::new()
+            .penalty(pen)
+            .tol(1e-6)
+            .multinomial()
+            .strategy(strategy)
+            .fit(xtr.as_ref(), &train.y)?;
+        let secs = start.elapsed().as_secs_f64();
+        rows.push(vec![
+            name.to_string(),
+            fit.solver().to_string(),
+            format!("{:.4}", fit.score(xtr.as_ref(), &train.y)?),
+            format!("{:.4}", fit.score(xte.as_ref(), &test.y)?),
+            format!("{:.4}", fit.log_loss(xte.as_ref(), &test.y)?),
+            format!("{secs:.2} s"),
+        ]);
+    }
+    outln!(
+        "   ten classes ({} training, {} test images), l2 = 1/(2 n C) with C = 1:",
+        train.n_samples(),
+        test.n_samples()
+    );
+    out!(
+        "{}",
+        indent(&table(
+            &[
+                "model",
+                "solver",
+                "train accuracy",
+                "test accuracy",
+                "test log loss",
+                "time"
+            ],
+            &rows
+        ))
+    );
+    Ok(())
+}
