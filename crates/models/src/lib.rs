@@ -13,6 +13,7 @@ mod error;
 pub mod inference;
 pub mod logistic;
 pub mod metrics;
+pub mod mlp;
 mod penalty;
 pub mod persist;
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
 use crate::logistic::{FittedLogistic, FittedMultinomial};
+use crate::mlp::FittedMlp;
 
 /// The `format` tag of model files.
 pub const FORMAT: &str = "linmod-model";
@@ -35,6 +36,8 @@ pub enum SavedModel {
     Logistic(FittedLogistic),
     /// Multiclass logistic regression.
     Multinomial(FittedMultinomial),
+    /// One-hidden-layer network.
+    Mlp(FittedMlp),
 }
 
 impl SavedModel {
@@ -44,6 +47,7 @@ impl SavedModel {
         match self {
             SavedModel::Logistic(m) => m.n_features(),
             SavedModel::Multinomial(m) => m.n_features(),
+            SavedModel::Mlp(m) => m.n_features(),
         }
     }
 
@@ -52,6 +56,7 @@ impl SavedModel {
         match self {
             SavedModel::Logistic(m) => m.validate(),
             SavedModel::Multinomial(m) => m.validate(),
+            SavedModel::Mlp(m) => m.validate(),
         }
     }
 }
