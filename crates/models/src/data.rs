@@ -59,12 +59,6 @@ pub fn check_target(y: &[f64], n_rows: usize) -> Result<()> {
     first_non_finite("y", y)
 }
 
-/// True for the labels 0 and 1 (exact: labels are whole numbers stored as `f64`).
-#[allow(clippy::float_cmp)]
-pub(crate) fn is_binary_label(v: f64) -> bool {
-    v == 0.0 || v == 1.0
-}
-
 /// Fails with [`ModelError::NonFinite`] at the first non-finite entry of `v`.
 pub(crate) fn first_non_finite(what: &'static str, v: &[f64]) -> Result<()> {
     match v.iter().enumerate().find(|(_, x)| !x.is_finite()) {

@@ -9,8 +9,9 @@ use linalg_core::{
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
 
-use crate::data::{check_design, check_target, first_non_finite, is_binary_label};
+use crate::data::{check_design, check_target, first_non_finite};
 use crate::error::{ModelError, Result};
+use crate::labels::is_binary_label;
 
 /// How the covariance of the estimates is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

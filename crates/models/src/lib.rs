@@ -11,9 +11,11 @@ mod cd;
 mod data;
 mod error;
 pub mod inference;
+mod labels;
 pub mod linear;
 pub mod logistic;
 pub mod metrics;
+pub mod mlp;
 mod penalty;
 pub mod persist;
 

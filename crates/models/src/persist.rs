@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ModelError, Result};
 use crate::linear::FittedLinear;
 use crate::logistic::{FittedLogistic, FittedMultinomial};
+use crate::mlp::FittedMlp;
 
 /// The `format` tag of model files.
 pub const FORMAT: &str = "linmod-model";
@@ -38,6 +39,8 @@ pub enum SavedModel {
     Multinomial(FittedMultinomial),
     /// Linear regression.
     Linear(FittedLinear),
+    /// One-hidden-layer network.
+    Mlp(FittedMlp),
 }
 
 impl SavedModel {
@@ -48,6 +51,7 @@ impl SavedModel {
             SavedModel::Logistic(m) => m.n_features(),
             SavedModel::Multinomial(m) => m.n_features(),
             SavedModel::Linear(m) => m.n_features(),
+            SavedModel::Mlp(m) => m.n_features(),
         }
     }
 
@@ -57,6 +61,7 @@ impl SavedModel {
             SavedModel::Logistic(m) => m.validate(),
             SavedModel::Multinomial(m) => m.validate(),
             SavedModel::Linear(m) => m.validate(),
+            SavedModel::Mlp(m) => m.validate(),
         }
     }
 }

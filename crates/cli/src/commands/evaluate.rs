@@ -37,15 +37,17 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             m.insert("confusion_matrix".into(), json!(cm.counts));
             extra.push_str(&confusion_text(&cm));
         }
+        SavedModel::Mlp(model) => {
+            let labels = model.predict(x)?;
+            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes())?;
+            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y)?);
+            m.insert("confusion_matrix".into(), json!(cm.counts));
+            extra.push_str(&confusion_text(&cm));
+        }
         SavedModel::Multinomial(model) => {
             let labels = model.predict(x)?;
             let cm = ConfusionMatrix::new(&y, &labels, model.n_classes())?;
-            let (p, r, f) = cm.macro_averages();
-            rows.push(("accuracy".into(), cm.accuracy()));
-            rows.push(("macro_precision".into(), p));
-            rows.push(("macro_recall".into(), r));
-            rows.push(("macro_f1".into(), f));
-            rows.push(("log_loss".into(), model.log_loss(x, &y)?));
+            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y)?);
             m.insert("confusion_matrix".into(), json!(cm.counts));
             extra.push_str(&confusion_text(&cm));
         }
@@ -85,6 +87,15 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn multiclass_rows(rows: &mut Vec<(String, f64)>, cm: &ConfusionMatrix, log_loss: f64) {
+    let (p, r, f) = cm.macro_averages();
+    rows.push(("accuracy".into(), cm.accuracy()));
+    rows.push(("macro_precision".into(), p));
+    rows.push(("macro_recall".into(), r));
+    rows.push(("macro_f1".into(), f));
+    rows.push(("log_loss".into(), log_loss));
 }
 
 fn confusion_text(cm: &ConfusionMatrix) -> String {

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
+use linmod::linalg::Mat;
 use linmod::models::persist::{ModelFile, SavedModel};
 
 use crate::args::PredictArgs;
@@ -25,29 +26,15 @@ pub fn run(args: &PredictArgs) -> Result<()> {
                     let _ = writeln!(out, "{p:?}");
                 }
             } else {
-                out.push_str("label\n");
-                for l in m.predict_with_threshold(x, args.threshold)? {
-                    let _ = writeln!(out, "{l}");
-                }
+                labels(&mut out, &m.predict_with_threshold(x, args.threshold)?);
             }
         }
-        SavedModel::Multinomial(m) => {
-            if args.proba {
-                let p = m.predict_proba(x)?;
-                let header: Vec<String> = (0..m.n_classes()).map(|c| format!("p{c}")).collect();
-                let _ = writeln!(out, "{}", header.join(","));
-                for i in 0..p.nrows() {
-                    let row: Vec<String> =
-                        (0..p.ncols()).map(|c| format!("{:?}", p[(i, c)])).collect();
-                    let _ = writeln!(out, "{}", row.join(","));
-                }
-            } else {
-                out.push_str("label\n");
-                for l in m.predict(x)? {
-                    let _ = writeln!(out, "{l}");
-                }
-            }
+        SavedModel::Multinomial(m) if args.proba => {
+            class_probabilities(&mut out, &m.predict_proba(x)?)
         }
+        SavedModel::Multinomial(m) => labels(&mut out, &m.predict(x)?),
+        SavedModel::Mlp(m) if args.proba => class_probabilities(&mut out, &m.predict_proba(x)?),
+        SavedModel::Mlp(m) => labels(&mut out, &m.predict(x)?),
         SavedModel::Linear(m) => {
             if args.proba {
                 bail!(
@@ -66,4 +53,20 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         ),
     }
     write_text(args.out.as_deref(), &out)
+}
+
+fn labels(out: &mut String, labels: &[f64]) {
+    out.push_str("label\n");
+    for l in labels {
+        let _ = writeln!(out, "{l}");
+    }
+}
+
+fn class_probabilities(out: &mut String, p: &Mat<f64>) {
+    let header: Vec<String> = (0..p.ncols()).map(|c| format!("p{c}")).collect();
+    let _ = writeln!(out, "{}", header.join(","));
+    for i in 0..p.nrows() {
+        let row: Vec<String> = (0..p.ncols()).map(|c| format!("{:?}", p[(i, c)])).collect();
+        let _ = writeln!(out, "{}", row.join(","));
+    }
 }

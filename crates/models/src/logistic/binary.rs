@@ -5,13 +5,13 @@ use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_prediction_input, check_target, first_non_finite, is_binary_label,
-    normalize_weights,
+    check_design, check_prediction_input, check_target, first_non_finite, normalize_weights,
 };
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
+use crate::labels::{check_binary, is_binary_label};
 use crate::logistic::identifiability::{check_full_rank, detect_separation};
-use crate::logistic::labels::{ClassWeight, check_binary, combined_weights};
+use crate::logistic::labels::{ClassWeight, combined_weights};
 use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};

@@ -2,73 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::is_binary_label;
 use crate::error::{ModelError, Result};
-
-/// Checks binary labels: every `y_i` is 0 or 1 and both classes occur.
-///
-/// # Errors
-/// [`ModelError::InvalidLabel`] naming the first offending row and value;
-/// [`ModelError::SingleClass`] when only one class occurs.
-pub(crate) fn check_binary(y: &[f64]) -> Result<()> {
-    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !is_binary_label(**v)) {
-        return Err(ModelError::InvalidLabel {
-            row,
-            value,
-            expected:
-                "0 or 1 (binary logistic regression; use the multinomial model for more classes)"
-                    .into(),
-        });
-    }
-    let ones = y.iter().filter(|v| **v > 0.5).count();
-    if ones == 0 || ones == y.len() {
-        return Err(ModelError::SingleClass { label: y[0] });
-    }
-    Ok(())
-}
-
-/// Checks multiclass labels `0, 1, ..., K-1` (whole numbers, every class present, at least
-/// two) and returns `K`.
-///
-/// # Errors
-/// [`ModelError::InvalidLabel`] for a negative, fractional or non-finite label, or for a
-/// class between 0 and the largest label that never occurs; [`ModelError::SingleClass`].
-pub(crate) fn check_multiclass(y: &[f64]) -> Result<usize> {
-    let bad = |row: usize, value: f64| ModelError::InvalidLabel {
-        row,
-        value,
-        expected: "whole numbers 0, 1, ..., K-1".into(),
-    };
-    for (row, &v) in y.iter().enumerate() {
-        if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e6) {
-            return Err(bad(row, v));
-        }
-    }
-    let k = y.iter().fold(0.0f64, |m, v| m.max(*v)) as usize + 1;
-    let counts = class_counts(y, k);
-    if let Some(missing) = counts.iter().position(|&c| c == 0) {
-        return Err(ModelError::InvalidLabel {
-            row: 0,
-            value: missing as f64,
-            expected: format!(
-                "every class 0..{} to occur, but class {missing} has no samples",
-                k - 1
-            ),
-        });
-    }
-    if k < 2 {
-        return Err(ModelError::SingleClass { label: y[0] });
-    }
-    Ok(k)
-}
-
-pub(crate) fn class_counts(y: &[f64], k: usize) -> Vec<usize> {
-    let mut counts = vec![0usize; k];
-    for &v in y {
-        counts[v as usize] += 1;
-    }
-    counts
-}
+use crate::labels::class_counts;
 
 /// Weights per class, multiplied into the sample weights.
 ///

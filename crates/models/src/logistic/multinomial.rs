@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{check_design, check_prediction_input, check_target, first_non_finite};
 use crate::error::{ModelError, Result};
+use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
 use crate::logistic::identifiability::detect_separation;
-use crate::logistic::labels::check_multiclass;
 use crate::logistic::objective::{MultinomialObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, minimize};
 use crate::persist::{check_finite_field, check_len};
@@ -110,7 +110,7 @@ impl MultinomialRegression {
     ) -> Result<FittedMultinomial> {
         check_design(x)?;
         check_target(y, x.nrows())?;
-        let k = check_multiclass(y)?;
+        let (k, _) = training_classes(y)?;
         let weights = self.config.prepare(x, y, sample_weight, k)?;
         match self.strategy {
             Multiclass::Softmax => self.fit_softmax(x, y, k, weights.as_deref()),

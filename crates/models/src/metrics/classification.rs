@@ -1,8 +1,8 @@
 //! Classification metrics.
 
 use super::check_pair;
-use crate::data::is_binary_label;
 use crate::error::{ModelError, Result};
+use crate::labels::is_binary_label;
 
 /// Fraction of predictions equal to the true labels.
 ///

@@ -63,8 +63,11 @@ pub fn run(args: &TourArgs) -> Result<()> {
     basics::irls_exercise()?;
     step(3, "Gradient descent and the learning rate")?;
     descent::learning_rates(&mut figs)?;
-    step(4, "Digits: 0 vs 1, then all ten classes")?;
-    digits::digits()?;
+    step(
+        4,
+        "Digits: 0 vs 1, then all ten classes (logistic models and a small network)",
+    )?;
+    digits::digits(&mut figs)?;
     step(
         5,
         "Regularization: C, accuracy, log loss and sparsity (breast cancer)",
