@@ -4,6 +4,7 @@
 
 mod ci;
 mod cmd;
+mod fuzz;
 
 use std::process::ExitCode;
 
@@ -15,6 +16,9 @@ usage: cargo xtask <task> [options]
 tasks:
   ci      every check CI runs: rustfmt, clippy (-D warnings), tests (doc tests included),
           rustdoc (-D warnings); stops at the first failure
+  fuzz    <target|all> [--seconds N | --minutes N] [--sanitizer address|none]
+          runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
+          (default 600); needs `cargo install cargo-fuzz`; not part of CI
   help    this message
 ";
 
@@ -34,6 +38,7 @@ fn dispatch() -> Result<()> {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("ci") => ci::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())

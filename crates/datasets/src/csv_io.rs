@@ -177,7 +177,31 @@ pub fn read_csv_features(
         file: path.to_path_buf(),
         source,
     })?;
-    let table = read_table(file, path, delimiter, true, non_finite)?;
+    read_csv_features_from(file, path, delimiter, non_finite)
+}
+
+/// [`read_csv_features`] from any reader; `name` stands for the file in error messages.
+///
+/// # Errors
+/// As [`read_csv_features`].
+///
+/// # Examples
+/// ```
+/// use datasets::{NonFinite, read_csv_features_from};
+/// let d = read_csv_features_from("a;b\n1;2\n".as_bytes(), "inline", b';', NonFinite::Reject)?;
+/// assert_eq!(d.feature_names, vec!["a", "b"]);
+/// let err = read_csv_features_from("a,b\n1\n".as_bytes(), "inline", b',', NonFinite::Reject);
+/// assert!(err.unwrap_err().to_string().starts_with("inline, line 2"));
+/// # Ok::<(), datasets::DatasetError>(())
+/// ```
+pub fn read_csv_features_from<R: Read>(
+    reader: R,
+    name: impl AsRef<Path>,
+    delimiter: u8,
+    non_finite: NonFinite,
+) -> Result<Dataset> {
+    let path = name.as_ref();
+    let table = read_table(reader, path, delimiter, true, non_finite)?;
     let description = format!(
         "features read from {}: {} rows, {} columns",
         path.display(),
@@ -592,7 +616,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(crate::test_util::cases(64))]
 
         #[test]
         fn write_then_read_gives_identical_bits(

@@ -266,7 +266,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(crate::test_util::cases(64))]
 
         #[test]
         fn scaled_columns_have_mean_zero_and_unit_or_zero_std(x in matrix(30, 5)) {

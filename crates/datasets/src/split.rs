@@ -355,7 +355,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #![proptest_config(crate::test_util::cases(64))]
 
         #[test]
         fn train_test_split_partitions_and_stratifies(

@@ -2,6 +2,8 @@
 
 #![allow(clippy::float_cmp)] // exact values at the extremes are the point of these tests
 
+mod common;
+
 use linalg_core::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
 use proptest::prelude::*;
 
@@ -89,7 +91,7 @@ fn logsumexp_and_softmax_at_the_extremes() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(common::cases(256))]
 
     #[test]
     fn sigmoid_is_symmetric_and_bounded(z in -1e3f64..1e3) {

@@ -130,3 +130,38 @@ pub fn check_prediction_input(x: MatRef<'_, f64>, n_features: usize) -> Result<(
     }
     Ok(())
 }
+
+/// What an overflowing prediction reports.
+pub(crate) const OVERFLOW: &str =
+    "the predictions (products of features and coefficients overflow: rescale the features)";
+
+/// Fails with [`ModelError::NonFinite`] naming the first row whose outputs (`k` per row,
+/// column-major `n x k`) hold NaN, or also an infinity unless `infinities_ok`: finite
+/// features times finite coefficients can still overflow, and NaN must not pass for a
+/// prediction. Classifiers accept infinite scores (their probabilities are exact limits).
+pub(crate) fn check_outputs(values: &[f64], n: usize, infinities_ok: bool) -> Result<()> {
+    let bad = |v: &f64| v.is_nan() || (!infinities_ok && v.is_infinite());
+    match values.iter().position(bad) {
+        Some(k) => Err(ModelError::NonFinite {
+            what: OVERFLOW,
+            index: k % n.max(1),
+            value: values[k],
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overflowing_outputs_are_located_by_row() {
+        let nan_in_row_1_of_class_1 = [0.0, 1.0, 2.0, f64::NAN];
+        let e = check_outputs(&nan_in_row_1_of_class_1, 2, true).unwrap_err();
+        assert!(matches!(e, ModelError::NonFinite { index: 1, value, .. } if value.is_nan()));
+        assert!(check_outputs(&[f64::INFINITY, 0.0], 2, true).is_ok());
+        let e = check_outputs(&[0.0, f64::NEG_INFINITY], 2, false).unwrap_err();
+        assert!(e.to_string().contains("overflow"), "{e}");
+    }
+}

@@ -3,6 +3,8 @@
 //! residual mode, with weights and with or without an intercept. `PROPTEST_CASES=N` runs
 //! more cases.
 
+mod support;
+
 use linalg_core::Mat;
 use models::Penalty;
 use models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
@@ -71,7 +73,7 @@ fn objective(c: &Case, f: &FittedLinear) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(support::cases(32))]
 
     #[test]
     fn the_gap_bounds_the_suboptimality_of_any_iterate(c in case()) {

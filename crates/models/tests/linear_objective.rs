@@ -3,6 +3,8 @@
 //! sample weights and penalties; the prox-gradient optimality and the composite value are
 //! consistent. `PROPTEST_CASES=N` runs more cases.
 
+mod support;
+
 use linalg_core::Mat;
 use models::Penalty;
 use models::linear::SquaredLoss;
@@ -81,7 +83,7 @@ fn naive_value(c: &Case) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(support::cases(48))]
 
     #[test]
     fn value_matches_the_definition(c in case()) {

@@ -2,6 +2,8 @@
 //! multinomial objectives agree with central differences, with and without intercept, sample
 //! weights and L2 penalty. `PROPTEST_CASES=N` runs more cases.
 
+mod support;
+
 use linalg_core::Mat;
 use models::logistic::{LogisticObjective, MultinomialObjective, Problem};
 use optim::{Objective, SecondOrder, central_hessian, check_objective_gradient};
@@ -76,7 +78,7 @@ fn check_second_order<O: SecondOrder>(obj: &mut O, theta: &[f64]) -> Result<(), 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(support::cases(48))]
 
     #[test]
     fn binary_derivatives_match_differences(c in case(2)) {

@@ -2,6 +2,8 @@
 
 #![allow(clippy::float_cmp)] // small hand-computed cases are exact in binary
 
+mod support;
+
 use models::ModelError;
 use models::metrics::{
     ConfusionMatrix, brier_score, log_loss, precision_recall_f1, roc_auc, roc_curve,
@@ -36,7 +38,7 @@ fn mann_whitney(y: &[f64], s: &[f64]) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(support::cases(128))]
 
     #[test]
     fn auc_is_the_mann_whitney_statistic(

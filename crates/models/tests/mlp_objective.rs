@@ -3,6 +3,8 @@
 //! small networks and batches, both activations, with and without L2. `PROPTEST_CASES=N` runs
 //! more cases.
 
+mod support;
+
 use linalg_core::Mat;
 use models::mlp::{Activation, Architecture, Init, MlpObjective};
 use optim::{Objective, SumOfTerms, central_gradient, check_objective_gradient};
@@ -113,7 +115,7 @@ fn far_from_kinks(c: &Case, closest: f64) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(support::cases(48))]
 
     #[test]
     fn full_objective_and_gradient(c in case()) {

@@ -31,8 +31,14 @@ fn quadratic() -> impl Strategy<Value = Quadratic> {
     })
 }
 
+/// `default` cases, or `PROPTEST_CASES` when set (`with_cases` alone ignores the variable:
+/// proptest reads it only for its own default count).
 fn cases(default: u32) -> ProptestConfig {
-    ProptestConfig::with_cases(default)
+    let n = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    ProptestConfig::with_cases(n)
 }
 
 proptest! {

@@ -284,9 +284,9 @@ fn parse_header(text: &[u8], file: &Path) -> Result<Header> {
     })
 }
 
-/// An open `.npy` file positioned at its data.
-pub(super) struct NpyFile {
-    pub file: File,
+/// An open `.npy` file (or byte slice) positioned at its data.
+pub(super) struct NpyFile<R> {
+    pub file: R,
     pub path: PathBuf,
     pub header: Header,
     /// Bytes after the header.
@@ -294,13 +294,24 @@ pub(super) struct NpyFile {
 }
 
 /// Opens an `.npy` file and reads its header, leaving the file at the first element.
-pub(super) fn open(path: &Path) -> Result<NpyFile> {
+pub(super) fn open(path: &Path) -> Result<NpyFile<File>> {
     let io_err = |source| DatasetError::Io {
         file: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io_err)?;
+    let file = File::open(path).map_err(io_err)?;
     let len = file.metadata().map_err(io_err)?.len();
+    open_reader(file, len, path)
+}
+
+/// Reads the header of `.npy` data of `len` bytes from `file`, leaving it at the first
+/// element; `path` names the data in errors. The length lets the size the header announces
+/// be checked before anything is allocated for the data.
+pub(super) fn open_reader<R: Read>(mut file: R, len: u64, path: &Path) -> Result<NpyFile<R>> {
+    let io_err = |source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
     if len == 0 {
         return Err(DatasetError::EmptyInput {
             file: path.to_path_buf(),

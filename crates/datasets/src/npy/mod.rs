@@ -11,7 +11,7 @@
 //! column-major [`Mat`], and the header is a small documented format.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use linalg_core::{Mat, MatRef};
@@ -24,7 +24,7 @@ mod header;
 #[cfg(test)]
 mod tests;
 
-use header::{NpyFile, header_bytes, open, read_up_to};
+use header::{NpyFile, header_bytes, open, open_reader, read_up_to};
 
 /// Bytes read or written per chunk: small enough for a row block and its decoded values to
 /// stay in the L2 cache while they are scattered into the matrix columns.
@@ -79,7 +79,32 @@ pub enum NpyOrder {
 /// # Ok::<(), datasets::DatasetError>(())
 /// ```
 pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
-    Ok(read_matrix(path.as_ref(), NonFinite::Reject)?.0)
+    Ok(read_matrix(open(path.as_ref())?, NonFinite::Reject)?.0)
+}
+
+/// [`read_npy_matrix`] from the bytes of an `.npy` file held in memory (embedded data, a
+/// download, an archive member); `name` stands for the file in error messages.
+///
+/// # Errors
+/// As [`read_npy_matrix`].
+///
+/// # Examples
+/// ```
+/// use datasets::{NpyOrder, read_npy_matrix_from_bytes, write_npy_matrix};
+/// use linalg_core::mat;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("x.npy");
+/// let x = mat![[1.0, 2.0], [3.0, 4.0]];
+/// write_npy_matrix(&path, x.as_ref(), NpyOrder::C)?;
+/// let bytes = std::fs::read(&path).unwrap();
+/// assert_eq!(read_npy_matrix_from_bytes(&bytes, "x.npy")?, x);
+/// let err = read_npy_matrix_from_bytes(&bytes[..bytes.len() - 8], "x.npy").unwrap_err();
+/// assert!(err.to_string().starts_with("x.npy: "));
+/// # Ok::<(), datasets::DatasetError>(())
+/// ```
+pub fn read_npy_matrix_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Result<Mat<f64>> {
+    let npy = open_reader(bytes, bytes.len() as u64, name.as_ref())?;
+    Ok(read_matrix(npy, NonFinite::Reject)?.0)
 }
 
 /// Reads a 1-D `.npy` array (shape `(n,)`, or `(n, 1)`) as a vector.
@@ -100,7 +125,28 @@ pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
 /// # Ok::<(), datasets::DatasetError>(())
 /// ```
 pub fn read_npy_vector(path: impl AsRef<Path>) -> Result<Vec<f64>> {
-    Ok(read_vector(path.as_ref(), NonFinite::Reject)?.0)
+    Ok(read_vector(open(path.as_ref())?, NonFinite::Reject)?.0)
+}
+
+/// [`read_npy_vector`] from the bytes of an `.npy` file held in memory; `name` stands for the
+/// file in error messages.
+///
+/// # Errors
+/// As [`read_npy_vector`].
+///
+/// # Examples
+/// ```
+/// use datasets::{read_npy_vector_from_bytes, write_npy_vector};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("y.npy");
+/// write_npy_vector(&path, &[0.0, 1.0])?;
+/// let bytes = std::fs::read(&path).unwrap();
+/// assert_eq!(read_npy_vector_from_bytes(&bytes, "y.npy")?, vec![0.0, 1.0]);
+/// # Ok::<(), datasets::DatasetError>(())
+/// ```
+pub fn read_npy_vector_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Result<Vec<f64>> {
+    let npy = open_reader(bytes, bytes.len() as u64, name.as_ref())?;
+    Ok(read_vector(npy, NonFinite::Reject)?.0)
 }
 
 /// Reads a design matrix and a target from two `.npy` files (as written by
@@ -131,8 +177,8 @@ pub fn read_npy_dataset(
     non_finite: NonFinite,
 ) -> Result<Dataset> {
     let (x_path, y_path) = (x_path.as_ref(), y_path.as_ref());
-    let (mut y, y_bad) = read_vector(y_path, non_finite)?;
-    let (mut x, x_bad) = read_matrix(x_path, non_finite)?;
+    let (mut y, y_bad) = read_vector(open(y_path)?, non_finite)?;
+    let (mut x, x_bad) = read_matrix(open(x_path)?, non_finite)?;
     if y.len() != x.nrows() {
         return Err(DatasetError::ShapeMismatch {
             what: "target values (one per row of X)",
@@ -278,8 +324,8 @@ impl Layout {
 }
 
 /// Reads the elements of a file chunk by chunk, decoded to `f64`.
-struct Chunks {
-    npy: NpyFile,
+struct Chunks<R> {
+    npy: NpyFile<R>,
     layout: Layout,
     reject_non_finite: bool,
     saw_non_finite: bool,
@@ -290,10 +336,10 @@ struct Chunks {
     done: usize,
 }
 
-impl Chunks {
+impl<R: Read> Chunks<R> {
     /// Checks the size of the data and prepares chunks of about `CHUNK_BYTES` (whole rows of
     /// `unit` elements for a row-major matrix).
-    fn new(npy: NpyFile, layout: Layout, unit: usize, non_finite: NonFinite) -> Result<Self> {
+    fn new(npy: NpyFile<R>, layout: Layout, unit: usize, non_finite: NonFinite) -> Result<Self> {
         let size = npy.header.dtype.size();
         let total = npy
             .header
@@ -393,8 +439,8 @@ impl Chunks {
 }
 
 /// Reads a 2-D array; also returns whether it holds a non-finite value.
-fn read_matrix(path: &Path, non_finite: NonFinite) -> Result<(Mat<f64>, bool)> {
-    let npy = open(path)?;
+fn read_matrix<R: Read>(npy: NpyFile<R>, non_finite: NonFinite) -> Result<(Mat<f64>, bool)> {
+    let path = npy.path.clone();
     let &[n, p] = npy.header.shape.as_slice() else {
         return Err(DatasetError::NpyWrongDimension {
             file: npy.path,
@@ -454,8 +500,8 @@ fn read_matrix(path: &Path, non_finite: NonFinite) -> Result<(Mat<f64>, bool)> {
 }
 
 /// Reads a 1-D array (or a single column); also returns whether it holds a non-finite value.
-fn read_vector(path: &Path, non_finite: NonFinite) -> Result<(Vec<f64>, bool)> {
-    let npy = open(path)?;
+fn read_vector<R: Read>(npy: NpyFile<R>, non_finite: NonFinite) -> Result<(Vec<f64>, bool)> {
+    let path = npy.path.clone();
     let n = match npy.header.shape.as_slice() {
         &[n] | &[n, 1] => n,
         _ => {

@@ -29,24 +29,16 @@ fn assert_same_bits(a: &Mat<f64>, b: &Mat<f64>) {
     }
 }
 
+#[path = "../../tests/support/npy_bytes.rs"]
+mod npy_bytes;
+
+use npy_bytes::{f64_bytes, npy_bytes};
+
 /// A version 1.0 file with the given header dict and data bytes.
 fn raw_npy(dir: &Path, name: &str, dict: &str, data: &[u8]) -> PathBuf {
-    let mut header = dict.to_owned();
-    while !(10 + header.len() + 1).is_multiple_of(64) {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend_from_slice(&u16::try_from(header.len()).unwrap().to_le_bytes());
-    bytes.extend_from_slice(header.as_bytes());
-    bytes.extend_from_slice(data);
     let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, npy_bytes(dict, data)).unwrap();
     path
-}
-
-fn f64_bytes(values: &[f64]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 fn message(err: &DatasetError) -> String {
@@ -141,7 +133,7 @@ fn round_trips_span_several_chunks() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(crate::test_util::cases(64))]
 
     #[test]
     fn write_then_read_gives_identical_bits(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::path::predict_into;
 use super::solver::{CdMode, LinearSolver};
-use crate::data::{check_prediction_input, check_target};
+use crate::data::{check_outputs, check_prediction_input, check_target};
 use crate::error::Result;
 use crate::metrics::regression::r2_score;
 use crate::penalty::Penalty;
@@ -169,11 +169,13 @@ impl FittedLinear {
     /// [`ModelError::FeatureMismatch`](crate::ModelError::FeatureMismatch) when `x` does not
     /// have [`n_features`](Self::n_features) columns;
     /// [`ModelError::NonFiniteFeature`](crate::ModelError::NonFiniteFeature) for NaN or
-    /// infinite values.
+    /// infinite values; [`ModelError::NonFinite`](crate::ModelError::NonFinite) when a
+    /// prediction overflows.
     pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
         check_prediction_input(x, self.n_features())?;
         let mut out = vec![0.0; x.nrows()];
         predict_into(x, &self.coef, self.intercept, &mut out, Parallelism::Rayon);
+        check_outputs(&out, out.len(), false)?;
         Ok(out)
     }
 

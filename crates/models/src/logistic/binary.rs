@@ -5,7 +5,8 @@ use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_prediction_input, check_target, first_non_finite, normalize_weights,
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
+    normalize_weights,
 };
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
@@ -396,12 +397,14 @@ impl FittedLogistic {
     /// The linear predictors `z_i = x_i.w + b` (log odds).
     ///
     /// # Errors
-    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`.
+    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`; [`ModelError::NonFinite`]
+    /// when `x_i.w` overflows to NaN (infinite log odds are returned as such).
     pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
         check_prediction_input(x, self.coef.len())?;
         let mut z = vec![0.0; x.nrows()];
         let w = MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1);
         mul_xw(x, w, &[self.intercept], &mut z, Parallelism::Rayon);
+        check_outputs(&z, z.len(), true)?;
         Ok(z)
     }
 

@@ -2,7 +2,7 @@
 //! rank-deficient designs (checked before fitting) and separated classes (checked after).
 
 use linalg_core::{
-    Cholesky, GramScratch, Mat, MatRef, Parallelism, factor_with_shift, weighted_gram,
+    Cholesky, GramScratch, LinalgError, Mat, MatRef, Parallelism, factor_with_shift, weighted_gram,
 };
 use optim::SecondOrder;
 
@@ -31,6 +31,17 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
         Some(&mut sums),
     );
     let raw_norm: Vec<f64> = (0..p).map(|j| gram[(j, j)].sqrt()).collect();
+    // Squares beyond f64's range (|x| around 1e154 and more) leave no rank information, and
+    // centering inf - inf would pass the column off as constant.
+    if let Some(j) = raw_norm.iter().position(|v| !v.is_finite()) {
+        return Err(LinalgError::NonFinite {
+            what: "X^T X (the squares of a column overflow: rescale the features)",
+            row: j,
+            col: j,
+            value: gram[(j, j)],
+        }
+        .into());
+    }
     if fit_intercept {
         for j in 0..p {
             for i in j..p {
@@ -41,7 +52,12 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
     let scale: Vec<f64> = (0..p).map(|j| gram[(j, j)].max(0.0).sqrt()).collect();
     // centering a constant column leaves only rounding, about eps times its raw norm
     if let Some(j) = (0..p).position(|j| scale[j] <= 1e-8 * raw_norm[j] || raw_norm[j] == 0.0) {
-        let detail = if fit_intercept {
+        let detail = if raw_norm[j] == 0.0 && x.col(j).iter().any(|v| *v != 0.0) {
+            // values below about 1e-154 have squares that underflow to 0
+            format!(
+                "column {j} is numerically zero: its squares underflow, so rescale the features"
+            )
+        } else if fit_intercept {
             format!("column {j} is constant, so it duplicates the intercept")
         } else {
             format!("column {j} is all zeros")
@@ -54,7 +70,7 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
         }
     }
     let dependent = match Cholesky::new(gram.as_ref()) {
-        Err(linalg_core::LinalgError::NotPositiveDefinite { index }) => Some(index),
+        Err(LinalgError::NotPositiveDefinite { index }) => Some(index),
         Err(e) => return Err(e.into()),
         Ok(chol) => (0..p).find(|&j| chol.l()[(j, j)].powi(2) < 1e-10),
     };
@@ -118,9 +134,26 @@ pub(crate) fn detect_separation<O: SecondOrder + ?Sized>(
     obj.gradient(theta, &mut g);
     let mut h = Mat::<f64>::zeros(dim, dim);
     obj.hessian(theta, h.as_mut());
+    // Solve with the Hessian scaled to unit diagonal, so that the shift added to a singular
+    // Hessian is relative to its curvature. The multinomial Hessian is always singular (the
+    // symmetric parametrization's flat direction, to which the gradient is orthogonal), and at
+    // a separated fit its curvature is tiny: an absolute shift would swamp it and hide the step.
+    let scale: Vec<f64> = (0..dim)
+        .map(|i| {
+            let d = h[(i, i)];
+            if d > 0.0 { 1.0 / d.sqrt() } else { 1.0 }
+        })
+        .collect();
+    for j in 0..dim {
+        for i in j..dim {
+            h[(i, j)] *= scale[i] * scale[j];
+        }
+    }
+    g.iter_mut().zip(&scale).for_each(|(v, s)| *v *= s);
     let mut chol = Cholesky::with_dim(dim);
     factor_with_shift(&mut chol, h.as_ref())?;
     chol.solve_in_place(&mut g);
+    g.iter_mut().zip(&scale).for_each(|(v, s)| *v *= s);
     let step = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let size = theta.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     if step > 1e-3 * size {

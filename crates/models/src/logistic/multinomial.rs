@@ -4,7 +4,9 @@ use linalg_core::{Mat, MatRef, Parallelism, logsumexp, mul_xw, sigmoid, softmax_
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{check_design, check_prediction_input, check_target, first_non_finite};
+use crate::data::{
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
+};
 use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
@@ -138,7 +140,7 @@ impl MultinomialRegression {
         let solver = cfg.solver.resolve(dim, cfg.penalty);
         solver.check_penalty(cfg.penalty)?;
         let x0 = self.start(p, k)?;
-        let report = minimize(
+        let mut report = minimize(
             &mut obj,
             solver,
             cfg.penalty.l1,
@@ -146,6 +148,13 @@ impl MultinomialRegression {
             &cfg.settings,
             &x0,
         )?;
+        center_flat_directions(
+            &mut report.x,
+            p,
+            k,
+            cfg.fit_intercept,
+            cfg.penalty.is_none(),
+        );
         if cfg.penalty.is_none() {
             let n = x.nrows();
             let mut probs = vec![0.0; n * k];
@@ -238,6 +247,27 @@ impl MultinomialRegression {
     }
 }
 
+/// Moves the softmax parameters `theta` (`W` column-major `p x K`, then `K` intercepts) to
+/// the representative with intercepts summing to 0 (and, without a penalty, coefficients
+/// summing to 0 over the classes). The loss does not change when one constant is added to
+/// every intercept, or one vector to every class's coefficients when nothing penalizes them,
+/// and a Newton step on the singular Hessian can drift along those directions by rounding;
+/// the centered parameters are the ones the data determine.
+fn center_flat_directions(theta: &mut [f64], p: usize, k: usize, intercepts: bool, free_w: bool) {
+    let kf = k as f64;
+    if intercepts {
+        let b = &mut theta[p * k..p * k + k];
+        let mean = b.iter().sum::<f64>() / kf;
+        b.iter_mut().for_each(|v| *v -= mean);
+    }
+    if free_w {
+        for j in 0..p {
+            let mean = (0..k).map(|c| theta[c * p + j]).sum::<f64>() / kf;
+            (0..k).for_each(|c| theta[c * p + j] -= mean);
+        }
+    }
+}
+
 /// A fitted multiclass logistic regression.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FittedMultinomial {
@@ -291,7 +321,8 @@ impl FittedMultinomial {
         &self.coef[k * self.n_features..(k + 1) * self.n_features]
     }
 
-    /// One intercept per class.
+    /// One intercept per class. Softmax intercepts sum to 0: the loss does not change when
+    /// one constant is added to all of them, and the centered ones are reported.
     #[must_use]
     pub fn intercepts(&self) -> &[f64] {
         &self.intercepts
@@ -348,13 +379,15 @@ impl FittedMultinomial {
     /// The scores `z_i = W^T x_i + b`, `n x K`.
     ///
     /// # Errors
-    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`.
+    /// [`ModelError::FeatureMismatch`] or non-finite values in `x`; [`ModelError::NonFinite`]
+    /// when a score overflows to NaN.
     pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
         check_prediction_input(x, self.n_features)?;
         let (n, k) = (x.nrows(), self.n_classes);
         let mut z = vec![0.0; n * k];
         let w = MatRef::from_column_major_slice(&self.coef, self.n_features, k);
         mul_xw(x, w, &self.intercepts, &mut z, Parallelism::Rayon);
+        check_outputs(&z, n, true)?;
         Ok(Mat::from_fn(n, k, |i, c| z[c * n + i]))
     }
 

@@ -4,7 +4,7 @@ use linalg_core::{Mat, MatRef, logsumexp, softmax_in_place};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{check_prediction_input, check_target};
+use crate::data::{OVERFLOW, check_prediction_input, check_target};
 use crate::error::{ModelError, Result};
 use crate::labels::class_indices;
 use crate::mlp::activation::Activation;
@@ -203,6 +203,13 @@ impl FittedMlp {
             let m = BLOCK_ROWS.min(n - start);
             work.forward(&net, x.subrows(start, m));
             for (r, z) in work.logits_mut(m, k).chunks_exact_mut(k).enumerate() {
+                if let Some(&value) = z.iter().find(|v| v.is_nan()) {
+                    return Err(ModelError::NonFinite {
+                        what: OVERFLOW,
+                        index: start + r,
+                        value,
+                    });
+                }
                 f(start + r, z);
             }
         }
@@ -212,7 +219,8 @@ impl FittedMlp {
     /// The logits `z_i = W2^T g(W1^T x_i + b1) + b2`, `n x K`.
     ///
     /// # Errors
-    /// [`ModelError::FeatureMismatch`] or [`ModelError::NonFiniteFeature`] for `x`.
+    /// [`ModelError::FeatureMismatch`] or [`ModelError::NonFiniteFeature`] for `x`;
+    /// [`ModelError::NonFinite`] when a logit overflows to NaN.
     ///
     /// # Examples
     /// ```

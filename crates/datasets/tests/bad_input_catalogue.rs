@@ -1,0 +1,328 @@
+//! The bad-input catalogue of the loaders (`docs/robustness.md` lists every case with its
+//! behaviour): one test per case, each asserting the typed error and that its message names
+//! the file and, where it applies, the line, column, value or shape. Never a panic, never a
+//! data set with NaN that claims success.
+
+mod support {
+    pub mod npy_bytes;
+}
+
+use datasets::{
+    CsvOptions, DatasetError, NonFinite, read_csv, read_csv_features_from, read_csv_from,
+    read_npy_dataset, read_npy_matrix_from_bytes, read_npy_vector_from_bytes,
+};
+use support::npy_bytes::{f64_bytes, npy_bytes as npy};
+
+fn csv_error(text: &str) -> DatasetError {
+    read_csv_from(text.as_bytes(), "data.csv", &CsvOptions::new("y")).expect_err("must fail")
+}
+
+fn npy_matrix_error(bytes: &[u8]) -> String {
+    read_npy_matrix_from_bytes(bytes, "x.npy")
+        .expect_err("must fail")
+        .to_string()
+}
+
+// --- CSV -----------------------------------------------------------------------------------
+
+#[test]
+fn csv_ragged_row_names_line_and_field_counts() {
+    let e = csv_error("a,b,y\n1,2,0\n3,4\n");
+    assert!(matches!(
+        e,
+        DatasetError::RaggedRow {
+            line: 3,
+            expected: 3,
+            found: 2,
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "data.csv, line 3: expected 3 fields (as in the header), found 2"
+    );
+}
+
+#[test]
+fn csv_non_numeric_cell_names_line_column_and_value() {
+    let e = csv_error("a,y\n1,0\ntwo,1\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv, line 3, column 1 (`a`): \"two\" is not a number"
+    );
+}
+
+#[test]
+fn csv_empty_cell_is_not_a_number() {
+    let e = csv_error("a,y\n,1\n");
+    assert!(matches!(
+        e,
+        DatasetError::NonNumeric {
+            line: 2,
+            column: 1,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn csv_without_a_header_line_is_empty_input() {
+    let e = csv_error("");
+    assert_eq!(e.to_string(), "data.csv: empty input: no header line");
+}
+
+#[test]
+fn csv_with_a_numeric_first_line_has_no_header_and_no_target() {
+    // A file without a header reads its first data line as the header: the target name is
+    // then missing, and the message lists what was taken for column names.
+    let e = csv_error("1,0\n2,1\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv: no column named `y` in the header (columns: 1, 0)"
+    );
+}
+
+#[test]
+fn csv_header_without_rows_is_empty_input() {
+    let e = csv_error("a,y\n\n\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv: empty input: no data rows after the header"
+    );
+}
+
+#[test]
+fn csv_missing_target_column_lists_the_columns() {
+    let e = csv_error("a,b\n1,2\n");
+    assert!(
+        matches!(&e, DatasetError::MissingColumn { name, available, .. }
+        if name == "y" && available == &["a", "b"])
+    );
+}
+
+#[test]
+fn csv_target_named_twice_is_refused() {
+    let e = csv_error("y,a,y\n1,2,3\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv: the header names column `y` more than once"
+    );
+}
+
+#[test]
+fn csv_nan_cell_is_refused_by_default_with_the_remedy() {
+    let e = csv_error("a,y\n1,0\nnan,1\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv, line 3, column 1 (`a`): non-finite value \"nan\" \
+         (use NonFinite::DropRows to skip such rows)"
+    );
+}
+
+#[test]
+fn csv_rows_with_infinities_are_dropped_and_counted_on_request() {
+    let opts = CsvOptions::new("y").non_finite(NonFinite::DropRows);
+    let d = read_csv_from("a,y\n1,0\ninf,1\n2,-inf\n3,1\n".as_bytes(), "d.csv", &opts).unwrap();
+    assert_eq!(d.y, vec![0.0, 1.0]);
+    assert!(d.x.col(0).iter().all(|v| v.is_finite()));
+    assert!(
+        d.description
+            .contains("2 rows with non-finite values dropped")
+    );
+}
+
+#[test]
+fn csv_invalid_utf8_in_a_cell_is_not_a_number() {
+    let e = read_csv_from(&b"a,y\n1\xfe,0\n"[..], "data.csv", &CsvOptions::new("y")).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("data.csv, line 2, column 1 (`a`):"),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_huge_and_tiny_numbers_are_read_exactly() {
+    let d = read_csv_from(
+        "a,b,y\n1e300,1e-300,0\n-1.7976931348623157e308,5e-324,1\n".as_bytes(),
+        "d.csv",
+        &CsvOptions::new("y"),
+    )
+    .unwrap();
+    assert_eq!(d.x[(0, 0)].to_bits(), 1e300f64.to_bits());
+    assert_eq!(d.x[(1, 1)].to_bits(), 5e-324f64.to_bits());
+    // beyond f64's range a number parses as infinity, which the default policy refuses
+    let e = csv_error("a,y\n1e999,0\n");
+    assert!(
+        matches!(e, DatasetError::NonFiniteCell { line: 2, .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_features_file_with_a_ragged_row_is_refused() {
+    let e = read_csv_features_from("a,b\n1,2\n3\n".as_bytes(), "x.csv", b',', NonFinite::Reject)
+        .unwrap_err();
+    assert!(matches!(e, DatasetError::RaggedRow { line: 3, .. }), "{e}");
+}
+
+#[test]
+fn csv_missing_file_is_an_io_error_naming_it() {
+    let e = read_csv("/nonexistent/data.csv", &CsvOptions::new("y")).unwrap_err();
+    assert!(matches!(e, DatasetError::Io { .. }));
+    assert!(e.to_string().starts_with("/nonexistent/data.csv: "), "{e}");
+}
+
+// --- .npy ----------------------------------------------------------------------------------
+
+#[test]
+fn npy_bool_dtype_is_unsupported_by_name() {
+    let bytes = npy(
+        "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 1), }",
+        &[1, 0],
+    );
+    assert_eq!(
+        npy_matrix_error(&bytes),
+        "x.npy: unsupported .npy dtype '|b1' (supported: float64, float32 and integers, \
+         either byte order)"
+    );
+}
+
+#[test]
+fn npy_complex_dtype_is_unsupported() {
+    let bytes = npy(
+        "{'descr': '<c16', 'fortran_order': False, 'shape': (1, 1), }",
+        &[0; 16],
+    );
+    assert!(npy_matrix_error(&bytes).contains("'<c16'"));
+}
+
+#[test]
+fn npy_three_dimensional_array_is_not_a_matrix() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }",
+        &f64_bytes(&[1.0, 2.0]),
+    );
+    assert_eq!(
+        npy_matrix_error(&bytes),
+        "x.npy: expected a 2-D array (a design matrix), found an array of shape (1, 1, 2)"
+    );
+}
+
+#[test]
+fn npy_matrix_is_not_a_target_vector() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }",
+        &f64_bytes(&[1.0, 2.0, 3.0, 4.0]),
+    );
+    let e = read_npy_vector_from_bytes(&bytes, "y.npy").unwrap_err();
+    assert!(matches!(e, DatasetError::NpyWrongDimension { .. }), "{e}");
+}
+
+#[test]
+fn npy_truncated_data_give_expected_and_found_sizes() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+        &f64_bytes(&[1.0; 5]),
+    );
+    let e = read_npy_matrix_from_bytes(&bytes, "x.npy").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DatasetError::NpyTruncated {
+                expected: 48,
+                found: 40,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn npy_announcing_an_enormous_shape_fails_before_allocating() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (4000000000, 4000000000), }",
+        &f64_bytes(&[1.0]),
+    );
+    let e = read_npy_matrix_from_bytes(&bytes, "x.npy").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DatasetError::NpyBadHeader { .. } | DatasetError::NpyTruncated { .. }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn npy_without_the_magic_string_is_not_an_npy_file() {
+    let e = npy_matrix_error(b"PK\x03\x04 a zip archive, not an array");
+    assert_eq!(
+        e,
+        "x.npy: not an .npy file (the magic string \\x93NUMPY is missing)"
+    );
+}
+
+#[test]
+fn npy_with_a_malformed_header_dict_is_refused() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': maybe, 'shape': (1, 1)}",
+        &[0; 8],
+    );
+    let e = npy_matrix_error(&bytes);
+    assert!(e.starts_with("x.npy: malformed .npy header"), "{e}");
+}
+
+#[test]
+fn npy_empty_array_is_empty_input() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }",
+        &[],
+    );
+    assert_eq!(
+        npy_matrix_error(&bytes),
+        "x.npy: empty input: the array has no elements"
+    );
+}
+
+#[test]
+fn npy_nan_element_names_its_row_and_column() {
+    let bytes = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }",
+        &f64_bytes(&[1.0, 2.0, 3.0, f64::NAN]),
+    );
+    let e = read_npy_matrix_from_bytes(&bytes, "x.npy").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DatasetError::NonFiniteElement {
+                row: 1,
+                column: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn npy_target_with_another_number_of_rows_is_a_shape_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp) = (dir.path().join("X.npy"), dir.path().join("y.npy"));
+    let x = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 1), }",
+        &f64_bytes(&[1.0, 2.0]),
+    );
+    let y = npy(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
+        &f64_bytes(&[0.0, 1.0, 1.0]),
+    );
+    std::fs::write(&xp, x).unwrap();
+    std::fs::write(&yp, y).unwrap();
+    let e = read_npy_dataset(&xp, &yp, NonFinite::Reject).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "shape mismatch: expected 2 target values (one per row of X), found 3"
+    );
+}
