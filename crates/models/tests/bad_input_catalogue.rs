@@ -8,7 +8,7 @@ mod support;
 
 use linalg_core::{Mat, mat};
 use models::linear::{LinearRegression, LinearSolver};
-use models::logistic::{LogisticRegression, LogisticSolver};
+use models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
 use models::persist::{ModelFile, SavedModel};
 use models::{ModelError, Penalty};
 use optim::Termination;
@@ -827,4 +827,45 @@ fn linear_predictions_that_overflow_are_an_error() {
         e.to_string().contains("overflow: rescale the features"),
         "{e}"
     );
+}
+
+#[test]
+fn one_vs_rest_probabilities_stay_exact_when_every_sigmoid_underflows() {
+    let (x, y) = multiclass_problem(30, 1, 3, 12);
+    let fit = LogisticRegression::new()
+        .l2(0.1)
+        .multinomial()
+        .strategy(Multiclass::OneVsRest)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    // a saved model edited to scores z = -1000 x - (0, 1, 2): at x = 1 every sigmoid is 0
+    let json = ModelFile::new(SavedModel::Multinomial(fit), None)
+        .unwrap()
+        .to_json()
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["model"]["coef"] = serde_json::json!([-1000.0, -1000.0, -1000.0]);
+    v["model"]["intercepts"] = serde_json::json!([0.0, -1.0, -2.0]);
+    let SavedModel::Multinomial(model) = ModelFile::from_json(&v.to_string()).unwrap().model else {
+        unreachable!()
+    };
+    let p = model.predict_proba(mat![[1.0]].as_ref()).unwrap();
+    // sigma(z_k) / sum_j sigma(z_j) tends to softmax(z) as z -> -inf
+    let e = [1.0, (-1f64).exp(), (-2f64).exp()];
+    let total: f64 = e.iter().sum();
+    for c in 0..3 {
+        assert!((p[(0, c)] - e[c] / total).abs() < 1e-12, "{p:?}");
+    }
+    let loss = model.log_loss(mat![[1.0]].as_ref(), &[0.0]).unwrap();
+    assert!((loss + (e[0] / total).ln()).abs() < 1e-12, "{loss}");
+}
+
+#[test]
+fn log_loss_at_infinite_scores_is_its_limit_not_nan() {
+    let (x, y) = scaled_binary(1e-3);
+    let fit = LogisticRegression::new().fit(x.as_ref(), &y).unwrap();
+    // x_0 w_0 overflows: the log-odds are infinite, on the side of the sign of w_0
+    let row = mat![[f64::MAX.copysign(fit.coef()[0]), 0.0]];
+    assert_eq!(fit.log_loss(row.as_ref(), &[1.0]).unwrap(), 0.0);
+    assert_eq!(fit.log_loss(row.as_ref(), &[0.0]).unwrap(), f64::INFINITY);
 }

@@ -78,6 +78,22 @@ fn converts_float32_and_integers() {
 }
 
 #[test]
+fn bytes_in_memory_read_as_the_file_does() {
+    let dir = fixture("");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        // same values, or the same error naming the same file
+        let from_file = read_npy_matrix(&path).map_err(|e| message(&e));
+        let from_bytes = read_npy_matrix_from_bytes(&bytes, &path).map_err(|e| message(&e));
+        assert_eq!(from_file, from_bytes, "{}", path.display());
+        let from_file = read_npy_vector(&path).map_err(|e| message(&e));
+        let from_bytes = read_npy_vector_from_bytes(&bytes, &path).map_err(|e| message(&e));
+        assert_eq!(from_file, from_bytes, "{}", path.display());
+    }
+}
+
+#[test]
 fn reads_vectors_and_single_columns() {
     assert_eq!(
         read_npy_vector(fixture("vec.npy")).unwrap(),

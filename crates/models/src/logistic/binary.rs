@@ -1,12 +1,12 @@
 //! Binary logistic regression: the configuration and the fitted model.
 
-use linalg_core::{MatRef, Parallelism, mul_xw, sigmoid, softplus};
+use linalg_core::{MatRef, Parallelism, mul_xw, sigmoid};
 use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
-    normalize_weights,
+    binary_log_loss, check_design, check_outputs, check_prediction_input, check_target,
+    first_non_finite, normalize_weights,
 };
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
@@ -467,7 +467,7 @@ impl FittedLogistic {
         check_binary_values(y)?;
         Ok(z.iter()
             .zip(y)
-            .map(|(&zi, &yi)| softplus(zi) - yi * zi)
+            .map(|(&zi, &yi)| binary_log_loss(zi, yi))
             .sum::<f64>()
             / z.len() as f64)
     }

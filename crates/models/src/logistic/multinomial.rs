@@ -1,11 +1,12 @@
 //! Multiclass logistic regression: softmax (multinomial) or one-vs-rest.
 
-use linalg_core::{Mat, MatRef, Parallelism, logsumexp, mul_xw, sigmoid, softmax_in_place};
+use linalg_core::{Mat, MatRef, Parallelism, log_sigmoid, mul_xw, softmax_in_place};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
+    check_design, check_outputs, check_prediction_input, check_target, cross_entropy,
+    first_non_finite,
 };
 use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
@@ -409,9 +410,10 @@ impl FittedMultinomial {
                     softmax_in_place(&mut row);
                 }
                 Multiclass::OneVsRest => {
-                    row.iter_mut().for_each(|v| *v = sigmoid(*v));
-                    let total: f64 = row.iter().sum();
-                    row.iter_mut().for_each(|v| *v /= total);
+                    // sigma(z_k) / sum_j sigma(z_j) = softmax(log sigma(z))_k, which stays
+                    // exact when every sigma(z_j) underflows to 0 (z below about -745)
+                    row.iter_mut().for_each(|v| *v = log_sigmoid(*v));
+                    softmax_in_place(&mut row);
                 }
             }
             for c in 0..k {
@@ -471,13 +473,11 @@ impl FittedMultinomial {
             for c in 0..k {
                 row[c] = z[(i, c)];
             }
-            total += match self.strategy {
-                Multiclass::Softmax => logsumexp(&row) - row[label as usize],
-                Multiclass::OneVsRest => {
-                    let total_p: f64 = row.iter().map(|v| sigmoid(*v)).sum();
-                    -(sigmoid(row[label as usize]) / total_p).ln()
-                }
-            };
+            if self.strategy == Multiclass::OneVsRest {
+                // p_k = sigma(z_k) / sum_j sigma(z_j): the cross-entropy of log sigma(z)
+                row.iter_mut().for_each(|v| *v = log_sigmoid(*v));
+            }
+            total += cross_entropy(&mut row, label as usize);
         }
         Ok(total / y.len() as f64)
     }

@@ -1,10 +1,10 @@
 //! A trained network: predictions, scores, weights and the training record.
 
-use linalg_core::{Mat, MatRef, logsumexp, softmax_in_place};
+use linalg_core::{Mat, MatRef, softmax_in_place};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{OVERFLOW, check_prediction_input, check_target};
+use crate::data::{OVERFLOW, check_prediction_input, check_target, cross_entropy};
 use crate::error::{ModelError, Result};
 use crate::labels::class_indices;
 use crate::mlp::activation::Activation;
@@ -285,7 +285,7 @@ impl FittedMlp {
         }
         let labels = class_indices(y, self.n_classes())?;
         let mut total = 0.0;
-        self.for_each_logits(x, |i, z| total += logsumexp(z) - z[labels[i]])?;
+        self.for_each_logits(x, |i, z| total += cross_entropy(z, labels[i]))?;
         Ok(total / y.len() as f64)
     }
 }
