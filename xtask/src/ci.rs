@@ -1,4 +1,5 @@
-//! `cargo xtask ci`: the checks CI runs, in order, stopping at the first failure.
+//! `cargo xtask ci`: the checks CI runs, in order, stopping at the first failure: rustfmt,
+//! clippy, the tests, rustdoc, and the benchmark suite at small sizes.
 
 use std::time::Instant;
 
@@ -36,10 +37,26 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     step("tests (unit, integration, doc)", test)?;
 
+    let mut nd = cargo();
+    nd.args([
+        "test",
+        "-p",
+        "linalg-core",
+        "-p",
+        "linmod",
+        "--features",
+        "linalg-core/ndarray,linmod/ndarray",
+        "--doc",
+    ]);
+    step("doc tests with the ndarray feature", nd)?;
+
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps"]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     step("rustdoc -D warnings", doc)?;
+
+    // the suite end to end at small sizes, in the dev profile the tests already built
+    crate::bench::run(&["--quick".to_string()])?;
 
     eprintln!(
         "\nall checks passed in {:.0} s",

@@ -2,6 +2,7 @@
 //!
 //! One module per task. Run `cargo xtask help` for the list.
 
+mod bench;
 mod ci;
 mod cmd;
 mod fuzz;
@@ -15,7 +16,9 @@ usage: cargo xtask <task> [options]
 
 tasks:
   ci      every check CI runs: rustfmt, clippy (-D warnings), tests (doc tests included),
-          rustdoc (-D warnings); stops at the first failure
+          rustdoc (-D warnings), the quick benchmark; stops at the first failure
+  bench   the benchmark suite; writes target/bench/report.md and report.json
+          (cargo xtask bench --help for its options)
   fuzz    <target|all> [--seconds N | --minutes N] [--sanitizer address|none]
           runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
           (default 600); needs `cargo install cargo-fuzz`; not part of CI
@@ -38,6 +41,7 @@ fn dispatch() -> Result<()> {
     let rest: Vec<String> = args.collect();
     match task.as_deref() {
         Some("ci") => ci::run(&rest),
+        Some("bench") => bench::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");

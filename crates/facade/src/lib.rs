@@ -38,6 +38,21 @@
 //! assert!(fit.converged() && fit.duality_gap().is_some());
 //! ```
 
+//!
+//! # From `ndarray` (feature `ndarray`)
+//! `linalg::mat_from_ndarray` views an `Array2<f64>` as a matrix without copying, and
+//! `linalg::slice_from_ndarray` gives the target as a slice:
+//! ```
+//! # #[cfg(feature = "ndarray")] {
+//! use linmod::linalg::{mat_from_ndarray, slice_from_ndarray};
+//! use linmod::prelude::*;
+//! let x = ndarray::Array2::from_shape_fn((40, 2), |(i, j)| ((i * 7 + j * 3) % 10) as f64);
+//! let y = ndarray::Array1::from_shape_fn(40, |i| 2.0 * x[[i, 0]] - x[[i, 1]] + 1.0);
+//! let fit = LinearRegression::new().fit(mat_from_ndarray(x.view()), &slice_from_ndarray(y.view())).unwrap();
+//! assert!((fit.coef()[0] - 2.0).abs() < 1e-10);
+//! # }
+//! ```
+
 pub use datasets;
 pub use linalg_core as linalg;
 pub use models;

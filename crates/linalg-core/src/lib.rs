@@ -53,6 +53,8 @@ mod cholesky;
 mod error;
 mod fused;
 mod gram;
+#[cfg(feature = "ndarray")]
+mod interop;
 mod lstsq;
 mod partition;
 mod products;
@@ -63,6 +65,8 @@ pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_value};
 pub use gram::{GramScratch, symmetrize_lower, weighted_gram};
+#[cfg(feature = "ndarray")]
+pub use interop::{mat_from_ndarray, mat_to_ndarray, slice_from_ndarray};
 pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};

@@ -172,3 +172,107 @@ fn ols_on_a_hand_sized_problem_matches_statsmodels() {
     .unwrap_err();
     assert!(e.to_string().contains("not the least-squares fit"), "{e}");
 }
+
+/// statsmodels 0.15.0: `OLS(y, add_constant(Xs)).fit()` on diabetes with standardized
+/// features (population standard deviation), and `.fit(cov_type="HC1")`.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn diabetes_ols_matches_statsmodels() {
+    let d = datasets::diabetes();
+    let x = datasets::StandardScaler::fit_transform(d.x.as_ref())
+        .unwrap()
+        .1;
+    let fit = models::linear::LinearRegression::new()
+        .fit(x.as_ref(), &d.y)
+        .unwrap();
+    let s = fit
+        .summary(x.as_ref(), &d.y, &InferenceOptions::default())
+        .unwrap();
+    let params = [
+        152.133484162896,
+        -0.476120786179142,
+        -11.406866923440974,
+        24.72654886040216,
+        15.42940413139563,
+        -37.67995261101589,
+        22.676162766290158,
+        4.806138136897931,
+        8.422039355820834,
+        35.73444577133114,
+        3.216673718190508,
+    ];
+    let bse = [
+        2.575854485118974,
+        2.841981838255344,
+        2.912049937234956,
+        3.164673240113717,
+        3.111806827148415,
+        19.819440291162092,
+        16.126036142594668,
+        10.109090494482306,
+        7.680620325676086,
+        8.176448324685422,
+        3.138552228000502,
+    ];
+    let tvalues = [
+        59.06136586588633,
+        -0.167531255749131,
+        -3.917126137703531,
+        7.813302348874935,
+        4.958342528457901,
+        -1.901161286972275,
+        1.406183302937927,
+        0.475427353184858,
+        1.096531139244861,
+        4.370411742644502,
+        1.024890932033263,
+    ];
+    for j in 0..11 {
+        assert!(rel(s.estimate[j], params[j]) < 1e-8, "param {j}");
+        assert!(
+            rel(s.std_err[j], bse[j]) < 1e-6,
+            "bse {j}: {} vs {}",
+            s.std_err[j],
+            bse[j]
+        );
+        assert!(rel(s.statistic[j], tvalues[j]) < 1e-6, "t {j}");
+    }
+    let o = s.ols.as_ref().unwrap();
+    assert!(rel(o.r2, 0.5177484222203499) < 1e-6);
+    assert!(rel(o.adj_r2, 0.5065592904853231) < 1e-6);
+    assert!(rel(o.f_statistic, 46.27243958524321) < 1e-6);
+    assert!(rel(o.f_p_value, 3.828649038185432e-62) < 1e-4);
+    assert!(rel(s.log_likelihood, -2385.9928621235194) < 1e-9);
+    let hc1 = fit
+        .summary(
+            x.as_ref(),
+            &d.y,
+            &InferenceOptions::default().covariance(CovarianceType::Hc1),
+        )
+        .unwrap();
+    let hc1_bse = [
+        2.575854485118976,
+        2.731305970823637,
+        2.80030113497304,
+        3.20522918886805,
+        3.106757188625613,
+        18.733371233714525,
+        14.82168405008048,
+        9.531736283209181,
+        7.489494091617988,
+        7.713792952645136,
+        2.993453609898695,
+    ];
+    for (j, &want) in hc1_bse.iter().enumerate() {
+        assert!(
+            rel(hc1.std_err[j], want) < 1e-6,
+            "HC1 bse {j}: {} vs {want}",
+            hc1.std_err[j]
+        );
+    }
+    let text = s.to_text();
+    assert!(
+        text.contains("OLS Regression Results") && text.contains("P>|t|"),
+        "{text}"
+    );
+}

@@ -1,0 +1,394 @@
+//! The benchmark cases: data generation and one timed run each.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use linmod::datasets::Dataset;
+use linmod::datasets::simulate::{
+    LinearRegression as LinearSim, Logistic as LogisticSim, Multinomial as MultinomialSim,
+    Simulator, SparseRegression,
+};
+use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
+use linmod::models::Penalty;
+use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
+use linmod::models::logistic::{LogisticObjective, LogisticRegression, LogisticSolver, Problem};
+use linmod::optim::Objective;
+use serde::Serialize;
+
+/// What a case runs.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Work {
+    /// One logistic loss-and-gradient pass (`LogisticObjective::value_and_gradient`).
+    GradientPass,
+    /// One weighted Gram matrix `X^T D X` (lower triangle).
+    Gram,
+    /// An L2-penalized logistic fit.
+    Logistic {
+        solver: String,
+        l2: f64,
+        tol: f64,
+        max_iter: usize,
+    },
+    /// An L2-penalized multinomial fit.
+    Multinomial {
+        classes: usize,
+        solver: String,
+        l2: f64,
+        tol: f64,
+    },
+    /// A lasso fit.
+    Lasso { l1: f64, tol: f64 },
+    /// A 100-penalty lasso path.
+    LassoPath {
+        n_lambdas: usize,
+        eps: f64,
+        tol: f64,
+    },
+    /// Ordinary least squares (`auto`).
+    Ols,
+    /// Ridge regression.
+    Ridge { l2: f64 },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) n: usize,
+    pub(crate) p: usize,
+    pub(crate) work: Work,
+}
+
+impl Case {
+    fn new(name: &str, n: usize, p: usize, work: Work) -> Self {
+        Self {
+            name: name.into(),
+            n,
+            p,
+            work,
+        }
+    }
+
+    /// The kind of model in `compare.py`'s terms, when the case is a fit it can compare.
+    pub(crate) fn compare_kind(&self) -> Option<&'static str> {
+        match &self.work {
+            Work::Logistic { solver, .. } if solver == "auto" => Some("logistic"),
+            Work::Multinomial { solver, .. } if solver == "auto" => Some("multinomial"),
+            Work::Lasso { .. } | Work::LassoPath { .. } | Work::Ols | Work::Ridge { .. } => {
+                Some("linear")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The suite. `quick` shrinks every size for a smoke test.
+pub(crate) fn suite(quick: bool) -> Vec<Case> {
+    let big = if quick { 20_000 } else { 1_000_000 };
+    let mid = if quick { 5_000 } else { 100_000 };
+    let l2 = 5e-7; // scikit-learn's C = 1 at n = 1e6
+    let tol = 1e-8;
+    let mut cases = vec![
+        Case::new(
+            &format!("gradient_pass_{}x100", big),
+            big,
+            100,
+            Work::GradientPass,
+        ),
+        Case::new(&format!("weighted_gram_{}x100", big), big, 100, Work::Gram),
+    ];
+    for p in [20, 100] {
+        for solver in [
+            "auto",
+            "newton",
+            "lbfgs",
+            "prox-newton",
+            "fista",
+            "gd",
+            "sgd",
+        ] {
+            // first-order solvers get an iteration budget: they are shown, not expected to reach 1e-8
+            let max_iter = match solver {
+                "gd" | "fista" => 300,
+                "sgd" => 5,
+                _ => 1000,
+            };
+            cases.push(Case::new(
+                &format!("logreg_l2_{big}x{p}_{solver}"),
+                big,
+                p,
+                Work::Logistic {
+                    solver: solver.into(),
+                    l2,
+                    tol,
+                    max_iter,
+                },
+            ));
+        }
+    }
+    for solver in ["auto", "newton", "lbfgs"] {
+        cases.push(Case::new(
+            &format!("multinomial_{mid}x50x5_{solver}"),
+            mid,
+            50,
+            Work::Multinomial {
+                classes: 5,
+                solver: solver.into(),
+                l2: 1.0 / (2.0 * mid as f64),
+                tol,
+            },
+        ));
+    }
+    cases.push(Case::new(
+        &format!("lasso_{mid}x100"),
+        mid,
+        100,
+        Work::Lasso {
+            l1: 0.05,
+            tol: 1e-8,
+        },
+    ));
+    cases.push(Case::new(
+        &format!("lasso_path_{mid}x100"),
+        mid,
+        100,
+        Work::LassoPath {
+            n_lambdas: 100,
+            eps: 1e-3,
+            tol: 1e-8,
+        },
+    ));
+    cases.push(Case::new(&format!("ols_{mid}x100"), mid, 100, Work::Ols));
+    cases.push(Case::new(
+        &format!("ridge_{mid}x100"),
+        mid,
+        100,
+        Work::Ridge { l2: 1e-3 },
+    ));
+    let scaling: &[usize] = if quick {
+        &[2_000, 20_000]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
+    for &n in scaling {
+        cases.push(Case::new(
+            &format!("scaling_logreg_l2_{n}x20_auto"),
+            n,
+            20,
+            Work::Logistic {
+                solver: "auto".into(),
+                l2,
+                tol,
+                max_iter: 1000,
+            },
+        ));
+    }
+    cases
+}
+
+/// Coefficients in [-1, 1] that vary with the index.
+fn pattern(p: usize) -> Vec<f64> {
+    (0..p).map(|j| ((j * 7 % 11) as f64 - 5.0) / 5.0).collect()
+}
+
+/// The data of a case, seeded by its shape.
+pub(crate) fn data(case: &Case) -> Dataset {
+    let (n, p) = (case.n, case.p);
+    let seed = (n as u64) * 1000 + p as u64;
+    let sim = match &case.work {
+        Work::GradientPass | Work::Gram | Work::Logistic { .. } => {
+            let mut beta = vec![0.3];
+            beta.extend(pattern(p));
+            LogisticSim::new(n, beta).simulate(seed).map(|s| s.data)
+        }
+        Work::Multinomial { classes, .. } => MultinomialSim::random(n, p, *classes)
+            .simulate(seed)
+            .map(|s| s.data),
+        Work::Lasso { .. } | Work::LassoPath { .. } => SparseRegression::new(n, p, 10)
+            .correlation(0.5)
+            .noise(1.0)
+            .simulate(seed)
+            .map(|s| s.data),
+        Work::Ols | Work::Ridge { .. } => LinearSim::new(n, pattern(p))
+            .intercept(1.0)
+            .noise(1.0)
+            .simulate(seed)
+            .map(|s| s.data),
+    };
+    sim.unwrap_or_else(|e| panic!("simulating {}: {e}", case.name))
+}
+
+/// One timed run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Run {
+    pub(crate) seconds: f64,
+    pub(crate) iterations: usize,
+    pub(crate) converged: bool,
+    pub(crate) objective: f64,
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let t = Instant::now();
+    let out = f();
+    (t.elapsed().as_secs_f64(), out)
+}
+
+pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
+    let (x, y) = (d.x.as_ref(), &d.y[..]);
+    match &case.work {
+        Work::GradientPass => {
+            let problem = Problem {
+                x,
+                y,
+                weights: None,
+                fit_intercept: true,
+            };
+            let mut obj = LogisticObjective::new(problem, 0.0);
+            let theta = vec![0.01; case.p + 1];
+            let mut g = vec![0.0; case.p + 1];
+            obj.value_and_gradient(&theta, &mut g); // warm the buffers
+            let (seconds, v) = timed(|| obj.value_and_gradient(&theta, &mut g));
+            black_box(&g);
+            Run {
+                seconds,
+                iterations: 1,
+                converged: true,
+                objective: v,
+            }
+        }
+        Work::Gram => {
+            let dvec: Vec<f64> = (0..case.n)
+                .map(|i| 0.25 - 1e-7 * (i % 100) as f64)
+                .collect();
+            let mut scratch = GramScratch::for_matrix(x);
+            let mut gram = Mat::<f64>::zeros(case.p, case.p);
+            let (seconds, s) = timed(|| {
+                weighted_gram(
+                    x,
+                    &dvec,
+                    &mut scratch,
+                    Parallelism::Rayon,
+                    gram.as_mut(),
+                    None,
+                )
+            });
+            black_box(&gram);
+            Run {
+                seconds,
+                iterations: 1,
+                converged: true,
+                objective: s,
+            }
+        }
+        Work::Logistic {
+            solver,
+            l2,
+            tol,
+            max_iter,
+        } => {
+            let solver: LogisticSolver = solver.parse().expect("known solver");
+            let cfg = LogisticRegression::new()
+                .l2(*l2)
+                .tol(*tol)
+                .max_iter(*max_iter)
+                .solver(solver)
+                .learning_rate(1.0);
+            let (seconds, fit) = timed(|| cfg.fit(x, y));
+            let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            Run {
+                seconds,
+                iterations: fit.n_iter(),
+                converged: fit.converged(),
+                objective: fit.objective(),
+            }
+        }
+        Work::Multinomial {
+            solver, l2, tol, ..
+        } => {
+            let solver: LogisticSolver = solver.parse().expect("known solver");
+            let cfg = LogisticRegression::new()
+                .l2(*l2)
+                .tol(*tol)
+                .solver(solver)
+                .multinomial();
+            let (seconds, fit) = timed(|| cfg.fit(x, y));
+            let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            Run {
+                seconds,
+                iterations: fit.n_iter(),
+                converged: fit.converged(),
+                objective: fit.objective(),
+            }
+        }
+        Work::Lasso { l1, tol } => {
+            let cfg = LinearRegression::new()
+                .penalty(Penalty::l1(*l1).expect("valid"))
+                .tol(*tol);
+            let (seconds, fit) = timed(|| cfg.fit(x, y));
+            let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let objective = squared_objective(&fit.predict(x).expect("predict"), y)
+                + Penalty::l1(*l1).expect("valid").value(fit.coef());
+            Run {
+                seconds,
+                iterations: fit.n_iter(),
+                converged: fit.converged(),
+                objective,
+            }
+        }
+        Work::LassoPath {
+            n_lambdas,
+            eps,
+            tol,
+        } => {
+            let cfg = RegularizationPath::new()
+                .n_lambdas(*n_lambdas)
+                .eps(*eps)
+                .tol(*tol);
+            let (seconds, path) = timed(|| cfg.fit(x, y));
+            let path = path.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let last = path.len() - 1;
+            let objective = squared_objective(&path.predict(last, x).expect("predict"), y)
+                + path.penalty(last).value(&path.coefs[last]);
+            Run {
+                seconds,
+                iterations: path.n_iters.iter().sum(),
+                converged: path.converged.iter().all(|c| *c),
+                objective,
+            }
+        }
+        Work::Ols | Work::Ridge { .. } => {
+            let pen = match case.work {
+                Work::Ridge { l2 } => Penalty::l2(l2).expect("valid"),
+                _ => Penalty::none(),
+            };
+            let cfg = LinearRegression::new()
+                .penalty(pen)
+                .solver(LinearSolver::Auto);
+            let (seconds, fit) = timed(|| cfg.fit(x, y));
+            let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let objective =
+                squared_objective(&fit.predict(x).expect("predict"), y) + pen.value(fit.coef());
+            Run {
+                seconds,
+                iterations: fit.n_iter(),
+                converged: fit.converged(),
+                objective,
+            }
+        }
+    }
+}
+
+/// `1/(2n) |y - yhat|^2`.
+fn squared_objective(pred: &[f64], y: &[f64]) -> f64 {
+    0.5 * linmod::models::metrics::mean_squared_error(y, pred).expect("finite")
+}
+
+/// The smallest lasso penalty of a path case (for `compare.py`).
+pub(crate) fn path_l1_min(case: &Case, d: &Dataset) -> f64 {
+    match &case.work {
+        Work::LassoPath { eps, .. } => {
+            eps * lambda_max(d.x.as_ref(), &d.y, None, true, 1.0).expect("lambda_max")
+        }
+        _ => 0.0,
+    }
+}

@@ -1,0 +1,257 @@
+//! The linmod benchmark suite, run by `cargo xtask bench`.
+//!
+//! Every case runs in a child process (this binary with `--child NAME`), so that its peak
+//! memory is its own: data generation, then `--reps` timed runs. The parent measures the
+//! machine (read bandwidth, matrix-product rate), collects the children's results and writes
+//! `target/bench/report.md` and `report.json`. `--write-data DIR` writes the fit cases as
+//! `.npy` files and `cases.json` for `../shared/bench/compare.py`.
+
+mod cases;
+mod machine;
+mod report;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+use cases::{Case, Run, Work};
+
+struct Args {
+    quick: bool,
+    filter: Vec<String>,
+    reps: Option<usize>,
+    child: Option<String>,
+    write_data: Option<PathBuf>,
+    out: PathBuf,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut a = Args {
+        quick: false,
+        filter: Vec::new(),
+        reps: None,
+        child: None,
+        write_data: None,
+        out: PathBuf::from("target/bench"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--quick" => a.quick = true,
+            "--filter" => a
+                .filter
+                .extend(value("--filter")?.split(',').map(String::from)),
+            "--reps" => {
+                a.reps = Some(
+                    value("--reps")?
+                        .parse()
+                        .map_err(|e| format!("--reps: {e}"))?,
+                )
+            }
+            "--child" => a.child = Some(value("--child")?),
+            "--write-data" => a.write_data = Some(PathBuf::from(value("--write-data")?)),
+            "--out" => a.out = PathBuf::from(value("--out")?),
+            // cargo bench passes --bench to harness-less targets
+            "--bench" => {}
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(a)
+}
+
+/// What a child reports.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub(crate) struct ChildResult {
+    pub(crate) runs: Vec<RunOut>,
+    pub(crate) peak_bytes: u64,
+    pub(crate) x_bytes: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub(crate) struct RunOut {
+    pub(crate) seconds: f64,
+    pub(crate) iterations: usize,
+    pub(crate) converged: bool,
+    pub(crate) objective: f64,
+}
+
+impl From<Run> for RunOut {
+    fn from(r: Run) -> Self {
+        Self {
+            seconds: r.seconds,
+            iterations: r.iterations,
+            converged: r.converged,
+            objective: r.objective,
+        }
+    }
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in bytes.
+fn peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn child(name: &str, quick: bool, reps: usize) -> Result<(), String> {
+    let case = cases::suite(quick)
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or(format!("no case `{name}`"))?;
+    let d = cases::data(&case);
+    let runs: Vec<RunOut> = (0..reps).map(|_| cases::run(&case, &d).into()).collect();
+    let out = ChildResult {
+        runs,
+        peak_bytes: peak_rss(),
+        x_bytes: (d.n_samples() * d.n_features() * 8) as u64,
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&out).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn reps_for(case: &Case, quick: bool, override_reps: Option<usize>) -> usize {
+    if let Some(r) = override_reps {
+        return r;
+    }
+    if quick {
+        return 1;
+    }
+    match case.work {
+        Work::GradientPass | Work::Gram => 7,
+        _ => 3,
+    }
+}
+
+fn write_data(dir: &std::path::Path, quick: bool, filter: &[String]) -> Result<(), String> {
+    use linmod::datasets::{NpyOrder, write_npy_dataset};
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut entries = Vec::new();
+    let mut written: Vec<(String, String, String)> = Vec::new();
+    for case in cases::suite(quick) {
+        let Some(kind) = case.compare_kind() else {
+            continue;
+        };
+        if !filter.is_empty() && !filter.iter().any(|f| case.name.contains(f.as_str())) {
+            continue;
+        }
+        let d = cases::data(&case);
+        // cases on the same data share files
+        let key = format!(
+            "{:?}-{}-{}",
+            std::mem::discriminant(&case.work),
+            case.n,
+            case.p
+        );
+        let (xf, yf) = match written.iter().find(|w| w.0 == key) {
+            Some(w) => (w.1.clone(), w.2.clone()),
+            None => {
+                let (xf, yf) = (
+                    format!("{}_X.npy", case.name),
+                    format!("{}_y.npy", case.name),
+                );
+                write_npy_dataset(dir.join(&xf), dir.join(&yf), &d, NpyOrder::C)
+                    .map_err(|e| e.to_string())?;
+                written.push((key, xf.clone(), yf.clone()));
+                (xf, yf)
+            }
+        };
+        let (l1, l2, tol, path) = match &case.work {
+            Work::Logistic { l2, tol, .. } | Work::Multinomial { l2, tol, .. } => {
+                (0.0, *l2, *tol, false)
+            }
+            Work::Lasso { l1, tol } => (*l1, 0.0, *tol, false),
+            Work::LassoPath { tol, .. } => (cases::path_l1_min(&case, &d), 0.0, *tol, true),
+            Work::Ridge { l2 } => (0.0, *l2, 1e-8, false),
+            _ => (0.0, 0.0, 1e-8, false),
+        };
+        entries.push(serde_json::json!({
+            "name": case.name, "kind": kind, "x": xf, "y": yf, "l1": l1, "l2": l2, "tol": tol, "path": path
+        }));
+        eprintln!("wrote {}", case.name);
+    }
+    let text = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("cases.json"), text).map_err(|e| e.to_string())
+}
+
+fn main() {
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Some(name) = &args.child {
+        let reps = args.reps.unwrap_or(1);
+        if let Err(e) = child(name, args.quick, reps) {
+            eprintln!("bench child: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if let Some(dir) = &args.write_data {
+        if let Err(e) = write_data(dir, args.quick, &args.filter) {
+            eprintln!("bench: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let machine = machine::measure(args.quick);
+    eprintln!(
+        "machine: {} ({} cores, {} threads); read {:.1} GB/s ({:.1} GB/s on one thread); matrix product {:.1} GFLOP/s",
+        machine.cpu,
+        machine.cores,
+        machine.threads,
+        machine.read_bandwidth / 1e9,
+        machine.read_bandwidth_1 / 1e9,
+        machine.gemm_flops / 1e9
+    );
+    let exe = std::env::current_exe().expect("own path");
+    let mut results = Vec::new();
+    for case in cases::suite(args.quick) {
+        if !args.filter.is_empty() && !args.filter.iter().any(|f| case.name.contains(f.as_str())) {
+            continue;
+        }
+        let reps = reps_for(&case, args.quick, args.reps);
+        let mut cmd = Command::new(&exe);
+        cmd.args(["--child", &case.name, "--reps", &reps.to_string()]);
+        if args.quick {
+            cmd.arg("--quick");
+        }
+        let out = cmd.output().expect("child runs");
+        if !out.status.success() {
+            eprintln!(
+                "{}: FAILED\n{}",
+                case.name,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::process::exit(1);
+        }
+        let child: ChildResult = match serde_json::from_slice(&out.stdout) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{}: unreadable child output ({e})", case.name);
+                std::process::exit(1);
+            }
+        };
+        let row = report::Row::new(&case, &child, &machine);
+        eprintln!("{}", row.line());
+        results.push(row);
+    }
+    if let Err(e) = report::write(&args.out, &machine, &results, args.quick) {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+    eprintln!("report: {}/report.md and report.json", args.out.display());
+}

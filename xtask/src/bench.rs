@@ -1,0 +1,70 @@
+//! `cargo xtask bench`: the benchmark suite (`crates/facade/benches/suite`).
+//!
+//! Options are passed to the suite: `--quick` (small sizes; a smoke test, timings not
+//! meaningful), `--filter a,b` (cases whose name contains one of the words), `--reps N`,
+//! `--write-data DIR` (write the fit cases as `.npy` plus `cases.json` for
+//! `../shared/bench/compare.py`), `--out DIR` (default `target/bench`).
+//!
+//! The full suite runs the `bench` profile (release settings). `--quick` runs in the dev
+//! profile, whose dependencies CI has already built for the tests, so the smoke test adds no
+//! second optimized build of the workspace.
+
+use anyhow::{Result, bail};
+
+use crate::cmd::{cargo, step};
+
+const KNOWN: [&str; 6] = [
+    "--quick",
+    "--filter",
+    "--reps",
+    "--write-data",
+    "--out",
+    "--help",
+];
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !KNOWN.contains(&a.as_str()) {
+            bail!(
+                "`cargo xtask bench` does not know `{a}` (options: {})",
+                KNOWN.join(", ")
+            );
+        }
+        if a == "--help" {
+            eprint!("{}", HELP);
+            return Ok(());
+        }
+        if matches!(a.as_str(), "--filter" | "--reps" | "--write-data" | "--out")
+            && it.next().is_none()
+        {
+            bail!("`{a}` needs a value");
+        }
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "linmod", "--bench", "suite"]);
+    if quick {
+        cmd.args(["--profile", "dev"]);
+    }
+    cmd.arg("--");
+    cmd.args(args);
+    step(
+        if quick {
+            "benchmark suite (quick)"
+        } else {
+            "benchmark suite"
+        },
+        cmd,
+    )
+}
+
+const HELP: &str = "\
+usage: cargo xtask bench [--quick] [--filter a,b] [--reps N] [--write-data DIR] [--out DIR]
+
+  --quick           small sizes in the dev profile: a smoke test, timings not meaningful
+  --filter a,b      only the cases whose name contains one of the words
+  --reps N          timed runs per case (default 3, 7 for the kernels, 1 with --quick)
+  --write-data DIR  write the fit cases as .npy and cases.json for ../shared/bench/compare.py
+  --out DIR         where report.md and report.json go (default target/bench)
+";
