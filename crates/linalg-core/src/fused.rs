@@ -3,10 +3,10 @@
 
 use std::ops::Range;
 
-use faer::linalg::matmul::matmul;
-use faer::{Accum, MatMut, MatRef, Par};
+use faer::{Accum, MatMut, MatRef};
 
-use crate::partition::{Parallelism, RowBlocks, for_each_task};
+use crate::partition::{Parallelism, RowBlocks, for_each_task, for_each_task_rows};
+use crate::vector_state::matmul_seq;
 
 /// Reusable buffers of the fused kernels, sized for one problem shape.
 ///
@@ -142,11 +142,94 @@ pub fn fused_gradient<F>(
     scratch: &mut PassScratch,
     par: Parallelism,
     map: F,
-    mut grad_w: MatMut<'_, f64>,
+    grad_w: MatMut<'_, f64>,
     grad_b: &mut [f64],
 ) -> f64
 where
     F: Fn(Range<usize>, &mut [f64]) -> f64 + Sync + Send,
+{
+    fused_pass(
+        x,
+        w,
+        b,
+        scratch,
+        par,
+        |rows, z, _| map(rows, z),
+        grad_w,
+        grad_b,
+        (&mut [], 0),
+    )
+}
+
+/// [`fused_gradient`] that also lets `map` write `m` values per row into `row_out`
+/// (row-major: row `i`'s values at `i m .. (i + 1) m`): per-row quantities of the same pass,
+/// such as the IRLS weights `s_i sigma(z_i)(1 - sigma(z_i))` that a Newton step needs next,
+/// without a second pass over `X`.
+///
+/// `map(rows, z, out)` receives the block's slice of `row_out` (`rows.len() m` entries).
+///
+/// # Panics
+/// As [`fused_gradient`], and if `row_out` does not have `n m` entries.
+///
+/// # Examples
+/// ```
+/// use linalg_core::{Mat, Parallelism, PassScratch, fused_gradient_rows, mat};
+/// let x = mat![[1.0], [2.0], [3.0]];
+/// let w = mat![[2.0]];
+/// let mut scratch = PassScratch::for_matrix(x.as_ref(), 1);
+/// let (mut g, mut gb, mut sq) = (Mat::<f64>::zeros(1, 1), [0.0], [0.0; 3]);
+/// fused_gradient_rows(
+///     x.as_ref(), w.as_ref(), &[0.0], &mut scratch, Parallelism::Rayon,
+///     |_, z, out| {
+///         for (o, zi) in out.iter_mut().zip(z.iter_mut()) {
+///             *o = *zi * *zi;
+///             *zi = 1.0;
+///         }
+///         0.0
+///     },
+///     g.as_mut(), &mut gb, &mut sq, 1,
+/// );
+/// assert_eq!(sq, [4.0, 16.0, 36.0]);
+/// assert_eq!(g[(0, 0)], 6.0);
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn fused_gradient_rows<F>(
+    x: MatRef<'_, f64>,
+    w: MatRef<'_, f64>,
+    b: &[f64],
+    scratch: &mut PassScratch,
+    par: Parallelism,
+    map: F,
+    grad_w: MatMut<'_, f64>,
+    grad_b: &mut [f64],
+    row_out: &mut [f64],
+    m: usize,
+) -> f64
+where
+    F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> f64 + Sync + Send,
+{
+    assert_eq!(
+        row_out.len(),
+        x.nrows() * m,
+        "row output has the wrong length"
+    );
+    fused_pass(x, w, b, scratch, par, map, grad_w, grad_b, (row_out, m))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fused_pass<F>(
+    x: MatRef<'_, f64>,
+    w: MatRef<'_, f64>,
+    b: &[f64],
+    scratch: &mut PassScratch,
+    par: Parallelism,
+    map: F,
+    mut grad_w: MatMut<'_, f64>,
+    grad_b: &mut [f64],
+    (row_out, m): (&mut [f64], usize),
+) -> f64
+where
+    F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> f64 + Sync + Send,
 {
     scratch.check(x, w, b);
     assert_eq!(
@@ -165,20 +248,28 @@ where
         "intercept gradient has the wrong length"
     );
     let (part, p, k) = (scratch.part, scratch.p, scratch.k);
-    for_each_task(&mut scratch.tasks, par, |t, buf| {
+    let task_len = part.block_rows() * part.blocks_per_task() * m;
+    for_each_task_rows(&mut scratch.tasks, row_out, task_len, par, |t, buf, out| {
         buf.grad_w.fill(0.0);
         buf.grad_b.fill(0.0);
         buf.value = 0.0;
+        let task_start = part.task_rows(t).start;
         for blk in part.task_blocks(t) {
             let rows = part.block(blk);
             let len = rows.len();
             let xb = x.subrows(rows.start, len);
             let z = &mut buf.z[..len * k];
             predictors_into(xb, w, b, z);
-            buf.value += map(rows, z);
+            let off = (rows.start - task_start) * m;
+            let block_out = if out.is_empty() {
+                &mut [][..]
+            } else {
+                &mut out[off..off + len * m]
+            };
+            buf.value += map(rows, z, block_out);
             let r = MatRef::from_column_major_slice(z, len, k);
             let g = MatMut::from_column_major_slice_mut(&mut buf.grad_w, p, k);
-            matmul(g, Accum::Add, xb.transpose(), r, 1.0, Par::Seq);
+            matmul_seq(g, Accum::Add, xb.transpose(), r, 1.0);
             for (c, gb) in buf.grad_b.iter_mut().enumerate() {
                 *gb += z[c * len..(c + 1) * len].iter().sum::<f64>();
             }
@@ -247,7 +338,7 @@ pub(crate) fn predictors_into(xb: MatRef<'_, f64>, w: MatRef<'_, f64>, b: &[f64]
     let len = xb.nrows();
     let k = w.ncols();
     let zm = MatMut::from_column_major_slice_mut(z, len, k);
-    matmul(zm, Accum::Replace, xb, w, 1.0, Par::Seq);
+    matmul_seq(zm, Accum::Replace, xb, w, 1.0);
     for (c, &bc) in b.iter().enumerate() {
         if bc != 0.0 {
             z[c * len..(c + 1) * len].iter_mut().for_each(|v| *v += bc);

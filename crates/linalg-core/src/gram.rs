@@ -4,6 +4,7 @@ use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 
 use crate::partition::{Parallelism, RowBlocks, for_each_task};
+use crate::vector_state::settle;
 
 /// Reusable buffers of [`weighted_gram`] for one problem shape: per task, one `p x p` partial
 /// Gram matrix and one row block of `diag(d) X` (at most 8 tasks, see
@@ -138,6 +139,7 @@ pub fn weighted_gram(
                 1.0,
                 Par::Seq,
             );
+            settle();
         }
     });
     for j in 0..p {

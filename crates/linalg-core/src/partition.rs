@@ -118,6 +118,12 @@ impl RowBlocks {
         self.block_rows
     }
 
+    /// Blocks per task (the last task may have fewer).
+    #[must_use]
+    pub fn blocks_per_task(&self) -> usize {
+        self.blocks_per_task
+    }
+
     /// Number of blocks (0 when there are no rows).
     #[must_use]
     pub fn n_blocks(&self) -> usize {
@@ -160,6 +166,36 @@ fn block_rows_for(width: usize) -> usize {
         1usize << (usize::BITS - 1 - rows.leading_zeros())
     };
     pow2.clamp(MIN_BLOCK_ROWS, MAX_BLOCK_ROWS)
+}
+
+/// Runs `f(t, &mut states[t], rows_t)` for every task `t`, where `rows_t` is task `t`'s part
+/// of a per-row output buffer (`task_len` entries per task, the last task's part shorter;
+/// empty slices when `rows` is empty).
+pub(crate) fn for_each_task_rows<S, F>(
+    states: &mut [S],
+    rows: &mut [f64],
+    task_len: usize,
+    par: Parallelism,
+    f: F,
+) where
+    S: Send,
+    F: Fn(usize, &mut S, &mut [f64]) + Sync + Send,
+{
+    if rows.is_empty() {
+        return for_each_task(states, par, |t, s| f(t, s, &mut []));
+    }
+    match par {
+        Parallelism::Sequential => states
+            .iter_mut()
+            .zip(rows.chunks_mut(task_len))
+            .enumerate()
+            .for_each(|(t, (s, r))| f(t, s, r)),
+        Parallelism::Rayon => states
+            .par_iter_mut()
+            .zip(rows.par_chunks_mut(task_len))
+            .enumerate()
+            .for_each(|(t, (s, r))| f(t, s, r)),
+    }
 }
 
 /// Runs `f(t, &mut states[t])` for every task `t`, sequentially in order or on rayon.

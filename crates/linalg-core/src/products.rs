@@ -1,12 +1,12 @@
 //! Matrix products with `X` on views: `X W + 1 b^T` and `X^T R`, blocked over rows so that the
 //! results are identical for any thread count.
 
-use faer::linalg::matmul::matmul;
-use faer::{Accum, MatMut, MatRef, Par};
+use faer::{Accum, MatMut, MatRef};
 use rayon::prelude::*;
 
 use crate::fused::{PassScratch, predictors_into};
 use crate::partition::{Parallelism, RowBlocks, for_each_task};
+use crate::vector_state::matmul_seq;
 
 /// Writes the linear predictors `out = X W + 1 b^T` (`n x k`, column-major slice of length
 /// `n k`).
@@ -115,13 +115,12 @@ pub fn mul_xtr(
         let g = MatMut::from_column_major_slice_mut(&mut buf.grad_w, p, k);
         let rows = part.task_rows(t);
         let len = rows.len();
-        matmul(
+        matmul_seq(
             g,
             Accum::Add,
             x.subrows(rows.start, len).transpose(),
             rm.subrows(rows.start, len),
             1.0,
-            Par::Seq,
         );
     });
     out.fill(0.0);

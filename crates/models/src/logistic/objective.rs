@@ -4,8 +4,8 @@
 
 use linalg_core::{
     GramScratch, Mat, MatMut, MatRef, Parallelism, PassScratch, RowBlocks, fused_gradient,
-    fused_value, logsumexp, mul_xw, sigmoid, softmax_in_place, softplus, symmetrize_lower,
-    weighted_gram,
+    fused_gradient_rows, fused_value, logsumexp, mul_xw, sigmoid, softmax_in_place, softplus,
+    symmetrize_lower, weighted_gram,
 };
 use optim::{Objective, SecondOrder, SumOfTerms};
 
@@ -57,8 +57,13 @@ pub struct LogisticObjective<'a> {
     pass: PassScratch,
     hvp_pass: PassScratch,
     gram: GramScratch,
-    /// Per-row buffer: linear predictors, then IRLS weights.
+    /// Per-row buffer: the IRLS weights `s_i sigma(z_i)(1 - sigma(z_i)) / n`.
     rowbuf: Vec<f64>,
+    /// The parameters `rowbuf` holds the weights of (empty: none). Once a Hessian has been
+    /// asked for, every gradient pass records the weights at its point, so that the Newton
+    /// step that usually follows at that point needs no pass of its own.
+    weights_at: Vec<f64>,
+    track_weights: bool,
     grad_w: Mat<f64>,
     hv_w: Mat<f64>,
 }
@@ -77,6 +82,8 @@ impl<'a> LogisticObjective<'a> {
             hvp_pass: PassScratch::new(part, p, 2),
             gram: GramScratch::for_matrix(problem.x),
             rowbuf: vec![0.0; n],
+            weights_at: Vec::new(),
+            track_weights: false,
             grad_w: Mat::zeros(p, 1),
             hv_w: Mat::zeros(p, 2),
         }
@@ -114,6 +121,13 @@ impl<'a> LogisticObjective<'a> {
         let w = MatRef::from_column_major_slice(&theta[..p], p, 1);
         mul_xw(self.problem.x, w, &[self.intercept(theta)], out, self.par);
     }
+}
+
+/// The IRLS weight of one row, `s sigma(z)(1 - sigma(z)) / n`.
+#[inline]
+fn irls_weight(z: f64, s: f64, n: f64) -> f64 {
+    let p = sigmoid(z);
+    s * p * (1.0 - p) / n
 }
 
 /// `s_i [softplus(z) - y z]` and the residual `s_i (sigma(z) - y)` of one row.
@@ -158,24 +172,53 @@ impl Objective for LogisticObjective<'_> {
         let prob = self.problem;
         let w = MatRef::from_column_major_slice(&theta[..p], p, 1);
         let mut gb = [0.0];
-        let loss = fused_gradient(
-            prob.x,
-            w,
-            &[self.intercept(theta)],
-            &mut self.pass,
-            self.par,
-            |rows, z| {
-                let mut s = 0.0;
-                for (zi, i) in z.iter_mut().zip(rows) {
-                    let (l, r) = row_loss_residual(*zi, prob.y[i], prob.weight(i));
-                    s += l;
-                    *zi = r;
-                }
-                s
-            },
-            self.grad_w.as_mut(),
-            &mut gb,
-        );
+        let b = [self.intercept(theta)];
+        let loss = if self.track_weights {
+            let loss = fused_gradient_rows(
+                prob.x,
+                w,
+                &b,
+                &mut self.pass,
+                self.par,
+                |rows, z, d| {
+                    let mut s = 0.0;
+                    for ((zi, di), i) in z.iter_mut().zip(d.iter_mut()).zip(rows) {
+                        let (wi, yi) = (prob.weight(i), prob.y[i]);
+                        let pi = sigmoid(*zi);
+                        s += wi * (softplus(*zi) - yi * *zi);
+                        *di = wi * pi * (1.0 - pi) / n;
+                        *zi = wi * (pi - yi);
+                    }
+                    s
+                },
+                self.grad_w.as_mut(),
+                &mut gb,
+                &mut self.rowbuf,
+                1,
+            );
+            self.weights_at.clear();
+            self.weights_at.extend_from_slice(theta);
+            loss
+        } else {
+            fused_gradient(
+                prob.x,
+                w,
+                &b,
+                &mut self.pass,
+                self.par,
+                |rows, z| {
+                    let mut s = 0.0;
+                    for (zi, i) in z.iter_mut().zip(rows) {
+                        let (l, r) = row_loss_residual(*zi, prob.y[i], prob.weight(i));
+                        s += l;
+                        *zi = r;
+                    }
+                    s
+                },
+                self.grad_w.as_mut(),
+                &mut gb,
+            )
+        };
         for j in 0..p {
             g[j] = self.grad_w[(j, 0)] / n + 2.0 * self.l2 * theta[j];
         }
@@ -188,16 +231,25 @@ impl Objective for LogisticObjective<'_> {
 
 impl SecondOrder for LogisticObjective<'_> {
     /// Writes the lower triangle of `[[X^T D X / n + 2 l2 I, X^T d / n], [d^T X / n, sum d / n]]`
-    /// with `d_i = s_i sigma(z_i)(1 - sigma(z_i))`: one pass for `z`, one weighted Gram pass.
+    /// with `d_i = s_i sigma(z_i)(1 - sigma(z_i))`: one weighted Gram pass, plus one pass for
+    /// `z` unless the last gradient pass was at `theta` (it then recorded `d`).
     fn hessian(&mut self, theta: &[f64], mut h: MatMut<'_, f64>) {
         let p = self.p();
         let n = self.problem.x.nrows() as f64;
         let mut d = std::mem::take(&mut self.rowbuf);
-        self.linear_predictor(theta, &mut d);
-        for (i, v) in d.iter_mut().enumerate() {
-            let s = sigmoid(*v);
-            *v = self.problem.weight(i) * s * (1.0 - s) / n;
+        let recorded = self.weights_at.len() == theta.len()
+            && self
+                .weights_at
+                .iter()
+                .zip(theta)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if !recorded {
+            self.linear_predictor(theta, &mut d);
+            for (i, v) in d.iter_mut().enumerate() {
+                *v = irls_weight(*v, self.problem.weight(i), n);
+            }
         }
+        self.track_weights = true;
         let mut xtd = vec![0.0; p];
         let dsum = weighted_gram(
             self.problem.x,

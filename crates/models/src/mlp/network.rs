@@ -20,9 +20,8 @@
 //! Five matrix products per block, each `Par::Seq` so that results do not depend on threads;
 //! the only per-row loops run over the `K` classes (softmax) and the `h` units (activation).
 
-use linalg_core::faer::linalg::matmul::matmul;
-use linalg_core::faer::{Accum, Par};
-use linalg_core::{ColRef, MatMut, MatRef, logsumexp, softmax_in_place};
+use linalg_core::faer::Accum;
+use linalg_core::{MatMut, MatRef, logsumexp, matmul_seq, softmax_in_place};
 
 use crate::mlp::activation::Activation;
 use crate::mlp::architecture::Architecture;
@@ -85,18 +84,10 @@ fn grow(buf: &mut Vec<f64>, len: usize) {
     }
 }
 
-/// `dst = lhs rhs` or `dst += lhs rhs`, sequentially, leaving the vector unit in a clean state.
-///
-/// On x86-64 faer multiplies these shapes with hand-written AVX kernels that return without
-/// `vzeroupper`. Until the upper halves of the YMM registers are cleared, every SSE
-/// instruction that follows (all scalar code compiled for the baseline target, and libm's
-/// `exp`) pays a state-transition penalty: the softmax after a product ran 10x slower on the
-/// reference machine, and the digits exercise trained in 1 s instead of 0.25 s. A faer
-/// reduction runs compiled AVX code, which ends with `vzeroupper`; one on a tiny vector clears
-/// the state in nanoseconds.
+/// `dst = lhs rhs` or `dst += lhs rhs`, sequentially, leaving the vector unit clean for the
+/// activations that follow (see `linalg_core::matmul_seq`).
 fn product(dst: MatMut<'_, f64>, accum: Accum, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>) {
-    matmul(dst, accum, lhs, rhs, 1.0, Par::Seq);
-    std::hint::black_box(ColRef::from_slice(std::hint::black_box(&[0.0; 4])).sum());
+    matmul_seq(dst, accum, lhs, rhs, 1.0);
 }
 
 impl Workspace {
