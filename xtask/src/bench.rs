@@ -11,7 +11,9 @@
 
 use anyhow::{Result, bail};
 
-use crate::cmd::{cargo, step};
+use std::path::Path;
+
+use crate::cmd::{cargo, step, workspace_root};
 
 const KNOWN: [&str; 6] = [
     "--quick",
@@ -48,7 +50,25 @@ pub fn run(args: &[String]) -> Result<()> {
         cmd.args(["--profile", "dev"]);
     }
     cmd.arg("--");
-    cmd.args(args);
+    // cargo runs benches in the package's directory: paths are made absolute against the
+    // caller's directory, and the report goes to the workspace's `target/bench` by default
+    let here = std::env::current_dir()?;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        cmd.arg(a);
+        let path = matches!(a.as_str(), "--write-data" | "--out");
+        if path || matches!(a.as_str(), "--filter" | "--reps") {
+            let Some(v) = it.next() else { break };
+            if path {
+                cmd.arg(here.join(Path::new(v)));
+            } else {
+                cmd.arg(v);
+            }
+        }
+    }
+    if !args.iter().any(|a| a == "--out") {
+        cmd.arg("--out").arg(workspace_root().join("target/bench"));
+    }
     step(
         if quick {
             "benchmark suite (quick)"

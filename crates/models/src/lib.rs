@@ -1,10 +1,35 @@
-//! Linear models for linmod: evaluation metrics, penalties, validation of user data.
+//! Models for linmod: logistic regression (binary, multinomial, one-vs-rest), linear
+//! regression (OLS, ridge, lasso, elastic net, paths, cross-validation), a one-hidden-layer
+//! network, metrics, statsmodels-style inference and JSON model files.
+//!
+//! Every model minimizes a mean loss plus a penalty, with the intercept never penalized:
+//!
+//! ```text
+//! f(w, b) = 1/n sum_i l(y_i, x_i^T w + b) + l1 |w|_1 + l2 |w|_2^2
+//! ```
+//!
+//! The losses are `optim` objectives, so every solver runs on the same function.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`logistic`] | [`LogisticRegression`](logistic::LogisticRegression), [`MultinomialRegression`](logistic::MultinomialRegression), their objectives and solvers |
+//! | [`linear`] | [`LinearRegression`](linear::LinearRegression), regularization paths, k-fold CV |
+//! | [`mlp`] | [`Mlp`](mlp::Mlp): one hidden layer, softmax output, minibatch SGD |
+//! | [`metrics`] | accuracy, log loss, ROC AUC, confusion matrix, MSE, R^2, ... |
+//! | [`inference`] | standard errors, z / t tests, confidence intervals, summary tables |
+//! | [`persist`] | versioned JSON model files |
 //!
 //! # Example
 //! ```
-//! use models::metrics::{accuracy, mean_squared_error};
-//! assert_eq!(accuracy(&[1.0, 0.0, 1.0], &[1.0, 1.0, 1.0]).unwrap(), 2.0 / 3.0);
-//! assert_eq!(mean_squared_error(&[1.0, 2.0], &[1.0, 4.0]).unwrap(), 2.0);
+//! use models::logistic::LogisticRegression;
+//! use models::metrics::accuracy;
+//! use linalg_core::mat;
+//! let x = mat![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
+//! let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
+//! let fit = LogisticRegression::new().fit(x.as_ref(), &y).unwrap();
+//! assert!(fit.converged() && fit.coef()[0] > 0.0);
+//! let predicted = fit.predict(x.as_ref()).unwrap();
+//! assert!(accuracy(&y, &predicted).unwrap() >= 4.0 / 6.0);
 //! ```
 
 mod cd;

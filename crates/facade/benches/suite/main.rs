@@ -33,7 +33,8 @@ fn parse() -> Result<Args, String> {
         reps: None,
         child: None,
         write_data: None,
-        out: PathBuf::from("target/bench"),
+        // cargo runs benches in the package directory; the report belongs to the workspace
+        out: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench")),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
