@@ -94,6 +94,44 @@ pub fn weighted_gram(
     d: &[f64],
     scratch: &mut GramScratch,
     par: Parallelism,
+    gram: MatMut<'_, f64>,
+    xtd: Option<&mut [f64]>,
+) -> f64 {
+    assert_eq!(d.len(), x.nrows(), "weights have the wrong length");
+    gram_pass(x, Some(d), scratch, par, gram, xtd)
+}
+
+/// Computes the lower triangle (diagonal included) of `X^T X` into `gram`: [`weighted_gram`]
+/// with unit weights, which multiplies the row blocks of `X` as they are instead of forming
+/// `diag(d_b) X_b` first. The strict upper triangle of `gram` is not touched; identical for
+/// any thread count.
+///
+/// # Panics
+/// If shapes differ from those `scratch` was made for or `gram` is not `p x p`.
+///
+/// # Examples
+/// ```
+/// use linalg_core::{GramScratch, Mat, Parallelism, gram_matrix, mat};
+/// let x = mat![[1.0, 2.0], [3.0, 4.0]];
+/// let mut scratch = GramScratch::for_matrix(x.as_ref());
+/// let mut g = Mat::<f64>::zeros(2, 2);
+/// gram_matrix(x.as_ref(), &mut scratch, Parallelism::Rayon, g.as_mut());
+/// assert_eq!((g[(0, 0)], g[(1, 0)], g[(1, 1)]), (10.0, 14.0, 20.0));
+/// ```
+pub fn gram_matrix(
+    x: MatRef<'_, f64>,
+    scratch: &mut GramScratch,
+    par: Parallelism,
+    gram: MatMut<'_, f64>,
+) {
+    gram_pass(x, None, scratch, par, gram, None);
+}
+
+fn gram_pass(
+    x: MatRef<'_, f64>,
+    d: Option<&[f64]>,
+    scratch: &mut GramScratch,
+    par: Parallelism,
     mut gram: MatMut<'_, f64>,
     xtd: Option<&mut [f64]>,
 ) -> f64 {
@@ -104,7 +142,6 @@ pub fn weighted_gram(
         "X rows differ from the scratch partition"
     );
     assert_eq!(x.ncols(), p, "X columns differ from the scratch buffers");
-    assert_eq!(d.len(), x.nrows(), "weights have the wrong length");
     assert_eq!(
         (gram.nrows(), gram.ncols()),
         (p, p),
@@ -118,23 +155,29 @@ pub fn weighted_gram(
             let rows = part.block(blk);
             let len = rows.len();
             let xb = x.subrows(rows.start, len);
-            let db = &d[rows.clone()];
-            let buf = &mut task.block[..len * p];
-            for j in 0..p {
-                let col = &mut buf[j * len..(j + 1) * len];
-                for ((v, &xv), &dv) in col.iter_mut().zip(xb.col(j).iter()).zip(db) {
-                    *v = dv * xv;
+            let rhs = match d {
+                Some(d) => {
+                    let db = &d[rows.clone()];
+                    let buf = &mut task.block[..len * p];
+                    for j in 0..p {
+                        let col = &mut buf[j * len..(j + 1) * len];
+                        for ((v, &xv), &dv) in col.iter_mut().zip(xb.col(j).iter()).zip(db) {
+                            *v = dv * xv;
+                        }
+                        task.xtd[j] += col.iter().sum::<f64>();
+                    }
+                    task.dsum += db.iter().sum::<f64>();
+                    MatRef::from_column_major_slice(&task.block[..len * p], len, p)
                 }
-                task.xtd[j] += col.iter().sum::<f64>();
-            }
-            task.dsum += db.iter().sum::<f64>();
+                None => xb,
+            };
             triangular::matmul(
                 task.gram.as_mut(),
                 BlockStructure::TriangularLower,
                 Accum::Add,
                 xb.transpose(),
                 BlockStructure::Rectangular,
-                MatRef::from_column_major_slice(buf, len, p),
+                rhs,
                 BlockStructure::Rectangular,
                 1.0,
                 Par::Seq,

@@ -65,14 +65,14 @@ mod vector_state;
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
-pub use gram::{GramScratch, symmetrize_lower, weighted_gram};
+pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};
 #[cfg(feature = "ndarray")]
 pub use interop::{mat_from_ndarray, mat_to_ndarray, slice_from_ndarray};
 pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};
 pub use special::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
-pub use stats::{column_means, column_stds};
+pub use stats::{column_means, column_stds, column_sums};
 pub use vector_state::matmul_seq;
 
 /// The faer crate itself, for what the re-exports below do not cover.

@@ -1,6 +1,40 @@
 //! Column statistics of a data matrix.
 
 use faer::MatRef;
+use rayon::prelude::*;
+
+use crate::partition::Parallelism;
+
+/// Sums of the columns of `x`, `s_j = sum_i x_ij`, with faer's vectorized reduction.
+///
+/// With [`Parallelism::Rayon`] the columns are shared out between threads, but each column is
+/// summed by one thread in a fixed order, so the result is identical for any thread count.
+/// A sum is finite exactly when its column holds no NaN or infinity and does not overflow,
+/// which makes this pass a fast finiteness check as well.
+///
+/// # Examples
+/// ```
+/// use linalg_core::{Parallelism, column_sums, mat};
+/// let x = mat![[1.0, 10.0], [3.0, f64::INFINITY]];
+/// let s = column_sums(x.as_ref(), Parallelism::Rayon);
+/// assert_eq!(s[0], 4.0);
+/// assert!(s[1].is_infinite());
+/// ```
+#[must_use]
+pub fn column_sums(x: MatRef<'_, f64>, par: Parallelism) -> Vec<f64> {
+    let mut out = vec![0.0; x.ncols()];
+    match par {
+        Parallelism::Sequential => out
+            .iter_mut()
+            .enumerate()
+            .for_each(|(j, s)| *s = x.col(j).sum()),
+        Parallelism::Rayon => out
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(j, s)| *s = x.col(j).sum()),
+    }
+    out
+}
 
 /// Means of the columns of `x` (one per feature), optionally weighted:
 /// `mean_j = sum_i s_i x_ij / sum_i s_i`.

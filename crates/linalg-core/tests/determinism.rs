@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use linalg_core::{
-    GramScratch, Mat, Parallelism, PassScratch, RowBlocks, fused_gradient, mul_xtr, mul_xw,
-    sigmoid, softplus, weighted_gram,
+    GramScratch, Mat, Parallelism, PassScratch, RowBlocks, column_sums, fused_gradient,
+    gram_matrix, mul_xtr, mul_xw, sigmoid, softplus, weighted_gram,
 };
 
 struct Outputs {
@@ -18,6 +18,8 @@ struct Outputs {
     z: Vec<f64>,
     gram: Vec<f64>,
     xtd: Vec<f64>,
+    plain_gram: Vec<f64>,
+    sums: Vec<f64>,
 }
 
 fn run(x: &Mat<f64>, y: &[f64], par: Parallelism, part: RowBlocks) -> Outputs {
@@ -55,6 +57,8 @@ fn run(x: &Mat<f64>, y: &[f64], par: Parallelism, part: RowBlocks) -> Outputs {
     let mut gram = Mat::<f64>::zeros(p, p);
     let mut xtd = vec![0.0; p];
     weighted_gram(x.as_ref(), &d, &mut gs, par, gram.as_mut(), Some(&mut xtd));
+    let mut plain_gram = Mat::<f64>::zeros(p, p);
+    gram_matrix(x.as_ref(), &mut gs, par, plain_gram.as_mut());
     Outputs {
         loss,
         grad: mat_to_vec(&g),
@@ -63,6 +67,8 @@ fn run(x: &Mat<f64>, y: &[f64], par: Parallelism, part: RowBlocks) -> Outputs {
         z,
         gram: mat_to_vec(&gram),
         xtd,
+        plain_gram: mat_to_vec(&plain_gram),
+        sums: column_sums(x.as_ref(), par),
     }
 }
 
@@ -82,6 +88,8 @@ fn assert_identical(a: &Outputs, b: &Outputs, what: &str) {
     assert_eq!(bits(&a.z), bits(&b.z), "{what}: X w");
     assert_eq!(bits(&a.gram), bits(&b.gram), "{what}: Gram");
     assert_eq!(bits(&a.xtd), bits(&b.xtd), "{what}: X^T d");
+    assert_eq!(bits(&a.plain_gram), bits(&b.plain_gram), "{what}: X^T X");
+    assert_eq!(bits(&a.sums), bits(&b.sums), "{what}: column sums");
 }
 
 #[test]

@@ -7,9 +7,9 @@ mod common;
 
 use common::*;
 use linalg_core::{
-    GramScratch, Mat, Parallelism, PassScratch, RowBlocks, column_means, column_stds,
-    fused_gradient, fused_value, log_sigmoid, mul_xtr, mul_xw, sigmoid, softmax_in_place,
-    weighted_gram,
+    GramScratch, Mat, Parallelism, PassScratch, RowBlocks, column_means, column_stds, column_sums,
+    fused_gradient, fused_value, gram_matrix, log_sigmoid, mul_xtr, mul_xw, sigmoid,
+    softmax_in_place, weighted_gram,
 };
 
 /// (n, p) shapes: scalar, wide, tall, and tall enough for several blocks and tasks.
@@ -179,6 +179,26 @@ fn fused_gradient_matches_naive_multiclass() {
     }
 }
 
+/// The lower triangle of `g` matches `reference`; the strict upper triangle still holds the
+/// fill value -7 (Gram kernels must not write it).
+fn assert_lower_matches(g: &Mat<f64>, reference: &Mat<f64>, tol: f64) {
+    let p = g.nrows();
+    for j in 0..p {
+        for i in 0..p {
+            if i >= j {
+                assert_close(
+                    &[g[(i, j)]],
+                    &[reference[(i, j)]],
+                    tol,
+                    &format!("gram ({i},{j})"),
+                );
+            } else {
+                assert_eq!(g[(i, j)], -7.0, "strict upper triangle must not be written");
+            }
+        }
+    }
+}
+
 #[test]
 fn weighted_gram_matches_xt_d_x() {
     let mut rng = rng(5);
@@ -201,24 +221,46 @@ fn weighted_gram_matches_xt_d_x() {
                 Some(&mut xtd),
             );
             let tol = TOL * (n as f64).sqrt();
-            for j in 0..p {
-                for i in 0..p {
-                    if i >= j {
-                        assert_close(
-                            &[g[(i, j)]],
-                            &[reference[(i, j)]],
-                            tol,
-                            &format!("gram {n}x{p} ({i},{j})"),
-                        );
-                    } else {
-                        assert_eq!(g[(i, j)], -7.0, "strict upper triangle must not be written");
-                    }
-                }
-            }
+            assert_lower_matches(&g, &reference, tol);
             assert_close(&xtd, &xtd_ref, tol, "X^T d");
             assert_close(&[dsum], &[d.iter().sum::<f64>()], tol, "sum d");
         }
     }
+}
+
+#[test]
+fn gram_matrix_matches_xt_x() {
+    let mut rng = rng(15);
+    for (n, p) in SHAPES {
+        let x = random_mat(&mut rng, n, p);
+        let reference = naive_gram(&x, &vec![1.0; n]);
+        for part in [RowBlocks::for_gram(n, p), RowBlocks::new(n, 64, 2)] {
+            let mut scratch = GramScratch::new(part, p);
+            let mut g = Mat::<f64>::from_fn(p, p, |_, _| -7.0);
+            gram_matrix(x.as_ref(), &mut scratch, Parallelism::Rayon, g.as_mut());
+            let tol = TOL * (n as f64).sqrt();
+            assert_lower_matches(&g, &reference, tol);
+        }
+    }
+}
+
+#[test]
+fn column_sums_match_naive_and_flag_non_finite_columns() {
+    let mut rng = rng(16);
+    for (n, p) in SHAPES {
+        let x = random_mat(&mut rng, n, p);
+        let naive: Vec<f64> = (0..p).map(|j| (0..n).map(|i| x[(i, j)]).sum()).collect();
+        for par in [Parallelism::Sequential, Parallelism::Rayon] {
+            let s = column_sums(x.as_ref(), par);
+            assert_close(&s, &naive, TOL * (n as f64).sqrt(), "column sums");
+        }
+    }
+    let mut x = Mat::<f64>::zeros(5, 3);
+    x[(4, 1)] = f64::NAN;
+    x[(0, 2)] = f64::INFINITY;
+    x[(1, 2)] = f64::NEG_INFINITY;
+    let s = column_sums(x.as_ref(), Parallelism::Rayon);
+    assert!(s[0].is_finite() && s[1].is_nan() && s[2].is_nan(), "{s:?}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Validation of user data: every check names the offending row, column or value.
 
-use linalg_core::MatRef;
+use linalg_core::{MatRef, Parallelism, column_sums};
 
 use crate::error::{ModelError, Result};
 
@@ -21,6 +21,14 @@ use crate::error::{ModelError, Result};
 /// assert_eq!(err.to_string(), "non-finite value NaN in X at row 1, column 0");
 /// ```
 pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
+    checked_column_sums(x).map(drop)
+}
+
+/// [`check_design`] that returns the column sums it checked with: a column without NaN or
+/// infinity has a finite sum unless the sum overflows, so one vectorized pass decides, and
+/// only a non-finite sum sends the column to the scan that finds the bad entry. The sums
+/// give the column means at no further cost.
+pub(crate) fn checked_column_sums(x: MatRef<'_, f64>) -> Result<Vec<f64>> {
     if x.nrows() == 0 {
         return Err(ModelError::Empty {
             what: "X (no rows)",
@@ -31,16 +39,25 @@ pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
             what: "X (no columns)",
         });
     }
-    for j in 0..x.ncols() {
-        if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(ModelError::NonFiniteFeature {
-                row: i,
-                col: j,
-                value: v,
-            });
+    let sums = column_sums(x, Parallelism::Rayon);
+    for (j, s) in sums.iter().enumerate() {
+        if !s.is_finite() {
+            first_non_finite_feature(x, j)?;
         }
     }
-    Ok(())
+    Ok(sums)
+}
+
+/// Fails with [`ModelError::NonFiniteFeature`] at the first non-finite entry of column `j`.
+fn first_non_finite_feature(x: MatRef<'_, f64>, j: usize) -> Result<()> {
+    match x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        Some((i, &v)) => Err(ModelError::NonFiniteFeature {
+            row: i,
+            col: j,
+            value: v,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Checks that the target has one finite value per row.
@@ -119,13 +136,9 @@ pub fn check_prediction_input(x: MatRef<'_, f64>, n_features: usize) -> Result<(
             found: x.ncols(),
         });
     }
-    for j in 0..x.ncols() {
-        if let Some((i, &v)) = x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(ModelError::NonFiniteFeature {
-                row: i,
-                col: j,
-                value: v,
-            });
+    for (j, s) in column_sums(x, Parallelism::Rayon).iter().enumerate() {
+        if !s.is_finite() {
+            first_non_finite_feature(x, j)?;
         }
     }
     Ok(())
@@ -181,6 +194,28 @@ pub(crate) fn binary_log_loss(z: f64, y: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn design_checks_find_the_bad_entry_and_accept_sums_that_overflow() {
+        let mut x = linalg_core::Mat::<f64>::zeros(4, 3);
+        x[(2, 1)] = f64::NEG_INFINITY;
+        x[(3, 1)] = f64::NAN;
+        x[(0, 2)] = f64::NAN;
+        let e = check_design(x.as_ref()).unwrap_err();
+        assert!(
+            matches!(e, ModelError::NonFiniteFeature { row: 2, col: 1, value } if value == f64::NEG_INFINITY),
+            "{e}"
+        );
+        let e = check_prediction_input(x.as_ref(), 3).unwrap_err();
+        assert!(
+            matches!(e, ModelError::NonFiniteFeature { row: 2, col: 1, .. }),
+            "{e}"
+        );
+        // finite entries whose column sum overflows are valid data
+        let big = linalg_core::Mat::<f64>::from_fn(3, 2, |_, _| f64::MAX);
+        assert!(check_design(big.as_ref()).is_ok());
+        assert!(check_prediction_input(big.as_ref(), 2).is_ok());
+    }
 
     #[test]
     fn overflowing_outputs_are_located_by_row() {

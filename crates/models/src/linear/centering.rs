@@ -9,7 +9,7 @@
 
 use linalg_core::{MatMut, MatRef, Parallelism, PassScratch, mul_xtr};
 
-use crate::data::{check_design, check_target, normalize_weights};
+use crate::data::{check_target, checked_column_sums, normalize_weights};
 use crate::error::Result;
 
 /// The data of one fit.
@@ -36,9 +36,23 @@ impl<'a> Centered<'a> {
         fit_intercept: bool,
         par: Parallelism,
     ) -> Result<Self> {
-        check_design(x)?;
+        let sums = checked_column_sums(x)?;
         check_target(y, x.nrows())?;
         let weights = normalize_weights(sample_weight, x.nrows())?;
+        if fit_intercept && weights.is_none() {
+            let n = x.nrows() as f64;
+            let x_mean = sums.iter().map(|s| s / n).collect();
+            let y_mean = y.iter().sum::<f64>() / n;
+            return Ok(Self {
+                x,
+                y,
+                weights,
+                fit_intercept,
+                x_mean,
+                y_mean,
+                par,
+            });
+        }
         Ok(Self::from_checked(x, y, weights, fit_intercept, par))
     }
 

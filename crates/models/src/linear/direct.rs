@@ -11,7 +11,9 @@
 
 use linalg_core::faer::linalg::matmul::triangular::{self, BlockStructure};
 use linalg_core::faer::{Accum, Par};
-use linalg_core::{Cholesky, GramScratch, LinalgError, Mat, MatRef, lstsq, weighted_gram};
+use linalg_core::{
+    Cholesky, GramScratch, LinalgError, Mat, MatRef, gram_matrix, lstsq, weighted_gram,
+};
 
 use super::centering::Centered;
 use super::solver::LinearSolver;
@@ -81,14 +83,26 @@ impl NormalEquations {
     pub fn new(data: &Centered<'_>, yc: &[f64], l2: f64) -> Self {
         let (n, p) = (data.n(), data.p());
         let nf = n as f64;
-        let d: Vec<f64> = (0..n).map(|i| data.weight(i) / nf).collect();
         let mut matrix = Mat::<f64>::zeros(p, p);
         let mut scratch = GramScratch::for_matrix(data.x);
-        weighted_gram(data.x, &d, &mut scratch, data.par, matrix.as_mut(), None);
-        drop(d);
+        // unit weights: X^T X, scaled by 1/n below, without forming D X block by block
+        let scale = match &data.weights {
+            Some(s) => {
+                let d: Vec<f64> = s.iter().map(|v| v / nf).collect();
+                weighted_gram(data.x, &d, &mut scratch, data.par, matrix.as_mut(), None);
+                1.0
+            }
+            None => {
+                gram_matrix(data.x, &mut scratch, data.par, matrix.as_mut());
+                1.0 / nf
+            }
+        };
         let mut raw_diagonal = vec![0.0; p];
         let m = &data.x_mean;
         for j in 0..p {
+            for i in j..p {
+                matrix[(i, j)] *= scale;
+            }
             raw_diagonal[j] = matrix[(j, j)] + 2.0 * l2;
             for i in j..p {
                 matrix[(i, j)] -= m[i] * m[j];
