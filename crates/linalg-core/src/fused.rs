@@ -6,7 +6,7 @@ use std::ops::Range;
 use faer::{Accum, MatMut, MatRef};
 
 use crate::partition::{Parallelism, RowBlocks, for_each_task, for_each_task_rows};
-use crate::vector_state::matmul_seq;
+use crate::vector_state::{matmul_seq, vector_sum};
 
 /// Reusable buffers of the fused kernels, sized for one problem shape.
 ///
@@ -271,7 +271,7 @@ where
             let g = MatMut::from_column_major_slice_mut(&mut buf.grad_w, p, k);
             matmul_seq(g, Accum::Add, xb.transpose(), r, 1.0);
             for (c, gb) in buf.grad_b.iter_mut().enumerate() {
-                *gb += z[c * len..(c + 1) * len].iter().sum::<f64>();
+                *gb += vector_sum(&z[c * len..(c + 1) * len]);
             }
         }
     });

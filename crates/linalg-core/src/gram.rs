@@ -4,7 +4,7 @@ use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::{Accum, Mat, MatMut, MatRef, Par};
 
 use crate::partition::{Parallelism, RowBlocks, for_each_task};
-use crate::vector_state::settle;
+use crate::vector_state::{settle, vector_sum};
 
 /// Reusable buffers of [`weighted_gram`] for one problem shape: per task, one `p x p` partial
 /// Gram matrix and one row block of `diag(d) X` (at most 8 tasks, see
@@ -164,9 +164,9 @@ fn gram_pass(
                         for ((v, &xv), &dv) in col.iter_mut().zip(xb.col(j).iter()).zip(db) {
                             *v = dv * xv;
                         }
-                        task.xtd[j] += col.iter().sum::<f64>();
+                        task.xtd[j] += vector_sum(col);
                     }
-                    task.dsum += db.iter().sum::<f64>();
+                    task.dsum += vector_sum(db);
                     MatRef::from_column_major_slice(&task.block[..len * p], len, p)
                 }
                 None => xb,

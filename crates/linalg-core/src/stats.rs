@@ -58,9 +58,7 @@ pub fn column_means(x: MatRef<'_, f64>, weights: Option<&[f64]>) -> Vec<f64> {
         return vec![0.0; x.ncols()];
     }
     match weights {
-        None => (0..x.ncols())
-            .map(|j| x.col(j).iter().sum::<f64>() / n as f64)
-            .collect(),
+        None => (0..x.ncols()).map(|j| x.col(j).sum() / n as f64).collect(),
         Some(s) => {
             assert_eq!(s.len(), n, "weights need one entry per row");
             let total: f64 = s.iter().sum();

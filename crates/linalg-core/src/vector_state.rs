@@ -43,3 +43,11 @@ pub fn matmul_seq(
     matmul(dst, accum, lhs, rhs, alpha, Par::Seq);
     settle();
 }
+
+/// `sum_i v_i` with faer's vectorized reduction: several accumulators instead of one serial
+/// chain of dependent additions (about 4 times faster on long slices), in an order that
+/// depends only on the length.
+#[inline]
+pub(crate) fn vector_sum(v: &[f64]) -> f64 {
+    ColRef::from_slice(v).sum()
+}
