@@ -25,6 +25,12 @@ const KNOWN: [&str; 6] = [
 ];
 
 pub fn run(args: &[String]) -> Result<()> {
+    run_with_features(args, None)
+}
+
+/// [`run`] with cargo features for the build (`cargo xtask ci` passes its own, so that the
+/// quick suite reuses the build of the tests).
+pub fn run_with_features(args: &[String], features: Option<&str>) -> Result<()> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if !KNOWN.contains(&a.as_str()) {
@@ -46,6 +52,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "linmod", "--bench", "suite"]);
+    if let Some(f) = features {
+        cmd.args(["--features", f]);
+    }
     if quick {
         cmd.args(["--profile", "dev"]);
     }

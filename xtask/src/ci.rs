@@ -7,6 +7,11 @@ use anyhow::{Result, bail};
 
 use crate::cmd::{cargo, step};
 
+/// Every check builds the workspace with the optional `ndarray` views on, so that one build
+/// serves clippy's, the tests' and rustdoc's view of that code as well as the rest (the
+/// feature only adds the `interop` module; the default build is a strict subset).
+pub const FEATURES: &str = "linmod/ndarray";
+
 pub fn run(args: &[String]) -> Result<()> {
     if let Some(extra) = args.first() {
         bail!("`cargo xtask ci` takes no arguments (got `{extra}`)");
@@ -22,6 +27,8 @@ pub fn run(args: &[String]) -> Result<()> {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--features",
+        FEATURES,
         "--",
         "-D",
         "warnings",
@@ -29,7 +36,7 @@ pub fn run(args: &[String]) -> Result<()> {
     step("clippy -D warnings", clippy)?;
 
     let mut test = cargo();
-    test.args(["test", "--workspace"]);
+    test.args(["test", "--workspace", "--features", FEATURES]);
     // Property tests draw their cases from a fixed seed in CI, so a run is reproducible;
     // local runs explore new cases unless PROPTEST_RNG_SEED is set.
     if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
@@ -37,26 +44,13 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     step("tests (unit, integration, doc)", test)?;
 
-    let mut nd = cargo();
-    nd.args([
-        "test",
-        "-p",
-        "linalg-core",
-        "-p",
-        "linmod",
-        "--features",
-        "linalg-core/ndarray,linmod/ndarray",
-        "--doc",
-    ]);
-    step("doc tests with the ndarray feature", nd)?;
-
     let mut doc = cargo();
-    doc.args(["doc", "--workspace", "--no-deps"]);
+    doc.args(["doc", "--workspace", "--no-deps", "--features", FEATURES]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     step("rustdoc -D warnings", doc)?;
 
     // the suite end to end at small sizes, in the dev profile the tests already built
-    crate::bench::run(&["--quick".to_string()])?;
+    crate::bench::run_with_features(&["--quick".to_string()], Some(FEATURES))?;
 
     eprintln!(
         "\nall checks passed in {:.0} s",

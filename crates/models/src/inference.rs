@@ -22,7 +22,9 @@ pub enum CovarianceType {
     #[default]
     Nonrobust,
     /// Heteroskedasticity-robust sandwich `A^{-1} B A^{-1} n/(n - k)` (White's estimator with
-    /// the HC1 small-sample factor).
+    /// the HC1 small-sample factor). For OLS this is statsmodels' `cov_type="HC1"`; for logistic
+    /// regression statsmodels' `Logit(...).fit(cov_type="HC1")` leaves the factor out, so its
+    /// standard errors are these times `sqrt((n - k) / n)`.
     Hc1,
 }
 
