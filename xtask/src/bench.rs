@@ -51,7 +51,9 @@ pub fn run_with_features(args: &[String], features: Option<&str>) -> Result<()> 
     }
     let quick = args.iter().any(|a| a == "--quick");
     let mut cmd = cargo();
-    cmd.args(["bench", "-p", "linmod", "--bench", "suite"]);
+    // `--workspace` resolves features as `cargo test --workspace` does, so that the quick
+    // suite in CI reuses the dependencies the tests built (the suite is linmod's only bench)
+    cmd.args(["bench", "--workspace", "--bench", "suite"]);
     if let Some(f) = features {
         cmd.args(["--features", f]);
     }
