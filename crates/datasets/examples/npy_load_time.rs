@@ -1,8 +1,8 @@
 //! Times `read_npy_matrix` against a plain read of the same file, and reports the peak memory.
 //!
 //! ```sh
-//! cargo run --release -p datasets --example npy_load_time -- write /tmp/x.npy 1000000 100 c
-//! cargo run --release -p datasets --example npy_load_time -- read /tmp/x.npy
+//! cargo run --release -p linmod-datasets --example npy_load_time -- write /tmp/x.npy 1000000 100 c
+//! cargo run --release -p linmod-datasets --example npy_load_time -- read /tmp/x.npy
 //! ```
 //! `write` makes a file of the given shape and order (`c` or `f`). `read` brings the file into
 //! the page cache, then takes the best of five runs of three reads: into a reused 1 MiB buffer
@@ -16,8 +16,8 @@
 use std::io::Read;
 use std::time::Instant;
 
-use datasets::{NpyOrder, read_npy_matrix, write_npy_matrix};
 use linalg_core::Mat;
+use linmod_datasets::{NpyOrder, read_npy_matrix, write_npy_matrix};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -16,7 +16,7 @@ use crate::error::{DatasetError, Result};
 ///
 /// # Examples
 /// ```
-/// use datasets::{CsvOptions, NonFinite};
+/// use linmod_datasets::{CsvOptions, NonFinite};
 /// let opts = CsvOptions::new("price").delimiter(b';').non_finite(NonFinite::DropRows);
 /// ```
 #[derive(Clone, Debug)]
@@ -76,14 +76,14 @@ impl CsvOptions {
 ///
 /// # Examples
 /// ```
-/// use datasets::{CsvOptions, read_csv, write_csv};
+/// use linmod_datasets::{CsvOptions, read_csv, write_csv};
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("iris.csv");
-/// write_csv(&path, &datasets::iris())?;
+/// write_csv(&path, &linmod_datasets::iris())?;
 /// let back = read_csv(&path, &CsvOptions::new("target"))?;
-/// assert_eq!(back.x, datasets::iris().x);
+/// assert_eq!(back.x, linmod_datasets::iris().x);
 /// assert_eq!(back.feature_names[0], "sepal length (cm)");
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset> {
     let path = path.as_ref();
@@ -101,7 +101,7 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset>
 ///
 /// # Examples
 /// ```
-/// use datasets::{CsvOptions, read_csv_from};
+/// use linmod_datasets::{CsvOptions, read_csv_from};
 /// let text = "a,y,b\n1,0,2\n3,1,4\n";
 /// let d = read_csv_from(text.as_bytes(), "inline", &CsvOptions::new("y"))?;
 /// assert_eq!(d.feature_names, vec!["a", "b"]);
@@ -113,7 +113,7 @@ pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset>
 ///     err.unwrap_err().to_string(),
 ///     "inline, line 2, column 2 (`y`): \"x\" is not a number"
 /// );
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_csv_from<R: Read>(
     reader: R,
@@ -158,14 +158,14 @@ pub fn read_csv_from<R: Read>(
 ///
 /// # Examples
 /// ```
-/// use datasets::{NonFinite, read_csv_features};
+/// use linmod_datasets::{NonFinite, read_csv_features};
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.csv");
 /// std::fs::write(&path, "a,b\n1,2\n3,4\n").unwrap();
 /// let d = read_csv_features(&path, b',', NonFinite::Reject)?;
 /// assert_eq!(d.feature_names, vec!["a", "b"]);
 /// assert_eq!((d.n_samples(), d.y.len()), (2, 0));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_csv_features(
     path: impl AsRef<Path>,
@@ -187,12 +187,12 @@ pub fn read_csv_features(
 ///
 /// # Examples
 /// ```
-/// use datasets::{NonFinite, read_csv_features_from};
+/// use linmod_datasets::{NonFinite, read_csv_features_from};
 /// let d = read_csv_features_from("a;b\n1;2\n".as_bytes(), "inline", b';', NonFinite::Reject)?;
 /// assert_eq!(d.feature_names, vec!["a", "b"]);
 /// let err = read_csv_features_from("a,b\n1\n".as_bytes(), "inline", b',', NonFinite::Reject);
 /// assert!(err.unwrap_err().to_string().starts_with("inline, line 2"));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_csv_features_from<R: Read>(
     reader: R,
@@ -223,14 +223,14 @@ pub fn read_csv_features_from<R: Read>(
 ///
 /// # Examples
 /// ```
-/// use datasets::{CsvOptions, read_csv, write_csv};
+/// use linmod_datasets::{CsvOptions, read_csv, write_csv};
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("chd.csv");
-/// write_csv(&path, &datasets::chd_age())?;
+/// write_csv(&path, &linmod_datasets::chd_age())?;
 /// let text = std::fs::read_to_string(&path).unwrap();
 /// assert!(text.starts_with("age,y\n22.0,0.0\n"));
-/// assert_eq!(read_csv(&path, &CsvOptions::new("y"))?.y, datasets::chd_age().y);
-/// # Ok::<(), datasets::DatasetError>(())
+/// assert_eq!(read_csv(&path, &CsvOptions::new("y"))?.y, linmod_datasets::chd_age().y);
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn write_csv(path: impl AsRef<Path>, data: &Dataset) -> Result<()> {
     let path = path.as_ref();

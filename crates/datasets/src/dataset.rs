@@ -8,7 +8,7 @@ use crate::error::{DatasetError, Result};
 ///
 /// # Examples
 /// ```
-/// assert!(datasets::class_counts(&[datasets::MAX_CLASSES as f64]).is_err());
+/// assert!(linmod_datasets::class_counts(&[linmod_datasets::MAX_CLASSES as f64]).is_err());
 /// ```
 pub const MAX_CLASSES: usize = 1 << 16;
 
@@ -23,12 +23,12 @@ pub const MAX_CLASSES: usize = 1 << 16;
 ///
 /// # Examples
 /// ```
-/// use datasets::Dataset;
+/// use linmod_datasets::Dataset;
 /// use linalg_core::mat;
 /// let d = Dataset::new(mat![[1.0], [2.0]], vec![0.0, 1.0], vec!["x".into()], "toy".into())?;
 /// assert_eq!((d.n_samples(), d.n_features()), (2, 1));
 /// assert_eq!(d.target_name, "y");
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Dataset {
@@ -54,7 +54,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// use datasets::{Dataset, DatasetError};
+    /// use linmod_datasets::{Dataset, DatasetError};
     /// use linalg_core::mat;
     /// let err = Dataset::new(mat![[1.0]], vec![0.0, 1.0], vec!["x".into()], String::new());
     /// assert!(matches!(err, Err(DatasetError::ShapeMismatch { expected: 1, found: 2, .. })));
@@ -81,7 +81,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// let d = datasets::chd_age().with_target_name("chd");
+    /// let d = linmod_datasets::chd_age().with_target_name("chd");
     /// assert_eq!(d.target_name, "chd");
     /// ```
     #[must_use]
@@ -94,7 +94,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// let d = datasets::chd_age().with_target_names(vec!["no".into(), "yes".into()]);
+    /// let d = linmod_datasets::chd_age().with_target_names(vec!["no".into(), "yes".into()]);
     /// assert_eq!(d.target_names[1], "yes");
     /// ```
     #[must_use]
@@ -107,7 +107,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(datasets::wine().n_samples(), 178);
+    /// assert_eq!(linmod_datasets::wine().n_samples(), 178);
     /// ```
     #[must_use]
     pub fn n_samples(&self) -> usize {
@@ -118,7 +118,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(datasets::wine().n_features(), 13);
+    /// assert_eq!(linmod_datasets::wine().n_features(), 13);
     /// ```
     #[must_use]
     pub fn n_features(&self) -> usize {
@@ -132,7 +132,7 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// let mut d = datasets::iris();
+    /// let mut d = linmod_datasets::iris();
     /// assert!(d.check().is_ok());
     /// d.y.pop();
     /// assert!(d.check().is_err());
@@ -163,11 +163,11 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// let iris = datasets::iris();
+    /// let iris = linmod_datasets::iris();
     /// let last_two = iris.select(&[149, 148])?;
     /// assert_eq!(last_two.y, vec![2.0, 2.0]);
     /// assert_eq!(last_two.x[(0, 0)], iris.x[(149, 0)]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn select(&self, rows: &[usize]) -> Result<Self> {
         self.check()?;
@@ -192,8 +192,8 @@ impl Dataset {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(datasets::iris().class_counts()?, vec![50, 50, 50]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// assert_eq!(linmod_datasets::iris().class_counts()?, vec![50, 50, 50]);
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn class_counts(&self) -> Result<Vec<usize>> {
         class_counts(&self.y)
@@ -204,7 +204,7 @@ impl Dataset {
 ///
 /// # Examples
 /// ```
-/// use datasets::{CsvOptions, NonFinite};
+/// use linmod_datasets::{CsvOptions, NonFinite};
 /// let opts = CsvOptions::new("y").non_finite(NonFinite::DropRows);
 /// assert_eq!(NonFinite::default(), NonFinite::Reject);
 /// ```
@@ -243,10 +243,10 @@ pub(crate) fn labels(y: &[f64]) -> Result<Vec<usize>> {
 ///
 /// # Examples
 /// ```
-/// use datasets::class_counts;
+/// use linmod_datasets::class_counts;
 /// assert_eq!(class_counts(&[0.0, 2.0, 2.0])?, vec![1, 0, 2]);
 /// assert!(class_counts(&[0.5]).is_err());
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn class_counts(y: &[f64]) -> Result<Vec<usize>> {
     let labels = labels(y)?;

@@ -75,11 +75,11 @@ const WINE_FEATURES: [&str; 13] = [
 ///
 /// # Examples
 /// ```
-/// let d = datasets::digits();
+/// let d = linmod_datasets::digits();
 /// assert_eq!((d.n_samples(), d.n_features()), (1797, 64));
 /// assert_eq!(d.class_counts()?[0], 178);
 /// assert_eq!(d.feature_names[9], "pixel_1_1");
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[must_use]
 pub fn digits() -> Dataset {
@@ -106,10 +106,10 @@ pub fn digits() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::digits_0_vs_1();
+/// let d = linmod_datasets::digits_0_vs_1();
 /// assert_eq!(d.n_samples(), 360);
 /// assert_eq!(d.class_counts()?, vec![178, 182]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[must_use]
 pub fn digits_0_vs_1() -> Dataset {
@@ -134,11 +134,11 @@ pub fn digits_0_vs_1() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::breast_cancer();
+/// let d = linmod_datasets::breast_cancer();
 /// assert_eq!((d.n_samples(), d.n_features()), (569, 30));
 /// assert_eq!(d.target_names, vec!["malignant", "benign"]);
 /// assert_eq!(d.class_counts()?, vec![212, 357]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[must_use]
 pub fn breast_cancer() -> Dataset {
@@ -168,7 +168,7 @@ pub fn breast_cancer() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::diabetes();
+/// let d = linmod_datasets::diabetes();
 /// assert_eq!((d.n_samples(), d.n_features()), (442, 10));
 /// assert_eq!(d.feature_names[2], "bmi");
 /// assert_eq!(d.y[0], 151.0);
@@ -205,7 +205,7 @@ pub fn diabetes() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::iris();
+/// let d = linmod_datasets::iris();
 /// assert_eq!((d.n_samples(), d.n_features()), (150, 4));
 /// assert_eq!(d.target_names[2], "virginica");
 /// ```
@@ -238,10 +238,10 @@ pub fn iris() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::wine();
+/// let d = linmod_datasets::wine();
 /// assert_eq!((d.n_samples(), d.n_features()), (178, 13));
 /// assert_eq!(d.class_counts()?, vec![59, 71, 48]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[must_use]
 pub fn wine() -> Dataset {
@@ -269,10 +269,10 @@ pub fn wine() -> Dataset {
 ///
 /// # Examples
 /// ```
-/// let d = datasets::chd_age();
+/// let d = linmod_datasets::chd_age();
 /// assert_eq!(d.x[(0, 0)], 22.0);
 /// assert_eq!(d.class_counts()?, vec![19, 14]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[must_use]
 pub fn chd_age() -> Dataset {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 ///
 /// # Examples
 /// ```
-/// use datasets::DatasetError;
-/// use datasets::simulate::{Logistic, Simulator};
+/// use linmod_datasets::DatasetError;
+/// use linmod_datasets::simulate::{Logistic, Simulator};
 /// let err = Logistic::new(0, vec![1.0, 2.0]).simulate(7).unwrap_err();
 /// assert!(matches!(err, DatasetError::InvalidParameter { name: "n", .. }));
 /// assert_eq!(err.to_string(), "invalid parameter `n` = 0: expected at least 1 row");

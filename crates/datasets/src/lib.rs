@@ -20,23 +20,23 @@
 //! The lab of the course: digits 0 vs 1, an 80/20 split, standardized with the training
 //! statistics.
 //! ```
-//! use datasets::{StandardScaler, TrainTestSplit};
-//! let data = datasets::digits_0_vs_1();
+//! use linmod_datasets::{StandardScaler, TrainTestSplit};
+//! let data = linmod_datasets::digits_0_vs_1();
 //! let (mut train, mut test) = TrainTestSplit::new(0.2).seed(42).stratify(true).split(&data)?;
 //! assert_eq!((train.n_samples(), test.n_samples()), (288, 72));
 //! let scaler = StandardScaler::fit(train.x.as_ref())?;
 //! scaler.transform_in_place(train.x.as_mut())?;
 //! scaler.transform_in_place(test.x.as_mut())?;
 //! assert!(train.x.col(20).iter().sum::<f64>().abs() < 1e-9);
-//! # Ok::<(), datasets::DatasetError>(())
+//! # Ok::<(), linmod_datasets::DatasetError>(())
 //! ```
 //!
 //! And a simulation whose truth is known:
 //! ```
-//! use datasets::simulate::{SparseRegression, Simulator};
+//! use linmod_datasets::simulate::{SparseRegression, Simulator};
 //! let sim = SparseRegression::new(100, 20, 3).noise(0.5).simulate(7)?;
 //! assert_eq!(sim.truth.support().len(), 3);
-//! # Ok::<(), datasets::DatasetError>(())
+//! # Ok::<(), linmod_datasets::DatasetError>(())
 //! ```
 
 mod csv_io;

@@ -14,7 +14,7 @@ use crate::error::{DatasetError, Result, invalid};
 ///
 /// # Examples
 /// ```
-/// use datasets::StandardScaler;
+/// use linmod_datasets::StandardScaler;
 /// use linalg_core::mat;
 /// let train = mat![[1.0, 5.0], [3.0, 5.0]];
 /// let (scaler, z) = StandardScaler::fit_transform(train.as_ref())?;
@@ -23,7 +23,7 @@ use crate::error::{DatasetError, Result, invalid};
 /// assert_eq!(z, mat![[-1.0, 0.0], [1.0, 0.0]]);
 /// let back = scaler.inverse_transform(z.as_ref())?;
 /// assert_eq!(back, train);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct StandardScaler {
@@ -40,12 +40,12 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
-    /// let iris = datasets::iris();
+    /// use linmod_datasets::StandardScaler;
+    /// let iris = linmod_datasets::iris();
     /// let s = StandardScaler::fit(iris.x.as_ref())?;
     /// assert!((s.mean()[0] - 5.843333).abs() < 1e-6);
     /// assert!((s.scale()[0] - 0.825301).abs() < 1e-6);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn fit(x: MatRef<'_, f64>) -> Result<Self> {
         let n = x.nrows();
@@ -88,10 +88,10 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
+    /// use linmod_datasets::StandardScaler;
     /// let s = StandardScaler::from_parts(vec![1.0], vec![2.0])?;
     /// assert!(StandardScaler::from_parts(vec![1.0], vec![0.0]).is_err());
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn from_parts(mean: Vec<f64>, scale: Vec<f64>) -> Result<Self> {
         if mean.len() != scale.len() {
@@ -154,11 +154,11 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
+    /// use linmod_datasets::StandardScaler;
     /// use linalg_core::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// assert_eq!(s.transform(mat![[14.0]].as_ref())?, mat![[2.0]]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn transform(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
         let mut z = x.to_owned();
@@ -173,13 +173,13 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
+    /// use linmod_datasets::StandardScaler;
     /// use linalg_core::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// let mut x = mat![[14.0], [8.0]];
     /// s.transform_in_place(x.as_mut())?;
     /// assert_eq!(x, mat![[2.0], [-1.0]]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn transform_in_place(&self, x: MatMut<'_, f64>) -> Result<()> {
         self.apply(x, |v, m, s| (v - m) / s)
@@ -192,11 +192,11 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
+    /// use linmod_datasets::StandardScaler;
     /// use linalg_core::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// assert_eq!(s.inverse_transform(mat![[2.0]].as_ref())?, mat![[14.0]]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn inverse_transform(&self, z: MatRef<'_, f64>) -> Result<Mat<f64>> {
         let mut x = z.to_owned();
@@ -211,13 +211,13 @@ impl StandardScaler {
     ///
     /// # Examples
     /// ```
-    /// use datasets::StandardScaler;
+    /// use linmod_datasets::StandardScaler;
     /// use linalg_core::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// let mut z = mat![[2.0]];
     /// s.inverse_transform_in_place(z.as_mut())?;
     /// assert_eq!(z, mat![[14.0]]);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn inverse_transform_in_place(&self, z: MatMut<'_, f64>) -> Result<()> {
         self.apply(z, |v, m, s| v * s + m)

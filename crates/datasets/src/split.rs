@@ -12,9 +12,9 @@ use crate::error::{Result, invalid};
 ///
 /// # Examples
 /// ```
-/// let s = datasets::TrainTestSplit::new(0.5).indices(&[0.0; 4])?;
+/// let s = linmod_datasets::TrainTestSplit::new(0.5).indices(&[0.0; 4])?;
 /// assert_eq!((s.train.len(), s.test.len()), (2, 2));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SplitIndices {
@@ -41,12 +41,12 @@ impl SplitIndices {
 ///
 /// # Examples
 /// ```
-/// use datasets::TrainTestSplit;
-/// let iris = datasets::iris();
+/// use linmod_datasets::TrainTestSplit;
+/// let iris = linmod_datasets::iris();
 /// let (train, test) = TrainTestSplit::new(0.2).seed(1).stratify(true).split(&iris)?;
 /// assert_eq!(test.class_counts()?, vec![10, 10, 10]);
 /// assert_eq!(train.n_samples(), 120);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct TrainTestSplit {
@@ -93,10 +93,10 @@ impl TrainTestSplit {
     ///
     /// # Examples
     /// ```
-    /// use datasets::TrainTestSplit;
+    /// use linmod_datasets::TrainTestSplit;
     /// let s = TrainTestSplit::new(0.25).seed(3).indices(&[0.0; 8])?;
     /// assert_eq!((s.train.len(), s.test.len()), (6, 2));
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn indices(&self, y: &[f64]) -> Result<SplitIndices> {
         let n = y.len();
@@ -159,9 +159,9 @@ impl TrainTestSplit {
 ///
 /// # Examples
 /// ```
-/// let (train, test) = datasets::train_test_split(&datasets::diabetes(), 0.25, 42)?;
+/// let (train, test) = linmod_datasets::train_test_split(&linmod_datasets::diabetes(), 0.25, 42)?;
 /// assert_eq!((train.n_samples(), test.n_samples()), (331, 111));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn train_test_split(
     data: &Dataset,
@@ -182,18 +182,18 @@ pub fn train_test_split(
 ///
 /// # Examples
 /// ```
-/// use datasets::KFold;
+/// use linmod_datasets::KFold;
 /// let folds = KFold::new(3).indices(&[0.0; 7])?;
 /// assert_eq!(folds[0].test, vec![0, 1, 2]);
 /// assert_eq!(folds[2].train, vec![0, 1, 2, 3, 4]);
 ///
-/// let wine = datasets::wine();
+/// let wine = linmod_datasets::wine();
 /// for (train, test) in KFold::new(5).shuffle(7).stratify(true).split(&wine)? {
 ///     let counts = test.class_counts()?;
 ///     assert!(counts[1] == 14 || counts[1] == 15); // 71 rows of class 1 over 5 folds
 ///     assert_eq!(train.n_samples() + test.n_samples(), 178);
 /// }
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct KFold {

@@ -7,7 +7,7 @@ mod support {
     pub mod npy_bytes;
 }
 
-use datasets::{
+use linmod_datasets::{
     CsvOptions, DatasetError, NonFinite, read_csv, read_csv_features_from, read_csv_from,
     read_npy_dataset, read_npy_matrix_from_bytes, read_npy_vector_from_bytes,
 };

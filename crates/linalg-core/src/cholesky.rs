@@ -19,7 +19,7 @@ use crate::error::{LinalgError, Result};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Cholesky, LinalgError, mat};
+/// use linmod_linalg_core::{Cholesky, LinalgError, mat};
 /// let a = mat![[4.0, 2.0], [2.0, 3.0]];
 /// let chol = Cholesky::new(a.as_ref()).unwrap();
 /// let mut b = [2.0, 1.0];
@@ -166,7 +166,7 @@ impl Cholesky {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{mat, solve_spd};
+/// use linmod_linalg_core::{mat, solve_spd};
 /// let x = solve_spd(mat![[4.0, 2.0], [2.0, 3.0]].as_ref(), &[6.0, 5.0]).unwrap();
 /// assert!((x[0] - 1.0).abs() < 1e-15 && (x[1] - 1.0).abs() < 1e-15);
 /// ```
@@ -195,7 +195,7 @@ pub fn solve_spd(a: MatRef<'_, f64>, b: &[f64]) -> Result<Vec<f64>> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Cholesky, factor_with_shift, mat};
+/// use linmod_linalg_core::{Cholesky, factor_with_shift, mat};
 /// let mut chol = Cholesky::with_dim(2);
 /// let singular = mat![[1.0, 1.0], [1.0, 1.0]];
 /// let tau = factor_with_shift(&mut chol, singular.as_ref()).unwrap();

@@ -16,7 +16,7 @@ use crate::vector_state::{matmul_seq, vector_sum};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{PassScratch, RowBlocks};
+/// use linmod_linalg_core::{PassScratch, RowBlocks};
 /// let part = RowBlocks::for_pass(1000, 3);
 /// let scratch = PassScratch::new(part, 3, 1);
 /// assert_eq!(scratch.partition(), part);
@@ -108,7 +108,7 @@ impl PassScratch {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Mat, Parallelism, PassScratch, fused_gradient, mat};
+/// use linmod_linalg_core::{Mat, Parallelism, PassScratch, fused_gradient, mat};
 /// // least squares: r = z - y, loss = sum r^2 / 2
 /// let x = mat![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
 /// let y = [1.0, 2.0, 3.0];
@@ -173,7 +173,7 @@ where
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Mat, Parallelism, PassScratch, fused_gradient_rows, mat};
+/// use linmod_linalg_core::{Mat, Parallelism, PassScratch, fused_gradient_rows, mat};
 /// let x = mat![[1.0], [2.0], [3.0]];
 /// let w = mat![[2.0]];
 /// let mut scratch = PassScratch::for_matrix(x.as_ref(), 1);
@@ -299,7 +299,7 @@ where
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Parallelism, PassScratch, fused_value, mat};
+/// use linmod_linalg_core::{Parallelism, PassScratch, fused_value, mat};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let w = mat![[1.0], [1.0]];
 /// let mut scratch = PassScratch::for_matrix(x.as_ref(), 1);

@@ -12,7 +12,7 @@ use crate::vector_state::{settle, vector_sum};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{GramScratch, mat};
+/// use linmod_linalg_core::{GramScratch, mat};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let scratch = GramScratch::for_matrix(x.as_ref());
 /// assert_eq!(scratch.partition().n_rows(), 2);
@@ -78,7 +78,7 @@ impl GramScratch {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{GramScratch, Mat, Parallelism, mat, weighted_gram};
+/// use linmod_linalg_core::{GramScratch, Mat, Parallelism, mat, weighted_gram};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let d = [1.0, 0.5];
 /// let mut scratch = GramScratch::for_matrix(x.as_ref());
@@ -111,7 +111,7 @@ pub fn weighted_gram(
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{GramScratch, Mat, Parallelism, gram_matrix, mat};
+/// use linmod_linalg_core::{GramScratch, Mat, Parallelism, gram_matrix, mat};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let mut scratch = GramScratch::for_matrix(x.as_ref());
 /// let mut g = Mat::<f64>::zeros(2, 2);
@@ -203,7 +203,7 @@ fn gram_pass(
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{mat, symmetrize_lower};
+/// use linmod_linalg_core::{mat, symmetrize_lower};
 /// let mut a = mat![[1.0, 0.0], [2.0, 3.0]];
 /// symmetrize_lower(a.as_mut());
 /// assert_eq!(a[(0, 1)], 2.0);

@@ -15,7 +15,7 @@ use ndarray::{ArrayView1, ArrayView2};
 /// ```
 /// use ndarray::array;
 /// let a = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
-/// let m = linalg_core::mat_from_ndarray(a.view());
+/// let m = linmod_linalg_core::mat_from_ndarray(a.view());
 /// assert_eq!((m.nrows(), m.ncols()), (3, 2));
 /// assert_eq!(m[(2, 1)], 6.0);
 /// ```
@@ -28,7 +28,7 @@ pub fn mat_from_ndarray(a: ArrayView2<'_, f64>) -> MatRef<'_, f64> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{mat, mat_to_ndarray};
+/// use linmod_linalg_core::{mat, mat_to_ndarray};
 /// let m = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let a = mat_to_ndarray(m.as_ref());
 /// assert_eq!(a[[1, 0]], 3.0);
@@ -45,7 +45,7 @@ pub fn mat_to_ndarray(m: MatRef<'_, f64>) -> ArrayView2<'_, f64> {
 /// ```
 /// use ndarray::array;
 /// let y = array![0.0, 1.0, 1.0];
-/// assert_eq!(&*linalg_core::slice_from_ndarray(y.view()), &[0.0, 1.0, 1.0]);
+/// assert_eq!(&*linmod_linalg_core::slice_from_ndarray(y.view()), &[0.0, 1.0, 1.0]);
 /// ```
 #[must_use]
 pub fn slice_from_ndarray<'a>(v: ArrayView1<'a, f64>) -> std::borrow::Cow<'a, [f64]> {

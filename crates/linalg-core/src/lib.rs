@@ -25,7 +25,7 @@
 //! The mean logistic loss `L(w, b) = 1/n sum_i [softplus(z_i) - y_i z_i]`, `z = X w + b`, has
 //! gradient `X^T (sigma(z) - y) / n`:
 //! ```
-//! use linalg_core::{Mat, Parallelism, PassScratch, fused_gradient, mat, sigmoid, softplus};
+//! use linmod_linalg_core::{Mat, Parallelism, PassScratch, fused_gradient, mat, sigmoid, softplus};
 //! let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5]];
 //! let y = [1.0, 0.0, 1.0];
 //! let w = mat![[0.1], [-0.2]];

@@ -56,7 +56,7 @@ pub struct LeastSquares {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{LstsqMethod, lstsq, mat};
+/// use linmod_linalg_core::{LstsqMethod, lstsq, mat};
 /// // the third column repeats the first: infinitely many solutions, the minimum-norm one
 /// // splits the weight between the twins
 /// let a = mat![[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 1.0, 1.0], [2.0, 0.0, 2.0]];

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Parallelism;
+/// use linmod_linalg_core::Parallelism;
 /// assert_eq!(Parallelism::default(), Parallelism::Rayon);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,7 +46,7 @@ const BLOCKS_PER_TASK: usize = 16;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::RowBlocks;
+/// use linmod_linalg_core::RowBlocks;
 /// let part = RowBlocks::new(10_000, 1024, 4);
 /// assert_eq!(part.n_blocks(), 10);
 /// assert_eq!(part.n_tasks(), 3);
@@ -82,7 +82,7 @@ impl RowBlocks {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::RowBlocks;
+    /// use linmod_linalg_core::RowBlocks;
     /// assert_eq!(RowBlocks::for_pass(1_000_000, 100).block_rows(), 1024);
     /// assert_eq!(RowBlocks::for_pass(1_000_000, 20).block_rows(), 4096);
     /// ```
@@ -96,7 +96,7 @@ impl RowBlocks {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::RowBlocks;
+    /// use linmod_linalg_core::RowBlocks;
     /// assert!(RowBlocks::for_gram(1_000_000, 100).n_tasks() <= 8);
     /// ```
     #[must_use]

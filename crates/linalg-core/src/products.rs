@@ -19,7 +19,7 @@ use crate::vector_state::matmul_seq;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Parallelism, mat, mul_xw};
+/// use linmod_linalg_core::{Parallelism, mat, mul_xw};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
 /// let w = mat![[1.0], [-1.0]];
 /// let mut z = [0.0; 3];
@@ -85,7 +85,7 @@ pub fn mul_xw(
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Mat, Parallelism, PassScratch, mat, mul_xtr};
+/// use linmod_linalg_core::{Mat, Parallelism, PassScratch, mat, mul_xtr};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
 /// let mut scratch = PassScratch::for_matrix(x.as_ref(), 1);
 /// let mut g = Mat::<f64>::zeros(2, 1);

@@ -11,7 +11,7 @@
 ///
 /// # Examples
 /// ```
-/// use linalg_core::sigmoid;
+/// use linmod_linalg_core::sigmoid;
 /// assert_eq!(sigmoid(0.0), 0.5);
 /// assert!((sigmoid(1.0) - 0.7310585786300049).abs() < 1e-15);
 /// assert_eq!(sigmoid(1e3), 1.0);
@@ -35,7 +35,7 @@ pub fn sigmoid(z: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::softplus;
+/// use linmod_linalg_core::softplus;
 /// assert!((softplus(0.0) - std::f64::consts::LN_2).abs() < 1e-16);
 /// assert_eq!(softplus(1e3), 1e3);
 /// assert!((softplus(-50.0) - (-50.0f64).exp()).abs() < 1e-35);
@@ -50,7 +50,7 @@ pub fn softplus(z: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::log_sigmoid;
+/// use linmod_linalg_core::log_sigmoid;
 /// assert!((log_sigmoid(0.0) + std::f64::consts::LN_2).abs() < 1e-16);
 /// assert_eq!(log_sigmoid(-1e3), -1e3);
 /// assert!(log_sigmoid(40.0) < 0.0);
@@ -68,7 +68,7 @@ pub fn log_sigmoid(z: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::logsumexp;
+/// use linmod_linalg_core::logsumexp;
 /// assert!((logsumexp(&[0.0, 0.0]) - std::f64::consts::LN_2).abs() < 1e-16);
 /// assert_eq!(logsumexp(&[1000.0, 1000.0]), 1000.0 + std::f64::consts::LN_2);
 /// assert_eq!(logsumexp(&[]), f64::NEG_INFINITY);
@@ -96,7 +96,7 @@ pub fn logsumexp(x: &[f64]) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::softmax_in_place;
+/// use linmod_linalg_core::softmax_in_place;
 /// let mut z = [1.0, 2.0, 3.0];
 /// let lse = softmax_in_place(&mut z);
 /// assert!((z.iter().sum::<f64>() - 1.0).abs() < 1e-15);

@@ -14,7 +14,7 @@ use crate::partition::Parallelism;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Parallelism, column_sums, mat};
+/// use linmod_linalg_core::{Parallelism, column_sums, mat};
 /// let x = mat![[1.0, 10.0], [3.0, f64::INFINITY]];
 /// let s = column_sums(x.as_ref(), Parallelism::Rayon);
 /// assert_eq!(s[0], 4.0);
@@ -46,7 +46,7 @@ pub fn column_sums(x: MatRef<'_, f64>, par: Parallelism) -> Vec<f64> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{column_means, mat};
+/// use linmod_linalg_core::{column_means, mat};
 /// let x = mat![[1.0, 10.0], [3.0, 20.0]];
 /// assert_eq!(column_means(x.as_ref(), None), vec![2.0, 15.0]);
 /// assert_eq!(column_means(x.as_ref(), Some(&[3.0, 1.0])), vec![1.5, 12.5]);
@@ -81,7 +81,7 @@ pub fn column_means(x: MatRef<'_, f64>, weights: Option<&[f64]>) -> Vec<f64> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{column_means, column_stds, mat};
+/// use linmod_linalg_core::{column_means, column_stds, mat};
 /// let x = mat![[1.0, 5.0], [3.0, 5.0]];
 /// let m = column_means(x.as_ref(), None);
 /// assert_eq!(column_stds(x.as_ref(), &m, 0), vec![1.0, 0.0]);

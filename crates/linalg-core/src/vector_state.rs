@@ -27,7 +27,7 @@ pub(crate) fn settle() {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::{Mat, faer::Accum, mat, matmul_seq};
+/// use linmod_linalg_core::{Mat, faer::Accum, mat, matmul_seq};
 /// let a = mat![[1.0, 2.0], [3.0, 4.0]];
 /// let mut c = Mat::<f64>::zeros(2, 2);
 /// matmul_seq(c.as_mut(), Accum::Replace, a.as_ref(), a.as_ref(), 1.0);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use linalg_core::{
+use linmod_linalg_core::{
     GramScratch, Mat, Parallelism, PassScratch, RowBlocks, column_sums, fused_gradient,
     gram_matrix, mul_xtr, mul_xw, sigmoid, softplus, weighted_gram,
 };

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use linalg_core::{
+use linmod_linalg_core::{
     GramScratch, Mat, Parallelism, PassScratch, RowBlocks, column_means, column_stds, column_sums,
     fused_gradient, fused_value, gram_matrix, log_sigmoid, mul_xtr, mul_xw, sigmoid,
     softmax_in_place, weighted_gram,
@@ -94,7 +94,7 @@ fn fused_gradient_matches_two_naive_passes_binary() {
                     |rows, z| {
                         let mut s = 0.0;
                         for (zi, yi) in z.iter_mut().zip(&y[rows]) {
-                            s += linalg_core::softplus(*zi) - yi * *zi;
+                            s += linmod_linalg_core::softplus(*zi) - yi * *zi;
                             *zi = sigmoid(*zi) - yi;
                         }
                         s
@@ -110,7 +110,7 @@ fn fused_gradient_matches_two_naive_passes_binary() {
                     fused_value(x.as_ref(), w.as_ref(), &b, &mut scratch, par, |rows, z| {
                         z.iter()
                             .zip(&y[rows])
-                            .map(|(z, y)| linalg_core::softplus(*z) - y * z)
+                            .map(|(z, y)| linmod_linalg_core::softplus(*z) - y * z)
                             .sum()
                     });
                 assert_close(&[only_value], &[loss], tol, "value-only pass");
@@ -330,7 +330,7 @@ fn fused_gradient_rows_writes_every_row() {
             let mut g = Mat::<f64>::zeros(p, 1);
             let mut gb = [0.0];
             let mut out = vec![f64::NAN; 2 * n];
-            linalg_core::fused_gradient_rows(
+            linmod_linalg_core::fused_gradient_rows(
                 x.as_ref(),
                 w.as_ref(),
                 &[0.5],

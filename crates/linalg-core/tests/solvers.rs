@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use linalg_core::{
+use linmod_linalg_core::{
     Cholesky, LinalgError, LstsqMethod, Mat, factor_with_shift, lstsq, mat, solve_spd,
 };
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use linalg_core::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
+use linmod_linalg_core::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
 use proptest::prelude::*;
 
 const EXTREMES: [f64; 10] = [

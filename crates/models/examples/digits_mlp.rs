@@ -3,14 +3,14 @@
 //! regression on the same 80/20 stratified split, standardized with the training statistics.
 //!
 //! ```text
-//! cargo run --release -p models --example digits_mlp
+//! cargo run --release -p linmod-models --example digits_mlp
 //! ```
 
 use std::time::Instant;
 
 use datasets::{StandardScaler, TrainTestSplit};
-use models::logistic::LogisticRegression;
-use models::mlp::Mlp;
+use linmod_models::logistic::LogisticRegression;
+use linmod_models::mlp::Mlp;
 use optim::{Control, Progress};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -13,7 +13,7 @@ use crate::error::{ModelError, Result};
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::{ModelError, check_design};
+/// use linmod_models::{ModelError, check_design};
 /// assert!(check_design(mat![[1.0, 2.0]].as_ref()).is_ok());
 /// let bad = mat![[1.0, 2.0], [f64::NAN, 0.0]];
 /// let err = check_design(bad.as_ref()).unwrap_err();
@@ -93,9 +93,9 @@ pub(crate) fn first_non_finite(what: &'static str, v: &[f64]) -> Result<()> {
 ///
 /// # Examples
 /// ```
-/// let w = models::normalize_weights(Some(&[1.0, 3.0]), 2).unwrap().unwrap();
+/// let w = linmod_models::normalize_weights(Some(&[1.0, 3.0]), 2).unwrap().unwrap();
 /// assert_eq!(w, vec![0.5, 1.5]);
-/// assert!(models::normalize_weights(Some(&[1.0, -1.0]), 2).is_err());
+/// assert!(linmod_models::normalize_weights(Some(&[1.0, -1.0]), 2).is_err());
 /// ```
 pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec<f64>>> {
     let Some(w) = weights else { return Ok(None) };

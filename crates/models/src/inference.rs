@@ -32,7 +32,7 @@ pub enum CovarianceType {
 ///
 /// # Examples
 /// ```
-/// use models::inference::{CovarianceType, InferenceOptions};
+/// use linmod_models::inference::{CovarianceType, InferenceOptions};
 /// let opts = InferenceOptions::default().level(0.9).covariance(CovarianceType::Hc1);
 /// assert_eq!(opts.level, 0.9);
 /// ```
@@ -421,7 +421,7 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::inference::{InferenceOptions, logit};
+/// use linmod_models::inference::{InferenceOptions, logit};
 /// let chd = datasets::chd_age();
 /// // statsmodels 0.15.0: const -6.708461428548, age 0.131502027083
 /// let s = logit(chd.x.as_ref(), &chd.y, &[0.131502027083], Some(-6.708461428548),
@@ -571,7 +571,7 @@ fn xlogy(x: f64, y: f64) -> f64 {
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::inference::{InferenceOptions, ols};
+/// use linmod_models::inference::{InferenceOptions, ols};
 /// // y = 1 + 2 x exactly except for the last point
 /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
 /// let y = [1.0, 3.0, 5.0, 7.5];

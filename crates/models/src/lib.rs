@@ -21,8 +21,8 @@
 //!
 //! # Example
 //! ```
-//! use models::logistic::LogisticRegression;
-//! use models::metrics::accuracy;
+//! use linmod_models::logistic::LogisticRegression;
+//! use linmod_models::metrics::accuracy;
 //! use linalg_core::mat;
 //! let x = mat![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
 //! let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];

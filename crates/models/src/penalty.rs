@@ -23,7 +23,7 @@ use crate::error::{ModelError, Result};
 ///
 /// # Examples
 /// ```
-/// use models::Penalty;
+/// use linmod_models::Penalty;
 /// let p = Penalty::sklearn_logistic_l2(1.0, 100).unwrap();
 /// assert_eq!(p.l2, 0.005);
 /// assert_eq!(Penalty::glmnet(0.1, 0.5).unwrap(), Penalty::elastic_net(0.05, 0.025).unwrap());

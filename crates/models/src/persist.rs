@@ -88,8 +88,8 @@ struct Header {
 ///
 /// # Examples
 /// ```
-/// use models::logistic::LogisticRegression;
-/// use models::persist::{ModelFile, SavedModel};
+/// use linmod_models::logistic::LogisticRegression;
+/// use linmod_models::persist::{ModelFile, SavedModel};
 /// let chd = datasets::chd_age();
 /// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
 /// let file = ModelFile::new(SavedModel::Logistic(fit.clone()), Some(vec!["age".into()])).unwrap();

@@ -7,10 +7,10 @@
 mod support;
 
 use linalg_core::{Mat, mat};
-use models::linear::{LinearRegression, LinearSolver};
-use models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
-use models::persist::{ModelFile, SavedModel};
-use models::{ModelError, Penalty};
+use linmod_models::linear::{LinearRegression, LinearSolver};
+use linmod_models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
+use linmod_models::persist::{ModelFile, SavedModel};
+use linmod_models::{ModelError, Penalty};
 use optim::Termination;
 use support::{binary_problem, multiclass_problem, regression_problem};
 

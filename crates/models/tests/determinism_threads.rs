@@ -10,9 +10,9 @@
 mod support;
 
 use linalg_core::{Mat, RowBlocks};
-use models::Penalty;
-use models::linear::{LinearRegression, LinearSolver};
-use models::logistic::{LogisticRegression, LogisticSolver};
+use linmod_models::Penalty;
+use linmod_models::linear::{LinearRegression, LinearSolver};
+use linmod_models::logistic::{LogisticRegression, LogisticSolver};
 use support::{binary_problem, bits, multiclass_problem, regression_problem};
 
 const N: usize = 40_000;

@@ -2,9 +2,9 @@
 //! them), and refusals where inference is not valid.
 
 use linalg_core::Mat;
-use models::ModelError;
-use models::inference::{CovarianceType, InferenceOptions, StatisticKind, logit, ols};
-use models::logistic::LogisticRegression;
+use linmod_models::ModelError;
+use linmod_models::inference::{CovarianceType, InferenceOptions, StatisticKind, logit, ols};
+use linmod_models::logistic::LogisticRegression;
 
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(1e-300)
@@ -182,7 +182,7 @@ fn diabetes_ols_matches_statsmodels() {
     let x = datasets::StandardScaler::fit_transform(d.x.as_ref())
         .unwrap()
         .1;
-    let fit = models::linear::LinearRegression::new()
+    let fit = linmod_models::linear::LinearRegression::new()
         .fit(x.as_ref(), &d.y)
         .unwrap();
     let s = fit

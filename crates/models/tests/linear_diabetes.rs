@@ -9,8 +9,8 @@
 #![allow(clippy::float_cmp)] // exact zeros of lasso fits and lambda_max's zero path are the point
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::{
+use linmod_models::Penalty;
+use linmod_models::linear::{
     CdMode, CrossValidation, FittedLinear, LinearRegression, LinearSolver, RegularizationPath,
     lambda_max,
 };
@@ -335,7 +335,7 @@ fn the_lasso_path_follows_the_published_analysis() {
     let r2_ols = ols.score(x.as_ref(), &y).unwrap();
     let last = path.len() - 1;
     let yhat = path.predict(last, x.as_ref()).unwrap();
-    let r2_last = models::metrics::regression::r2_score(&y, &yhat).unwrap();
+    let r2_last = linmod_models::metrics::regression::r2_score(&y, &yhat).unwrap();
     assert!(r2_ols - r2_last < 1e-3 && r2_last <= r2_ols);
     // and a path continued to tiny penalties reaches the least-squares coefficients
     let long = RegularizationPath::new()
@@ -370,7 +370,7 @@ fn gradient_descent_and_sgd_reach_least_squares() {
     assert!((history[0] - mean_sq / 2.0).abs() < 1e-9 * mean_sq);
     let ols_loss = {
         let yhat = ols.predict(x.as_ref()).unwrap();
-        models::metrics::mean_squared_error(&y, &yhat).unwrap() / 2.0
+        linmod_models::metrics::mean_squared_error(&y, &yhat).unwrap() / 2.0
     };
     assert!((history[history.len() - 1] - ols_loss).abs() < 1e-10 * ols_loss);
     let sgd = LinearRegression::new()
@@ -382,7 +382,7 @@ fn gradient_descent_and_sgd_reach_least_squares() {
         .fit(x.as_ref(), &y)
         .unwrap();
     let mse = |f: &FittedLinear| {
-        models::metrics::mean_squared_error(&y, &f.predict(x.as_ref()).unwrap()).unwrap()
+        linmod_models::metrics::mean_squared_error(&y, &f.predict(x.as_ref()).unwrap()).unwrap()
     };
     let (m_ols, m_sgd) = (mse(&ols), mse(&sgd));
     assert!(m_sgd >= m_ols && m_sgd < 1.01 * m_ols, "{m_sgd} vs {m_ols}");

@@ -3,10 +3,10 @@
 #![allow(clippy::float_cmp)] // error payloads carry the exact offending values
 
 use linalg_core::{Mat, mat};
-use models::linear::{
+use linmod_models::linear::{
     CrossValidation, LinearRegression, LinearSolver, RegularizationPath, SquaredLoss, lambda_max,
 };
-use models::{ModelError, Penalty};
+use linmod_models::{ModelError, Penalty};
 
 fn data() -> (Mat<f64>, Vec<f64>) {
     let x = Mat::from_fn(6, 2, |i, j| (i * (j + 1)) as f64 + 0.5 * j as f64);

@@ -6,8 +6,8 @@
 mod support;
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
+use linmod_models::Penalty;
+use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]

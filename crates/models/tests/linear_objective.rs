@@ -6,8 +6,8 @@
 mod support;
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::SquaredLoss;
+use linmod_models::Penalty;
+use linmod_models::linear::SquaredLoss;
 use optim::{Composite, Objective, SecondOrder, SumOfTerms, central_hessian, check_gradient};
 use proptest::prelude::*;
 

@@ -3,8 +3,8 @@
 #![allow(clippy::float_cmp)] // exact zeros of lasso solutions and identical reruns are the point
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::{
+use linmod_models::Penalty;
+use linmod_models::linear::{
     CdMode, CrossValidation, LinearRegression, LinearSolver, RegularizationPath, lambda_max,
 };
 

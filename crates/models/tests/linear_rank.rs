@@ -4,7 +4,7 @@
 #![allow(clippy::float_cmp)] // exact values are compared on purpose
 
 use linalg_core::Mat;
-use models::linear::{LinearRegression, LinearSolver};
+use linmod_models::linear::{LinearRegression, LinearSolver};
 
 mod linear_support;
 use linear_support::{DIRECT_TOL, regression_problem, relative_diff};
@@ -69,21 +69,21 @@ fn ridge_and_the_lasso_handle_duplicates_without_fallback() {
     let (x, y) = regression_problem(60, 3, 0.5, 23);
     let twin = with_columns(&x, &[Some(0)]);
     let ridge = LinearRegression::new()
-        .penalty(models::Penalty::l2(0.01).unwrap())
+        .penalty(linmod_models::Penalty::l2(0.01).unwrap())
         .fit(twin.as_ref(), &y)
         .unwrap();
     assert_eq!(ridge.solver(), LinearSolver::Cholesky);
     // by symmetry the ridge solution splits equally too
     assert!((ridge.coef()[0] - ridge.coef()[3]).abs() < 1e-9 * ridge.coef()[0].abs());
     let lasso = LinearRegression::new()
-        .penalty(models::Penalty::l1(0.01).unwrap())
+        .penalty(linmod_models::Penalty::l1(0.01).unwrap())
         .tol(1e-12)
         .fit(twin.as_ref(), &y)
         .unwrap();
     assert!(lasso.converged());
     // the lasso solution is not unique with twins, but the twins' total weight is
     let single = LinearRegression::new()
-        .penalty(models::Penalty::l1(0.01).unwrap())
+        .penalty(linmod_models::Penalty::l1(0.01).unwrap())
         .tol(1e-12)
         .fit(x.as_ref(), &y)
         .unwrap();

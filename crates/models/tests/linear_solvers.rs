@@ -5,8 +5,8 @@
 #![allow(clippy::float_cmp)] // exact zeros, identical reruns and bit-equal solver choices are the point
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
+use linmod_models::Penalty;
+use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
 use optim::{Control, Criterion, Progress, Termination};
 
 mod linear_support;
@@ -354,7 +354,7 @@ fn minibatch_sgd_comes_close_in_mse() {
         .record_history(true);
     let sgd = config.fit(x.as_ref(), &y).unwrap();
     let mse = |f: &FittedLinear| {
-        models::metrics::mean_squared_error(&y, &f.predict(x.as_ref()).unwrap()).unwrap()
+        linmod_models::metrics::mean_squared_error(&y, &f.predict(x.as_ref()).unwrap()).unwrap()
     };
     let (m_ols, m_sgd) = (mse(&ols), mse(&sgd));
     assert!(m_sgd >= m_ols * (1.0 - 1e-12));

@@ -4,8 +4,8 @@
 #![allow(clippy::float_cmp)] // exact zeros of L1 fits and exact labels are the point
 
 use linalg_core::{Mat, MatRef, sigmoid};
-use models::logistic::{ClassWeight, LogisticRegression, LogisticSolver, Multiclass};
-use models::{ModelError, Penalty};
+use linmod_models::logistic::{ClassWeight, LogisticRegression, LogisticSolver, Multiclass};
+use linmod_models::{ModelError, Penalty};
 use optim::{Criterion, Stopping, Termination};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -5,7 +5,7 @@
 mod support;
 
 use linalg_core::Mat;
-use models::logistic::{LogisticObjective, MultinomialObjective, Problem};
+use linmod_models::logistic::{LogisticObjective, MultinomialObjective, Problem};
 use optim::{Objective, SecondOrder, central_hessian, check_objective_gradient};
 use proptest::prelude::*;
 

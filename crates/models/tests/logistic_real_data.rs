@@ -7,9 +7,9 @@
 
 use datasets::{Dataset, StandardScaler, TrainTestSplit};
 use linalg_core::Mat;
-use models::Penalty;
-use models::inference::InferenceOptions;
-use models::logistic::{FittedLogistic, LogisticRegression, LogisticSolver};
+use linmod_models::Penalty;
+use linmod_models::inference::InferenceOptions;
+use linmod_models::logistic::{FittedLogistic, LogisticRegression, LogisticSolver};
 use optim::{Criterion, Stopping, Termination};
 
 // scikit-learn 1.9.1

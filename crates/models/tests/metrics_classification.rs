@@ -4,8 +4,8 @@
 
 mod support;
 
-use models::ModelError;
-use models::metrics::{
+use linmod_models::ModelError;
+use linmod_models::metrics::{
     ConfusionMatrix, brier_score, log_loss, precision_recall_f1, roc_auc, roc_curve,
     threshold_sweep,
 };

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use datasets::{StandardScaler, TrainTestSplit};
 use linalg_core::{Mat, mat};
-use models::ModelError;
-use models::mlp::{Activation, FittedMlp, Init, Mlp};
-use models::persist::{ModelFile, SavedModel};
+use linmod_models::ModelError;
+use linmod_models::mlp::{Activation, FittedMlp, Init, Mlp};
+use linmod_models::persist::{ModelFile, SavedModel};
 use optim::{Divergence, Termination};
 
 /// Digits, split 80/20 with stratification, standardized with the training statistics.

@@ -6,7 +6,7 @@
 mod support;
 
 use linalg_core::Mat;
-use models::mlp::{Activation, Architecture, Init, MlpObjective};
+use linmod_models::mlp::{Activation, Architecture, Init, MlpObjective};
 use optim::{Objective, SumOfTerms, central_gradient, check_objective_gradient};
 use proptest::prelude::*;
 

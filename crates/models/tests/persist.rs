@@ -1,8 +1,8 @@
 //! Models saved as versioned JSON: exact round trips, and clear errors for damaged files.
 
 use linalg_core::Mat;
-use models::logistic::LogisticRegression;
-use models::persist::{ModelFile, SavedModel};
+use linmod_models::logistic::LogisticRegression;
+use linmod_models::persist::{ModelFile, SavedModel};
 
 fn chd_model() -> (SavedModel, Mat<f64>) {
     let chd = datasets::chd_age();
@@ -129,8 +129,11 @@ fn prediction_checks_the_feature_count() {
 #[test]
 fn linear_round_trip_predicts_identically() {
     let d = datasets::diabetes();
-    for pen in [models::Penalty::none(), models::Penalty::l1(0.5).unwrap()] {
-        let fit = models::linear::LinearRegression::new()
+    for pen in [
+        linmod_models::Penalty::none(),
+        linmod_models::Penalty::l1(0.5).unwrap(),
+    ] {
+        let fit = linmod_models::linear::LinearRegression::new()
             .penalty(pen)
             .fit(d.x.as_ref(), &d.y)
             .unwrap();

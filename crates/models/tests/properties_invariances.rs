@@ -14,9 +14,9 @@
 mod support;
 
 use linalg_core::{Mat, MatRef};
-use models::linear::{LinearRegression, LinearSolver};
-use models::logistic::LogisticRegression;
-use models::{ModelError, Penalty};
+use linmod_models::linear::{LinearRegression, LinearSolver};
+use linmod_models::logistic::LogisticRegression;
+use linmod_models::{ModelError, Penalty};
 use proptest::prelude::*;
 use support::{
     FIT_TOL, binary_problem, cases, multiclass_problem, regression_problem, rel_diff, take_rows,

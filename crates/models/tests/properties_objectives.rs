@@ -18,9 +18,9 @@
 mod support;
 
 use linalg_core::{Mat, logsumexp};
-use models::linear::SquaredLoss;
-use models::logistic::{LogisticObjective, MultinomialObjective, Problem};
-use models::{Penalty, normalize_weights};
+use linmod_models::linear::SquaredLoss;
+use linmod_models::logistic::{LogisticObjective, MultinomialObjective, Problem};
+use linmod_models::{Penalty, normalize_weights};
 use optim::{
     Composite, ElasticNet, Objective, Penalized, SecondOrder, central_hessian,
     check_objective_gradient, soft_threshold,

@@ -9,7 +9,7 @@ use crate::objective::Objective;
 ///
 /// # Examples
 /// ```
-/// use optim::fd_step;
+/// use linmod_optim::fd_step;
 /// assert!((fd_step(0.0) - 6.055454452393343e-6).abs() < 1e-20);
 /// assert_eq!(fd_step(100.0), 100.0 * fd_step(0.0));
 /// ```
@@ -28,7 +28,7 @@ pub fn fd_step(x: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use optim::central_gradient;
+/// use linmod_optim::central_gradient;
 /// let mut g = [0.0; 2];
 /// central_gradient(|x: &[f64]| x[0] * x[0] + 3.0 * x[1], &[2.0, 0.0], &mut g);
 /// assert!((g[0] - 4.0).abs() < 1e-9 && (g[1] - 3.0).abs() < 1e-9);
@@ -55,7 +55,7 @@ pub fn central_gradient<F: FnMut(&[f64]) -> f64>(mut f: F, x: &[f64], out: &mut 
 ///
 /// # Examples
 /// ```
-/// use optim::central_hessian;
+/// use linmod_optim::central_hessian;
 /// // f = x0^2 x1 has Hessian [[2 x1, 2 x0], [2 x0, 0]]
 /// let grad = |x: &[f64], g: &mut [f64]| { g[0] = 2.0 * x[0] * x[1]; g[1] = x[0] * x[0]; };
 /// let h = central_hessian(grad, &[1.0, 3.0]);
@@ -98,7 +98,7 @@ pub fn central_hessian<G: FnMut(&[f64], &mut [f64])>(mut grad: G, x: &[f64]) -> 
 ///
 /// # Examples
 /// ```
-/// use optim::check_gradient;
+/// use linmod_optim::check_gradient;
 /// let f = |x: &[f64]| x[0].sin();
 /// let right = |x: &[f64], g: &mut [f64]| g[0] = x[0].cos();
 /// let wrong = |x: &[f64], g: &mut [f64]| g[0] = -x[0].cos();
@@ -123,7 +123,7 @@ where
 ///
 /// # Examples
 /// ```
-/// use optim::{check_objective_gradient, testfns::Rosenbrock};
+/// use linmod_optim::{check_objective_gradient, testfns::Rosenbrock};
 /// assert!(check_objective_gradient(&mut Rosenbrock::default(), &[-1.2, 1.0]) < 1e-8);
 /// ```
 pub fn check_objective_gradient<O: Objective + ?Sized>(obj: &mut O, x: &[f64]) -> f64 {

@@ -31,7 +31,7 @@ use crate::vecops::{first_non_finite, max_abs_diff, norm2};
 ///
 /// # Examples
 /// ```
-/// use optim::{ElasticNet, Fista, Penalized, testfns::Quadratic};
+/// use linmod_optim::{ElasticNet, Fista, Penalized, testfns::Quadratic};
 /// // f = |x - (3, 0.5)|^2 / 2, h = |x|_1: the minimizer is (2, 0)
 /// let q = Quadratic::new(vec![1.0, 0.0, 0.0, 1.0], vec![-3.0, -0.5]).unwrap();
 /// let mut obj = Penalized::new(q, ElasticNet::new(1.0, 0.0).unwrap());

@@ -26,7 +26,7 @@ use crate::vecops::{first_non_finite, step_to};
 ///
 /// # Examples
 /// ```
-/// use optim::{GradientDescent, Termination, testfns::Quadratic};
+/// use linmod_optim::{GradientDescent, Termination, testfns::Quadratic};
 /// // f = (x0^2 + 10 x1^2) / 2: L = 10
 /// let mut q = Quadratic::new(vec![1.0, 0.0, 0.0, 10.0], vec![-1.0, -10.0]).unwrap();
 /// let ok = GradientDescent::new(0.1).minimize(&mut q, &[0.0, 0.0]).unwrap();

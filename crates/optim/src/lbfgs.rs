@@ -25,7 +25,7 @@ use crate::vecops::{dot, norm2};
 ///
 /// # Examples
 /// ```
-/// use optim::{Lbfgs, testfns::Rosenbrock};
+/// use linmod_optim::{Lbfgs, testfns::Rosenbrock};
 /// let report = Lbfgs::default().minimize(&mut Rosenbrock::default(), &[-1.2, 1.0]).unwrap();
 /// assert!(report.converged());
 /// assert!((report.x[0] - 1.0).abs() < 1e-6);

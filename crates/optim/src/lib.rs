@@ -22,7 +22,7 @@
 //! The negative log-likelihood of a Poisson rate `lambda = e^x` with counts `k_i` is
 //! `f(x) = e^x - x mean(k)` (up to a constant), minimized at `x = log mean(k)`:
 //! ```
-//! use optim::{Lbfgs, Objective, check_gradient};
+//! use linmod_optim::{Lbfgs, Objective, check_gradient};
 //!
 //! struct PoissonRate { mean_count: f64 }
 //!

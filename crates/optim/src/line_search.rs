@@ -103,7 +103,7 @@ fn step_negligible(x: &[f64], d: &[f64], alpha: f64) -> bool {
 ///
 /// # Examples
 /// ```
-/// use optim::{Armijo, Evaluations, Objective, Point, Trial, testfns::Quadratic};
+/// use linmod_optim::{Armijo, Evaluations, Objective, Point, Trial, testfns::Quadratic};
 /// let mut q = Quadratic::new(vec![1.0], vec![0.0]).unwrap(); // f = x^2 / 2
 /// let (x, mut g) = ([2.0], [0.0]);
 /// let f = q.value_and_gradient(&x, &mut g);
@@ -214,7 +214,7 @@ impl Armijo {
 ///
 /// # Examples
 /// ```
-/// use optim::{Evaluations, Objective, Point, StrongWolfe, Trial, testfns::Rosenbrock};
+/// use linmod_optim::{Evaluations, Objective, Point, StrongWolfe, Trial, testfns::Rosenbrock};
 /// let mut r = Rosenbrock::default();
 /// let x = [-1.2, 1.0];
 /// let mut g = [0.0; 2];

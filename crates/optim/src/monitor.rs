@@ -37,7 +37,7 @@ pub enum Control {
 ///
 /// # Examples
 /// ```
-/// use optim::{Control, GradientDescent, Progress, testfns::Quadratic};
+/// use linmod_optim::{Control, GradientDescent, Progress, testfns::Quadratic};
 /// let mut q = Quadratic::new(vec![1.0], vec![-1.0]).unwrap();
 /// let mut seen = Vec::new();
 /// let mut log = |p: &Progress<'_>| { seen.push(p.iteration); Control::Continue };
@@ -99,7 +99,7 @@ pub struct Iterate<'a> {
 ///
 /// # Examples
 /// ```
-/// use optim::{Iterate, Monitor, RunOptions, Stopping};
+/// use linmod_optim::{Iterate, Monitor, RunOptions, Stopping};
 /// let mut m = Monitor::new(Stopping::default().max_iter(10).gradient_tol(1e-3), RunOptions::default(), None);
 /// assert!(m.start(5.0, 1.0).is_none());
 /// let t = m.iteration(&Iterate { iteration: 1, x: &[0.0], value: 4.0, previous_value: 5.0,

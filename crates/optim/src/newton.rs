@@ -30,7 +30,7 @@ use crate::vecops::dot;
 ///
 /// # Examples
 /// ```
-/// use optim::{Newton, testfns::Rosenbrock};
+/// use linmod_optim::{Newton, testfns::Rosenbrock};
 /// let report = Newton::default().minimize(&mut Rosenbrock::default(), &[-1.2, 1.0]).unwrap();
 /// assert!(report.converged());
 /// assert!((report.x[0] - 1.0).abs() < 1e-6 && (report.x[1] - 1.0).abs() < 1e-6);

@@ -11,7 +11,7 @@ use linalg_core::MatMut;
 ///
 /// # Examples
 /// ```
-/// use optim::Objective;
+/// use linmod_optim::Objective;
 /// /// f(x) = sum_i (x_i - i)^2
 /// struct Bowl;
 /// impl Objective for Bowl {
@@ -49,7 +49,7 @@ pub trait Objective {
 ///
 /// # Examples
 /// ```
-/// use optim::{Objective, SecondOrder};
+/// use linmod_optim::{Objective, SecondOrder};
 /// use linalg_core::{Mat, MatMut};
 /// /// f(x) = x0^2 + 3 x1^2
 /// struct Ellipse;
@@ -150,7 +150,7 @@ impl<O: SumOfTerms + ?Sized> SumOfTerms for &mut O {
 ///
 /// # Examples
 /// ```
-/// use optim::{FnObjective, Objective};
+/// use linmod_optim::{FnObjective, Objective};
 /// let mut f = FnObjective::new(
 ///     1,
 ///     |x: &[f64]| (x[0] - 2.0).powi(2),

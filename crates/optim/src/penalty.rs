@@ -17,7 +17,7 @@ use crate::objective::{Composite, Objective, SecondOrder};
 ///
 /// # Examples
 /// ```
-/// use optim::ElasticNet;
+/// use linmod_optim::ElasticNet;
 /// let pen = ElasticNet::new(1.0, 0.5).unwrap();
 /// let mut v = [3.0, -0.5];
 /// pen.prox(1.0, &mut v);
@@ -97,7 +97,7 @@ impl ElasticNet {
 ///
 /// # Examples
 /// ```
-/// use optim::soft_threshold;
+/// use linmod_optim::soft_threshold;
 /// assert_eq!(soft_threshold(2.5, 1.0), 1.5);
 /// assert_eq!(soft_threshold(-0.5, 1.0), 0.0);
 /// ```
@@ -120,7 +120,7 @@ pub fn soft_threshold(v: f64, c: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use optim::{ElasticNet, Fista, Penalized, testfns::Quadratic};
+/// use linmod_optim::{ElasticNet, Fista, Penalized, testfns::Quadratic};
 /// // f = (x - 3)^2 / 2, h = |x|: minimizer 2
 /// let q = Quadratic::new(vec![1.0], vec![-3.0]).unwrap();
 /// let mut obj = Penalized::new(q, ElasticNet::new(1.0, 0.0).unwrap());

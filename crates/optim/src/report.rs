@@ -49,7 +49,7 @@ impl Termination {
     ///
     /// # Examples
     /// ```
-    /// use optim::Termination;
+    /// use linmod_optim::Termination;
     /// assert_eq!(Termination::MaxIterations.label(), "iteration limit");
     /// ```
     #[must_use]
@@ -179,7 +179,7 @@ pub struct IterationRecord {
 ///
 /// # Examples
 /// ```
-/// use optim::{GradientDescent, Objective, testfns::Quadratic};
+/// use linmod_optim::{GradientDescent, Objective, testfns::Quadratic};
 /// let mut q = Quadratic::new(vec![2.0, 0.0, 0.0, 4.0], vec![-2.0, -4.0]).unwrap();
 /// let report = GradientDescent::new(0.25).record_history(true).minimize(&mut q, &[0.0, 0.0]).unwrap();
 /// assert!(report.converged());

@@ -16,7 +16,7 @@ use crate::vecops::{first_non_finite, max_abs_diff, norm_inf};
 ///
 /// # Examples
 /// ```
-/// use optim::Schedule;
+/// use linmod_optim::Schedule;
 /// assert_eq!(Schedule::Constant(0.1).rate(5, 100), 0.1);
 /// assert_eq!(Schedule::InverseScaling { eta0: 1.0, power_t: 0.5 }.rate(0, 3), 0.5);
 /// assert_eq!(Schedule::StepDecay { eta0: 1.0, factor: 0.5, every: 10 }.rate(25, 0), 0.25);
@@ -104,7 +104,7 @@ impl Schedule {
 ///
 /// # Examples
 /// ```
-/// use optim::{Objective, Sgd, SumOfTerms};
+/// use linmod_optim::{Objective, Sgd, SumOfTerms};
 /// /// f(x) = 1/N sum_i (x - a_i)^2 / 2: minimized by the mean of the a_i
 /// struct Mean(Vec<f64>);
 /// impl Objective for Mean {

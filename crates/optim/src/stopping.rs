@@ -23,7 +23,7 @@ use crate::error::{Result, check_range};
 ///
 /// # Examples
 /// ```
-/// use optim::Stopping;
+/// use linmod_optim::Stopping;
 /// let s = Stopping::default().max_iter(100).param_tol(1e-8).gradient_tol(None);
 /// assert_eq!(s.max_iter, 100);
 /// assert_eq!(s.param_tol, Some(1e-8));

@@ -14,7 +14,7 @@ use crate::objective::{Objective, SecondOrder};
 ///
 /// # Examples
 /// ```
-/// use optim::{Objective, testfns::Quadratic};
+/// use linmod_optim::{Objective, testfns::Quadratic};
 /// let mut q = Quadratic::new(vec![2.0, 0.0, 0.0, 8.0], vec![-2.0, -8.0]).unwrap();
 /// let xstar = q.minimizer();
 /// assert!((xstar[0] - 1.0).abs() < 1e-15 && (xstar[1] - 1.0).abs() < 1e-15);
@@ -133,7 +133,7 @@ impl SecondOrder for Quadratic {
 ///
 /// # Examples
 /// ```
-/// use optim::{Objective, testfns::Rosenbrock};
+/// use linmod_optim::{Objective, testfns::Rosenbrock};
 /// let mut r = Rosenbrock::default();
 /// assert_eq!(r.value(&[1.0, 1.0]), 0.0);
 /// assert!((r.value(&[-1.2, 1.0]) - 24.2).abs() < 1e-12);
@@ -193,7 +193,7 @@ impl SecondOrder for Rosenbrock {
 ///
 /// # Examples
 /// ```
-/// use optim::{GradientDescent, testfns::CourseQuartic};
+/// use linmod_optim::{GradientDescent, testfns::CourseQuartic};
 /// let r = GradientDescent::new(0.01).minimize(&mut CourseQuartic, &[6.0]).unwrap();
 /// assert!(r.converged() && (r.x[0] - 2.25).abs() < 1e-6);
 /// ```

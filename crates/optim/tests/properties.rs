@@ -4,8 +4,8 @@
 //! `PROPTEST_CASES=N` overrides the case counts for longer local runs.
 
 use linalg_core::Mat;
-use optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
-use optim::{
+use linmod_optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
+use linmod_optim::{
     ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Objective, Penalized, SecondOrder,
     central_hessian, check_gradient,
 };

@@ -1,6 +1,6 @@
 //! Minibatch SGD on a least-squares sum of terms.
 
-use optim::{Divergence, Objective, Schedule, Sgd, SumOfTerms, Termination};
+use linmod_optim::{Divergence, Objective, Schedule, Sgd, SumOfTerms, Termination};
 
 /// f(w) = 1/N sum_i (a_i . w - y_i)^2 / 2 for a small fixed data set.
 #[derive(Clone)]

@@ -2,8 +2,8 @@
 
 #![allow(clippy::float_cmp)] // exact zeros of the lasso solution are the point
 
-use optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
-use optim::{
+use linmod_optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
+use linmod_optim::{
     Criterion, Divergence, ElasticNet, Fista, GradientDescent, Lbfgs, LineSearch, Newton,
     Objective, Penalized, StrongWolfe, Termination,
 };
@@ -149,7 +149,7 @@ fn gd_learning_rate_above_two_over_l_diverges_and_one_over_l_converges() {
 trait Lossy {
     fn to_string_lossy(&self) -> String;
 }
-impl Lossy for optim::Report {
+impl Lossy for linmod_optim::Report {
     fn to_string_lossy(&self) -> String {
         self.termination.to_string()
     }
@@ -258,7 +258,7 @@ fn fista_lasso_satisfies_optimality_conditions() {
                 .map(|k| ata[j * p + k] * w[k])
                 .sum();
             let z = -(aty[j] + rest);
-            w[j] = optim::soft_threshold(z, l1) / ata[j * p + j];
+            w[j] = linmod_optim::soft_threshold(z, l1) / ata[j * p + j];
         }
     }
     assert!(max_err(&w, &r.x) < 1e-8, "{w:?} vs {:?}", r.x);

@@ -1,7 +1,7 @@
 //! Honest termination: iteration limits, failed line searches, observers, invalid settings.
 
-use optim::testfns::{Quadratic, Rosenbrock};
-use optim::{
+use linmod_optim::testfns::{Quadratic, Rosenbrock};
+use linmod_optim::{
     Control, Criterion, FnObjective, GradientDescent, Lbfgs, LineSearchFailure, Newton, OptimError,
     Progress, Sgd, Stopping, Termination,
 };

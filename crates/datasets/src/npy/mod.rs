@@ -34,7 +34,7 @@ const CHUNK_BYTES: usize = 1 << 18;
 ///
 /// # Examples
 /// ```
-/// use datasets::NpyOrder;
+/// use linmod_datasets::NpyOrder;
 /// assert_eq!(NpyOrder::default(), NpyOrder::C);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,14 +69,14 @@ pub enum NpyOrder {
 ///
 /// # Examples
 /// ```
-/// use datasets::{NpyOrder, read_npy_matrix, write_npy_matrix};
+/// use linmod_datasets::{NpyOrder, read_npy_matrix, write_npy_matrix};
 /// use linalg_core::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
 /// let x = mat![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
 /// write_npy_matrix(&path, x.as_ref(), NpyOrder::C)?;
 /// assert_eq!(read_npy_matrix(&path)?, x);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
     Ok(read_matrix(open(path.as_ref())?, NonFinite::Reject)?.0)
@@ -90,7 +90,7 @@ pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
 ///
 /// # Examples
 /// ```
-/// use datasets::{NpyOrder, read_npy_matrix_from_bytes, write_npy_matrix};
+/// use linmod_datasets::{NpyOrder, read_npy_matrix_from_bytes, write_npy_matrix};
 /// use linalg_core::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
@@ -100,7 +100,7 @@ pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
 /// assert_eq!(read_npy_matrix_from_bytes(&bytes, "x.npy")?, x);
 /// let err = read_npy_matrix_from_bytes(&bytes[..bytes.len() - 8], "x.npy").unwrap_err();
 /// assert!(err.to_string().starts_with("x.npy: "));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_matrix_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Result<Mat<f64>> {
     let npy = open_reader(bytes, bytes.len() as u64, name.as_ref())?;
@@ -117,12 +117,12 @@ pub fn read_npy_matrix_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Resul
 ///
 /// # Examples
 /// ```
-/// use datasets::{read_npy_vector, write_npy_vector};
+/// use linmod_datasets::{read_npy_vector, write_npy_vector};
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("y.npy");
 /// write_npy_vector(&path, &[0.0, 1.0, 1.0])?;
 /// assert_eq!(read_npy_vector(&path)?, vec![0.0, 1.0, 1.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_vector(path: impl AsRef<Path>) -> Result<Vec<f64>> {
     Ok(read_vector(open(path.as_ref())?, NonFinite::Reject)?.0)
@@ -136,13 +136,13 @@ pub fn read_npy_vector(path: impl AsRef<Path>) -> Result<Vec<f64>> {
 ///
 /// # Examples
 /// ```
-/// use datasets::{read_npy_vector_from_bytes, write_npy_vector};
+/// use linmod_datasets::{read_npy_vector_from_bytes, write_npy_vector};
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("y.npy");
 /// write_npy_vector(&path, &[0.0, 1.0])?;
 /// let bytes = std::fs::read(&path).unwrap();
 /// assert_eq!(read_npy_vector_from_bytes(&bytes, "y.npy")?, vec![0.0, 1.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_vector_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Result<Vec<f64>> {
     let npy = open_reader(bytes, bytes.len() as u64, name.as_ref())?;
@@ -162,14 +162,14 @@ pub fn read_npy_vector_from_bytes(bytes: &[u8], name: impl AsRef<Path>) -> Resul
 ///
 /// # Examples
 /// ```
-/// use datasets::{NonFinite, NpyOrder, read_npy_dataset, write_npy_dataset};
+/// use linmod_datasets::{NonFinite, NpyOrder, read_npy_dataset, write_npy_dataset};
 /// let dir = tempfile::tempdir().unwrap();
 /// let (xp, yp) = (dir.path().join("X.npy"), dir.path().join("y.npy"));
-/// write_npy_dataset(&xp, &yp, &datasets::wine(), NpyOrder::Fortran)?;
+/// write_npy_dataset(&xp, &yp, &linmod_datasets::wine(), NpyOrder::Fortran)?;
 /// let back = read_npy_dataset(&xp, &yp, NonFinite::Reject)?;
-/// assert_eq!(back.x, datasets::wine().x);
+/// assert_eq!(back.x, linmod_datasets::wine().x);
 /// assert_eq!(back.feature_names[0], "x1");
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_npy_dataset(
     x_path: impl AsRef<Path>,
@@ -231,7 +231,7 @@ pub fn read_npy_dataset(
 ///
 /// # Examples
 /// ```
-/// use datasets::{NpyOrder, write_npy_matrix};
+/// use linmod_datasets::{NpyOrder, write_npy_matrix};
 /// use linalg_core::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
@@ -239,7 +239,7 @@ pub fn read_npy_dataset(
 /// let bytes = std::fs::read(&path).unwrap();
 /// assert_eq!(bytes.len(), 128 + 16);
 /// assert!(bytes.starts_with(b"\x93NUMPY\x01\x00"));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn write_npy_matrix(path: impl AsRef<Path>, x: MatRef<'_, f64>, order: NpyOrder) -> Result<()> {
     let path = path.as_ref();
@@ -266,9 +266,9 @@ pub fn write_npy_matrix(path: impl AsRef<Path>, x: MatRef<'_, f64>, order: NpyOr
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("y.npy");
-/// datasets::write_npy_vector(&path, &[1.5, -2.0])?;
-/// assert_eq!(datasets::read_npy_vector(&path)?, vec![1.5, -2.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// linmod_datasets::write_npy_vector(&path, &[1.5, -2.0])?;
+/// assert_eq!(linmod_datasets::read_npy_vector(&path)?, vec![1.5, -2.0]);
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn write_npy_vector(path: impl AsRef<Path>, v: &[f64]) -> Result<()> {
     write_file(path.as_ref(), &[v.len()], false, |w, buf| {

@@ -25,21 +25,21 @@ use crate::error::{DatasetError, Result, invalid};
 /// # Examples
 /// Chosen coefficients:
 /// ```
-/// use datasets::simulate::{Multinomial, Simulator};
+/// use linmod_datasets::simulate::{Multinomial, Simulator};
 /// use linalg_core::mat;
 /// let w = mat![[2.0, 0.0, -2.0]];
 /// let sim = Multinomial::new(300, w, vec![0.0, 3.0, 0.0]).simulate(4)?;
 /// assert_eq!(sim.data.target_names.len(), 3);
 /// assert_eq!(sim.truth.intercepts, vec![-1.0, 2.0, -1.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 /// Random coefficients, `N(0, scale^2)`, zero intercepts:
 /// ```
-/// use datasets::simulate::{Multinomial, Simulator};
+/// use linmod_datasets::simulate::{Multinomial, Simulator};
 /// let sim = Multinomial::random(500, 4, 3).coef_scale(2.0).simulate(4)?;
 /// assert_eq!((sim.truth.coef.nrows(), sim.truth.coef.ncols()), (4, 3));
 /// assert!(sim.data.y.iter().all(|&y| y == 0.0 || y == 1.0 || y == 2.0));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Multinomial {
@@ -98,11 +98,11 @@ impl Multinomial {
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{Multinomial, Simulator};
+/// use linmod_datasets::simulate::{Multinomial, Simulator};
 /// let sim = Multinomial::random(10, 2, 3).simulate(0)?;
 /// let row_sum: f64 = sim.truth.coef.row(0).sum();
 /// assert!(row_sum.abs() < 1e-12);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct MultinomialTruth {
@@ -117,11 +117,11 @@ impl MultinomialTruth {
     ///
     /// # Examples
     /// ```
-    /// use datasets::simulate::{Multinomial, Simulator};
+    /// use linmod_datasets::simulate::{Multinomial, Simulator};
     /// let sim = Multinomial::random(10, 2, 3).simulate(0)?;
     /// let probs = sim.truth.probabilities(&sim.data.x);
     /// assert!((probs.row(0).sum() - 1.0).abs() < 1e-12);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     #[must_use]
     pub fn probabilities(&self, x: &Mat<f64>) -> Mat<f64> {
@@ -239,11 +239,11 @@ impl Simulator for Multinomial {
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{Blobs, Simulator};
+/// use linmod_datasets::simulate::{Blobs, Simulator};
 /// let sim = Blobs::new(100, 2, 3).cluster_std(0.5).simulate(1)?;
 /// assert_eq!(sim.data.class_counts()?, vec![34, 33, 33]);
 /// assert_eq!((sim.truth.centers.nrows(), sim.truth.centers.ncols()), (3, 2));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Blobs {
@@ -285,13 +285,13 @@ impl Blobs {
     ///
     /// # Examples
     /// ```
-    /// use datasets::simulate::{Blobs, Simulator};
+    /// use linmod_datasets::simulate::{Blobs, Simulator};
     /// use linalg_core::mat;
     /// let sim = Blobs::with_centers(4, mat![[0.0, 0.0], [5.0, 5.0]]).cluster_std(0.0).simulate(2)?;
     /// for i in 0..4 {
     ///     assert_eq!(sim.data.x[(i, 0)], 5.0 * sim.data.y[i]);
     /// }
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     #[must_use]
     pub fn with_centers(n: usize, centers: Mat<f64>) -> Self {
@@ -324,10 +324,10 @@ impl Blobs {
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{Blobs, Simulator};
+/// use linmod_datasets::simulate::{Blobs, Simulator};
 /// let sim = Blobs::new(10, 2, 3).center_box(0.0, 1.0).simulate(0)?;
 /// assert!(sim.truth.centers.col(0).iter().all(|c| (0.0..1.0).contains(c)));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlobsTruth {

@@ -24,7 +24,7 @@ use crate::error::{Result, invalid};
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{LinearRegression, Simulator};
+/// use linmod_datasets::simulate::{LinearRegression, Simulator};
 /// let sim = LinearRegression::new(100, vec![2.0, -1.0])
 ///     .intercept(3.0)
 ///     .noise(0.0)
@@ -32,7 +32,7 @@ use crate::error::{Result, invalid};
 /// let (x, y) = (&sim.data.x, &sim.data.y);
 /// assert!((y[0] - (3.0 + 2.0 * x[(0, 0)] - x[(0, 1)])).abs() < 1e-12);
 /// assert_eq!(sim.truth.intercept, 3.0);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct LinearRegression {
@@ -114,10 +114,10 @@ impl LinearRegression {
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{LinearRegression, Simulator};
+/// use linmod_datasets::simulate::{LinearRegression, Simulator};
 /// let sim = LinearRegression::new(10, vec![1.0, 2.0]).noise(0.5).simulate(0)?;
 /// assert_eq!((sim.truth.noise, sim.truth.rho, sim.truth.intercept), (0.5, 0.0, 0.0));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearTruth {
@@ -136,10 +136,10 @@ impl LinearTruth {
     ///
     /// # Examples
     /// ```
-    /// use datasets::simulate::{SparseRegression, Simulator};
+    /// use linmod_datasets::simulate::{SparseRegression, Simulator};
     /// let sim = SparseRegression::new(50, 10, 3).simulate(1)?;
     /// assert_eq!(sim.truth.support().len(), 3);
-    /// # Ok::<(), datasets::DatasetError>(())
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     #[must_use]
     pub fn support(&self) -> Vec<usize> {
@@ -204,13 +204,13 @@ impl Simulator for LinearRegression {
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{SparseRegression, Simulator};
+/// use linmod_datasets::simulate::{SparseRegression, Simulator};
 /// let sim = SparseRegression::new(200, 50, 5).amplitude(2.0).simulate(3)?;
 /// assert_eq!(sim.data.n_features(), 50);
 /// let support = sim.truth.support();
 /// assert_eq!(support.len(), 5);
 /// assert!(support.iter().all(|&j| sim.truth.coef[j].abs() == 2.0));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct SparseRegression {

@@ -20,13 +20,13 @@ use crate::error::{Result, invalid};
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{Logistic, Simulator};
+/// use linmod_datasets::simulate::{Logistic, Simulator};
 /// let sim = Logistic::new(500, vec![0.5, 2.0]).simulate(1)?;
 /// assert_eq!(sim.data.feature_names, vec!["x1"]);
 /// assert!(sim.data.x.col(0).iter().all(|v| (-1.0..1.0).contains(v)));
 /// assert!(sim.data.y.iter().all(|&v| v == 0.0 || v == 1.0));
 /// assert_eq!(sim.truth.beta(), vec![0.5, 2.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Logistic {
@@ -48,10 +48,10 @@ impl Logistic {
 ///
 /// # Examples
 /// ```
-/// let sim = datasets::simulate::logistic(10, &[-1.0, 2.0, 3.0], 0)?;
+/// let sim = linmod_datasets::simulate::logistic(10, &[-1.0, 2.0, 3.0], 0)?;
 /// assert_eq!(sim.truth.intercept, -1.0);
 /// assert_eq!(sim.truth.coef, vec![2.0, 3.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogisticTruth {
@@ -66,7 +66,7 @@ impl LogisticTruth {
     ///
     /// # Examples
     /// ```
-    /// use datasets::simulate::LogisticTruth;
+    /// use linmod_datasets::simulate::LogisticTruth;
     /// let t = LogisticTruth { intercept: 1.0, coef: vec![2.0] };
     /// assert_eq!(t.beta(), vec![1.0, 2.0]);
     /// ```
@@ -122,9 +122,9 @@ impl Simulator for Logistic {
 ///
 /// # Examples
 /// ```
-/// let sim = datasets::simulate::logistic(1000, &[1.0, 1.0, -1.0], 42)?;
+/// let sim = linmod_datasets::simulate::logistic(1000, &[1.0, 1.0, -1.0], 42)?;
 /// assert_eq!(sim.truth.beta(), vec![1.0, 1.0, -1.0]);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn logistic(n: usize, beta: &[f64], seed: u64) -> Result<Simulation<LogisticTruth>> {
     Logistic::new(n, beta.to_vec()).simulate(seed)

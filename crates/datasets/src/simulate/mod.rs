@@ -16,7 +16,7 @@
 //! # Examples
 //! The course exercise: `n = 10 000`, `beta = (1, 1, -1)`.
 //! ```
-//! use datasets::simulate::{Logistic, Simulator};
+//! use linmod_datasets::simulate::{Logistic, Simulator};
 //! let sim = Logistic::new(10_000, vec![1.0, 1.0, -1.0]).simulate(42)?;
 //! assert_eq!((sim.data.n_samples(), sim.data.n_features()), (10_000, 2));
 //! assert_eq!(sim.truth.intercept, 1.0);
@@ -24,7 +24,7 @@
 //! // the same seed gives the same data
 //! let again = Logistic::new(10_000, vec![1.0, 1.0, -1.0]).simulate(42)?;
 //! assert_eq!(sim.data.y, again.data.y);
-//! # Ok::<(), datasets::DatasetError>(())
+//! # Ok::<(), linmod_datasets::DatasetError>(())
 //! ```
 
 mod classes;
@@ -48,11 +48,11 @@ use crate::error::{Result, invalid};
 ///
 /// # Examples
 /// ```
-/// use datasets::simulate::{LinearRegression, Simulator};
+/// use linmod_datasets::simulate::{LinearRegression, Simulator};
 /// let sim = LinearRegression::new(10, vec![1.0]).simulate(0)?;
 /// let (data, truth) = (sim.data, sim.truth);
 /// assert_eq!((data.n_samples(), truth.coef.len()), (10, 1));
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Simulation<T> {
@@ -67,14 +67,14 @@ pub struct Simulation<T> {
 /// # Examples
 /// Any generator works; [`Simulator::simulate`] is the shorthand for a `ChaCha8Rng`:
 /// ```
-/// use datasets::simulate::{Blobs, Simulator};
+/// use linmod_datasets::simulate::{Blobs, Simulator};
 /// use rand::SeedableRng;
 /// use rand_chacha::ChaCha8Rng;
 /// let blobs = Blobs::new(30, 2, 3);
 /// let a = blobs.simulate(5)?;
 /// let b = blobs.simulate_with_rng(&mut ChaCha8Rng::seed_from_u64(5))?;
 /// assert_eq!(a.data.y, b.data.y);
-/// # Ok::<(), datasets::DatasetError>(())
+/// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub trait Simulator {
     /// The parameters returned with the data.

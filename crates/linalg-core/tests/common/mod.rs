@@ -1,7 +1,7 @@
 //! Seeded random inputs and naive reference implementations shared by the kernel tests.
 #![allow(dead_code)]
 
-use linalg_core::Mat;
+use linmod_linalg_core::Mat;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -38,7 +38,7 @@ use crate::error::{ModelError, Result};
 /// # Examples
 /// ```
 /// use linalg_core::Mat;
-/// use models::linear::{CrossValidation, RegularizationPath};
+/// use linmod_models::linear::{CrossValidation, RegularizationPath};
 /// let x = Mat::from_fn(80, 5, |i, j| (((i + 3) * (j + 1) * 7) % 17) as f64 - 8.0);
 /// // only the first two features matter, plus a deterministic "noise"
 /// let y: Vec<f64> = (0..80)

@@ -27,7 +27,7 @@ use crate::penalty::Penalty;
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::linear::{LinearRegression, LinearSolver};
+/// use linmod_models::linear::{LinearRegression, LinearSolver};
 /// // y = 1 + 2 x exactly
 /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
 /// let fit = LinearRegression::new().fit(x.as_ref(), &[1.0, 3.0, 5.0, 7.0]).unwrap();
@@ -37,7 +37,7 @@ use crate::penalty::Penalty;
 /// let yhat = fit.predict(mat![[10.0]].as_ref()).unwrap();
 /// assert!((yhat[0] - 21.0).abs() < 1e-10);
 /// let json = serde_json::to_string(&fit).unwrap();
-/// let back: models::linear::FittedLinear = serde_json::from_str(&json).unwrap();
+/// let back: linmod_models::linear::FittedLinear = serde_json::from_str(&json).unwrap();
 /// assert_eq!(back, fit);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -206,8 +206,8 @@ impl FittedLinear {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::inference::InferenceOptions;
-    /// use models::linear::LinearRegression;
+    /// use linmod_models::inference::InferenceOptions;
+    /// use linmod_models::linear::LinearRegression;
     /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
     /// let y = [1.0, 3.0, 5.0, 7.5];
     /// let fit = LinearRegression::new().fit(x.as_ref(), &y).unwrap();

@@ -39,8 +39,8 @@ use crate::penalty::Penalty;
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::Penalty;
-/// use models::linear::SquaredLoss;
+/// use linmod_models::Penalty;
+/// use linmod_models::linear::SquaredLoss;
 /// use optim::{Objective, check_objective_gradient};
 /// let x = mat![[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]];
 /// let y = [1.0, 2.0, 4.0];
@@ -159,8 +159,8 @@ impl<'a> SquaredLoss<'a> {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::Penalty;
-    /// use models::linear::SquaredLoss;
+    /// use linmod_models::Penalty;
+    /// use linmod_models::linear::SquaredLoss;
     /// // one column, no intercept: f = mean((y - x w)^2)/2 has curvature mean(x^2) = 5
     /// let x = mat![[1.0], [3.0]];
     /// let mut f = SquaredLoss::new(x.as_ref(), &[0.0, 0.0], None, false, Penalty::none()).unwrap();

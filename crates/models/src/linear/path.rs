@@ -33,7 +33,7 @@ const DEGENERATE_LAMBDA: f64 = 1e-15;
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::linear::lambda_max;
+/// use linmod_models::linear::lambda_max;
 /// let x = mat![[1.0], [-1.0]];
 /// // x^T y / n = (2 + 2) / 2
 /// assert_eq!(lambda_max(x.as_ref(), &[2.0, -2.0], None, true, 1.0).unwrap(), 2.0);
@@ -91,7 +91,7 @@ fn check_l1_ratio(r: f64, allow_zero: bool) -> Result<()> {
 /// # Examples
 /// ```
 /// use linalg_core::Mat;
-/// use models::linear::RegularizationPath;
+/// use linmod_models::linear::RegularizationPath;
 /// let x = Mat::from_fn(60, 4, |i, j| (((i + 1) * (j + 3)) % 13) as f64);
 /// let y: Vec<f64> = (0..60).map(|i| x[(i, 0)] - 2.0 * x[(i, 3)]).collect();
 /// let path = RegularizationPath::new().n_lambdas(30).eps(1e-4).fit(x.as_ref(), &y).unwrap();
@@ -352,7 +352,7 @@ pub(crate) fn path_penalty(lambda: f64, l1_ratio: f64) -> Result<Penalty> {
 /// # Examples
 /// ```
 /// use linalg_core::Mat;
-/// use models::linear::RegularizationPath;
+/// use linmod_models::linear::RegularizationPath;
 /// let x = Mat::from_fn(30, 2, |i, j| ((i * (j + 2)) % 7) as f64);
 /// let y: Vec<f64> = (0..30).map(|i| x[(i, 1)]).collect();
 /// let path = RegularizationPath::new().n_lambdas(5).fit(x.as_ref(), &y).unwrap();

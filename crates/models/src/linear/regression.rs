@@ -38,8 +38,8 @@ use crate::penalty::Penalty;
 /// # Examples
 /// ```
 /// use linalg_core::Mat;
-/// use models::Penalty;
-/// use models::linear::{LinearRegression, LinearSolver};
+/// use linmod_models::Penalty;
+/// use linmod_models::linear::{LinearRegression, LinearSolver};
 /// let x = Mat::from_fn(50, 3, |i, j| ((i * 7 + j * 13) % 11) as f64 - 5.0);
 /// let y: Vec<f64> = (0..50).map(|i| 2.0 * x[(i, 0)] - x[(i, 2)] + 0.5).collect();
 ///
@@ -241,7 +241,7 @@ impl LinearRegression {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::linear::LinearRegression;
+    /// use linmod_models::linear::LinearRegression;
     /// // a weight of 2 counts a row twice
     /// let x = mat![[0.0], [1.0], [2.0]];
     /// let y = [0.0, 1.0, 3.0];

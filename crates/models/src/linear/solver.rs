@@ -38,7 +38,7 @@ use crate::error::ModelError;
 ///
 /// # Examples
 /// ```
-/// use models::linear::LinearSolver;
+/// use linmod_models::linear::LinearSolver;
 /// let s: LinearSolver = "cd".parse().unwrap();
 /// assert_eq!(s, LinearSolver::CoordinateDescent);
 /// assert_eq!(s.to_string(), "cd");
@@ -145,7 +145,7 @@ impl FromStr for LinearSolver {
 ///
 /// # Examples
 /// ```
-/// use models::linear::CdMode;
+/// use linmod_models::linear::CdMode;
 /// assert_eq!(CdMode::default(), CdMode::Auto);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -37,7 +37,7 @@ use crate::persist::check_linear_predictor;
 /// # Examples
 /// The coronary-heart-disease-by-age table of the lecture:
 /// ```
-/// use models::logistic::LogisticRegression;
+/// use linmod_models::logistic::LogisticRegression;
 /// let chd = datasets::chd_age();
 /// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
 /// assert!(fit.converged());
@@ -306,7 +306,7 @@ impl LogisticRegression {
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::logistic::LogisticRegression;
+/// use linmod_models::logistic::LogisticRegression;
 /// let x = mat![[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]];
 /// let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
 /// let fit = LogisticRegression::new().l2(0.01).fit(x.as_ref(), &y).unwrap();
@@ -487,8 +487,8 @@ impl FittedLogistic {
     ///
     /// # Examples
     /// ```
-    /// use models::inference::InferenceOptions;
-    /// use models::logistic::LogisticRegression;
+    /// use linmod_models::inference::InferenceOptions;
+    /// use linmod_models::logistic::LogisticRegression;
     /// let chd = datasets::chd_age();
     /// let fit = LogisticRegression::new().tol(1e-10).fit(chd.x.as_ref(), &chd.y).unwrap();
     /// let s = fit.summary(chd.x.as_ref(), &chd.y, &InferenceOptions::default().names(vec!["age".into()])).unwrap();

@@ -9,7 +9,7 @@ use crate::labels::class_counts;
 ///
 /// # Examples
 /// ```
-/// use models::logistic::ClassWeight;
+/// use linmod_models::logistic::ClassWeight;
 /// let w = ClassWeight::Balanced.weights(&[0.0, 0.0, 0.0, 1.0], 2).unwrap();
 /// assert_eq!(w, vec![4.0 / 6.0, 2.0]); // n / (K n_k)
 /// ```

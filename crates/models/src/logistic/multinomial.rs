@@ -41,7 +41,7 @@ pub enum Multiclass {
 /// Three clusters in the plane:
 /// ```
 /// use linalg_core::mat;
-/// use models::logistic::{LogisticRegression, Multiclass};
+/// use linmod_models::logistic::{LogisticRegression, Multiclass};
 /// let x = mat![[0.0, 0.1], [0.2, -0.1], [-0.1, 0.0], [3.0, 3.1], [2.9, 2.8], [3.2, 3.0],
 ///              [0.1, 3.0], [-0.2, 2.9], [0.0, 3.2]];
 /// let y = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0];

@@ -40,7 +40,7 @@ impl Problem<'_> {
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::logistic::{LogisticObjective, Problem};
+/// use linmod_models::logistic::{LogisticObjective, Problem};
 /// use optim::{Objective, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5]];
 /// let y = [1.0, 0.0, 1.0];
@@ -363,7 +363,7 @@ impl SumOfTerms for LogisticObjective<'_> {
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::logistic::{MultinomialObjective, Problem};
+/// use linmod_models::logistic::{MultinomialObjective, Problem};
 /// use optim::{Objective, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5], [0.0, 0.3]];
 /// let y = [0.0, 1.0, 2.0, 1.0];

@@ -31,7 +31,7 @@ use crate::penalty::Penalty;
 ///
 /// # Examples
 /// ```
-/// use models::logistic::LogisticSolver;
+/// use linmod_models::logistic::LogisticSolver;
 /// assert_eq!("lbfgs".parse::<LogisticSolver>().unwrap(), LogisticSolver::Lbfgs);
 /// assert_eq!("cd".parse::<LogisticSolver>().unwrap(), LogisticSolver::ProxNewton);
 /// assert_eq!(LogisticSolver::GradientDescent.to_string(), "gd");

@@ -11,7 +11,7 @@ use crate::labels::is_binary_label;
 ///
 /// # Examples
 /// ```
-/// use models::metrics::accuracy;
+/// use linmod_models::metrics::accuracy;
 /// assert_eq!(accuracy(&[0.0, 1.0, 1.0, 0.0], &[0.0, 1.0, 0.0, 0.0]).unwrap(), 0.75);
 /// ```
 pub fn accuracy(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
@@ -57,7 +57,7 @@ fn check_class_labels(what: &'static str, y: &[f64], k: usize) -> Result<()> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::ConfusionMatrix;
+/// use linmod_models::metrics::ConfusionMatrix;
 /// let cm = ConfusionMatrix::new(&[0.0, 0.0, 1.0, 1.0, 1.0], &[0.0, 1.0, 1.0, 1.0, 0.0], 2).unwrap();
 /// assert_eq!(cm.counts, vec![vec![1, 1], vec![1, 2]]);
 /// assert_eq!(cm.precision(1), 2.0 / 3.0);
@@ -157,7 +157,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::precision_recall_f1;
+/// use linmod_models::metrics::precision_recall_f1;
 /// let (p, r, f1) = precision_recall_f1(&[1.0, 1.0, 0.0, 0.0], &[1.0, 0.0, 1.0, 0.0]).unwrap();
 /// assert_eq!((p, r, f1), (0.5, 0.5, 0.5));
 /// ```
@@ -189,7 +189,7 @@ pub struct RocCurve {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::roc_curve;
+/// use linmod_models::metrics::roc_curve;
 /// let roc = roc_curve(&[0.0, 0.0, 1.0, 1.0], &[0.1, 0.4, 0.35, 0.8]).unwrap();
 /// assert_eq!(roc.fpr, vec![0.0, 0.0, 0.5, 0.5, 1.0]);
 /// assert_eq!(roc.tpr, vec![0.0, 0.5, 0.5, 1.0, 1.0]);
@@ -237,7 +237,7 @@ pub fn roc_curve(y_true: &[f64], scores: &[f64]) -> Result<RocCurve> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::roc_auc;
+/// use linmod_models::metrics::roc_auc;
 /// assert_eq!(roc_auc(&[0.0, 0.0, 1.0, 1.0], &[0.1, 0.4, 0.35, 0.8]).unwrap(), 0.75);
 /// ```
 pub fn roc_auc(y_true: &[f64], scores: &[f64]) -> Result<f64> {
@@ -262,7 +262,7 @@ pub fn roc_auc(y_true: &[f64], scores: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::log_loss;
+/// use linmod_models::metrics::log_loss;
 /// // the course's single examples: P = 0.96 and P = 0.014 for a positive label
 /// assert!((log_loss(&[1.0], &[0.96]).unwrap() - 0.0408).abs() < 1e-4);
 /// assert!((log_loss(&[1.0], &[0.014]).unwrap() - 4.2687).abs() < 1e-4);
@@ -284,7 +284,7 @@ pub fn log_loss(y_true: &[f64], proba: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::brier_score;
+/// use linmod_models::metrics::brier_score;
 /// assert_eq!(brier_score(&[1.0, 0.0], &[0.75, 0.5]).unwrap(), (0.0625 + 0.25) / 2.0);
 /// ```
 pub fn brier_score(y_true: &[f64], proba: &[f64]) -> Result<f64> {
@@ -333,7 +333,7 @@ pub struct ThresholdMetrics {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::threshold_sweep;
+/// use linmod_models::metrics::threshold_sweep;
 /// let rows = threshold_sweep(&[0.0, 1.0, 1.0], &[0.3, 0.6, 0.9], &[0.5, 0.75]).unwrap();
 /// assert_eq!(rows[0].recall, 1.0);
 /// assert_eq!(rows[1].recall, 0.5);

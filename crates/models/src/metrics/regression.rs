@@ -20,7 +20,7 @@ use crate::error::Result;
 ///
 /// # Examples
 /// ```
-/// use models::metrics::mean_squared_error;
+/// use linmod_models::metrics::mean_squared_error;
 /// assert_eq!(mean_squared_error(&[3.0, -0.5, 2.0, 7.0], &[2.5, 0.0, 2.0, 8.0]).unwrap(), 0.375);
 /// ```
 pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
@@ -35,7 +35,7 @@ pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::regression::root_mean_squared_error;
+/// use linmod_models::metrics::regression::root_mean_squared_error;
 /// assert_eq!(root_mean_squared_error(&[0.0, 0.0], &[3.0, -3.0]).unwrap(), 3.0);
 /// ```
 pub fn root_mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
@@ -49,7 +49,7 @@ pub fn root_mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::regression::mean_absolute_error;
+/// use linmod_models::metrics::regression::mean_absolute_error;
 /// assert_eq!(mean_absolute_error(&[3.0, -0.5, 2.0, 7.0], &[2.5, 0.0, 2.0, 8.0]).unwrap(), 0.5);
 /// ```
 pub fn mean_absolute_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
@@ -69,7 +69,7 @@ pub fn mean_absolute_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::regression::r2_score;
+/// use linmod_models::metrics::regression::r2_score;
 /// let r2 = r2_score(&[3.0, -0.5, 2.0, 7.0], &[2.5, 0.0, 2.0, 8.0]).unwrap();
 /// assert!((r2 - 0.948608137).abs() < 1e-9);
 /// assert_eq!(r2_score(&[1.0, 2.0, 3.0], &[2.0, 2.0, 2.0]).unwrap(), 0.0);
@@ -92,7 +92,7 @@ pub fn r2_score(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 ///
 /// # Examples
 /// ```
-/// use models::metrics::regression::explained_variance_score;
+/// use linmod_models::metrics::regression::explained_variance_score;
 /// // a constant offset of the predictions is not penalized
 /// assert_eq!(explained_variance_score(&[1.0, 2.0, 3.0], &[2.0, 3.0, 4.0]).unwrap(), 1.0);
 /// ```

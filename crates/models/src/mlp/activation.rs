@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// # Examples
 /// ```
-/// use models::mlp::{Activation, Init};
+/// use linmod_models::mlp::{Activation, Init};
 /// assert_eq!(Activation::default(), Activation::Relu);
 /// assert_eq!(Activation::Relu.default_init(), Init::He);
 /// assert_eq!(Activation::Tanh.default_init(), Init::Glorot);
@@ -31,7 +31,7 @@ impl Activation {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::{Activation, Init};
+    /// use linmod_models::mlp::{Activation, Init};
     /// assert_eq!(Activation::Tanh.default_init(), Init::Glorot);
     /// ```
     #[must_use]
@@ -77,7 +77,7 @@ impl Activation {
 ///
 /// # Examples
 /// ```
-/// use models::mlp::{Architecture, Init};
+/// use linmod_models::mlp::{Architecture, Init};
 /// let arch = Architecture::new(4, 3, 2).unwrap();
 /// let theta = arch.initial_parameters(Init::Glorot, 7);
 /// let a = (6.0f64 / 7.0).sqrt(); // first layer: fan_in 4, fan_out 3

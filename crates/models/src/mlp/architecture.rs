@@ -31,7 +31,7 @@ const INIT_STREAM: u64 = 1;
 ///
 /// # Examples
 /// ```
-/// use models::mlp::Architecture;
+/// use linmod_models::mlp::Architecture;
 /// let arch = Architecture::new(64, 32, 10).unwrap();
 /// assert_eq!(arch.dim(), 64 * 32 + 32 + 32 * 10 + 10);
 /// assert_eq!(arch.w2_range(), 2080..2400);
@@ -53,7 +53,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::Architecture;
+    /// use linmod_models::mlp::Architecture;
     /// let arch = Architecture::new(2, 3, 2).unwrap();
     /// assert_eq!((arch.n_features(), arch.hidden(), arch.n_classes()), (2, 3, 2));
     /// ```
@@ -95,7 +95,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(5, 3, 2).unwrap().n_features(), 5);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(5, 3, 2).unwrap().n_features(), 5);
     /// ```
     #[must_use]
     pub fn n_features(&self) -> usize {
@@ -106,7 +106,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(5, 3, 2).unwrap().hidden(), 3);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(5, 3, 2).unwrap().hidden(), 3);
     /// ```
     #[must_use]
     pub fn hidden(&self) -> usize {
@@ -117,7 +117,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(5, 3, 2).unwrap().n_classes(), 2);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(5, 3, 2).unwrap().n_classes(), 2);
     /// ```
     #[must_use]
     pub fn n_classes(&self) -> usize {
@@ -128,7 +128,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(2, 3, 2).unwrap().dim(), 6 + 3 + 6 + 2);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(2, 3, 2).unwrap().dim(), 6 + 3 + 6 + 2);
     /// ```
     #[must_use]
     pub fn dim(&self) -> usize {
@@ -139,7 +139,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(2, 3, 2).unwrap().w1_range(), 0..6);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(2, 3, 2).unwrap().w1_range(), 0..6);
     /// ```
     #[must_use]
     pub fn w1_range(&self) -> Range<usize> {
@@ -150,7 +150,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(2, 3, 2).unwrap().b1_range(), 6..9);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(2, 3, 2).unwrap().b1_range(), 6..9);
     /// ```
     #[must_use]
     pub fn b1_range(&self) -> Range<usize> {
@@ -162,7 +162,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(2, 3, 2).unwrap().w2_range(), 9..15);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(2, 3, 2).unwrap().w2_range(), 9..15);
     /// ```
     #[must_use]
     pub fn w2_range(&self) -> Range<usize> {
@@ -174,7 +174,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(models::mlp::Architecture::new(2, 3, 2).unwrap().b2_range(), 15..17);
+    /// assert_eq!(linmod_models::mlp::Architecture::new(2, 3, 2).unwrap().b2_range(), 15..17);
     /// ```
     #[must_use]
     pub fn b2_range(&self) -> Range<usize> {
@@ -188,7 +188,7 @@ impl Architecture {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::{Architecture, Init};
+    /// use linmod_models::mlp::{Architecture, Init};
     /// let arch = Architecture::new(64, 32, 10).unwrap();
     /// let a = arch.initial_parameters(Init::He, 3);
     /// assert_eq!(a, arch.initial_parameters(Init::He, 3));

@@ -24,7 +24,7 @@
 //! # Example: the ten digits
 //! ```
 //! use datasets::{StandardScaler, TrainTestSplit};
-//! use models::mlp::Mlp;
+//! use linmod_models::mlp::Mlp;
 //! let digits = datasets::digits();
 //! let (train, test) = TrainTestSplit::new(0.2).seed(0).stratify(true).split(&digits).unwrap();
 //! let (scaler, x_train) = StandardScaler::fit_transform(train.x.as_ref()).unwrap();

@@ -32,7 +32,7 @@ use crate::penalty::Penalty;
 /// XOR, which no linear model separates:
 /// ```
 /// use linalg_core::Mat;
-/// use models::mlp::{Activation, Mlp};
+/// use linmod_models::mlp::{Activation, Mlp};
 /// let corners = [(0.0, 0.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0), (1.0, 1.0, 0.0)];
 /// let x = Mat::from_fn(40, 2, |i, j| {
 ///     let (a, b, _) = corners[i % 4];
@@ -85,7 +85,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::Mlp;
+    /// use linmod_models::mlp::Mlp;
     /// assert_eq!(Mlp::new(), Mlp::default());
     /// ```
     #[must_use]
@@ -161,7 +161,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::{Activation, Init, Mlp};
+    /// use linmod_models::mlp::{Activation, Init, Mlp};
     /// assert_eq!(Mlp::new().activation(Activation::Tanh).effective_init(), Init::Glorot);
     /// assert_eq!(Mlp::new().init(Init::Glorot).effective_init(), Init::Glorot);
     /// ```
@@ -178,7 +178,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::Mlp;
+    /// use linmod_models::mlp::Mlp;
     /// use optim::Sgd;
     /// let sgd = Mlp::new().epochs(5).solver().unwrap();
     /// assert_eq!(sgd, Sgd::default().epochs(5).record_history(true));
@@ -198,7 +198,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use models::mlp::Mlp;
+    /// use linmod_models::mlp::Mlp;
     /// assert!(Mlp::new().check().is_ok());
     /// assert!(Mlp::new().hidden(0).check().is_err());
     /// assert!(Mlp::new().learning_rate(-1.0).check().is_err());
@@ -240,8 +240,8 @@ impl Mlp {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::ModelError;
-    /// use models::mlp::Mlp;
+    /// use linmod_models::ModelError;
+    /// use linmod_models::mlp::Mlp;
     /// let x = mat![[0.0], [1.0], [2.0]];
     /// let err = Mlp::new().fit(x.as_ref(), &[0.0, 2.0, 2.0]).unwrap_err();
     /// assert!(matches!(err, ModelError::InvalidLabel { .. })); // class 1 has no sample
@@ -260,7 +260,7 @@ impl Mlp {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::mlp::Mlp;
+    /// use linmod_models::mlp::Mlp;
     /// use optim::{Control, Progress};
     /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
     /// let mut printed = Vec::new();

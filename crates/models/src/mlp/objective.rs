@@ -36,7 +36,7 @@ use crate::penalty::Penalty;
 /// # Examples
 /// ```
 /// use linalg_core::mat;
-/// use models::mlp::{Activation, Architecture, Init, MlpObjective};
+/// use linmod_models::mlp::{Activation, Architecture, Init, MlpObjective};
 /// use optim::{Objective, SumOfTerms, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5], [0.0, 0.3]];
 /// let y = [0.0, 1.0, 2.0, 1.0];
@@ -79,8 +79,8 @@ impl<'a> MlpObjective<'a> {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::ModelError;
-    /// use models::mlp::{Activation, Architecture, MlpObjective};
+    /// use linmod_models::ModelError;
+    /// use linmod_models::mlp::{Activation, Architecture, MlpObjective};
     /// let x = mat![[0.5, 1.0], [-1.0, 2.0]];
     /// let arch = Architecture::new(2, 3, 2).unwrap();
     /// let err = MlpObjective::new(x.as_ref(), &[0.0, 2.0], arch, Activation::Relu, 0.0).unwrap_err();
@@ -132,7 +132,7 @@ impl<'a> MlpObjective<'a> {
     /// # Examples
     /// ```
     /// use linalg_core::mat;
-    /// use models::mlp::{Activation, Architecture, MlpObjective};
+    /// use linmod_models::mlp::{Activation, Architecture, MlpObjective};
     /// let x = mat![[0.5], [-1.0]];
     /// let arch = Architecture::new(1, 2, 2).unwrap();
     /// let f = MlpObjective::new(x.as_ref(), &[0.0, 1.0], arch, Activation::Relu, 0.0).unwrap();

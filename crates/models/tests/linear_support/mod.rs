@@ -15,8 +15,8 @@
 #![allow(dead_code)] // each test file uses a different subset
 
 use linalg_core::Mat;
-use models::Penalty;
-use models::linear::SquaredLoss;
+use linmod_models::Penalty;
+use linmod_models::linear::SquaredLoss;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
