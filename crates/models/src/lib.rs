@@ -39,8 +39,10 @@ pub mod inference;
 mod labels;
 pub mod linear;
 pub mod logistic;
+pub mod loss;
 pub mod metrics;
 pub mod mlp;
+pub mod objective;
 mod penalty;
 pub mod persist;
 

@@ -230,6 +230,30 @@ impl Penalty {
     /// `l1 sum |w_j| + l2 sum w_j^2` for the coefficients `w` (no intercepts).
     #[must_use]
     pub fn value(&self, w: &[f64]) -> f64 {
-        w.iter().map(|v| self.l1 * v.abs() + self.l2 * v * v).sum()
+        self.l1_value(w) + self.l2_value(w)
+    }
+
+    /// The L1 part `l1 sum |w_j|` (the non-smooth part of an objective).
+    #[must_use]
+    pub fn l1_value(&self, w: &[f64]) -> f64 {
+        self.l1 * w.iter().map(|v| v.abs()).sum::<f64>()
+    }
+
+    /// The L2 part `l2 sum w_j^2` (part of the smooth part of an objective).
+    #[must_use]
+    pub fn l2_value(&self, w: &[f64]) -> f64 {
+        self.l2 * w.iter().map(|v| v * v).sum::<f64>()
+    }
+
+    /// The derivative of the L2 part in one coefficient, `2 l2 w_j`.
+    #[must_use]
+    pub fn l2_gradient(&self, wj: f64) -> f64 {
+        2.0 * self.l2 * wj
+    }
+
+    /// The second derivative of the L2 part, `2 l2` (the same on every coefficient).
+    #[must_use]
+    pub fn l2_curvature(&self) -> f64 {
+        2.0 * self.l2
     }
 }

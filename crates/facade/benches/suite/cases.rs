@@ -11,7 +11,9 @@ use linmod::datasets::simulate::{
 use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
 use linmod::models::Penalty;
 use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
-use linmod::models::logistic::{LogisticObjective, LogisticRegression, LogisticSolver, Problem};
+use linmod::models::logistic::{LogisticRegression, LogisticSolver};
+use linmod::models::loss::Logistic;
+use linmod::models::objective::LinearObjective;
 use linmod::optim::Objective;
 use serde::Serialize;
 
@@ -19,7 +21,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(crate) enum Work {
-    /// One logistic loss-and-gradient pass (`LogisticObjective::value_and_gradient`).
+    /// One logistic loss-and-gradient pass (`LinearObjective::value_and_gradient`).
     GradientPass,
     /// One weighted Gram matrix `X^T D X` (lower triangle).
     Gram,
@@ -237,13 +239,7 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     let (x, y) = (d.x.as_ref(), &d.y[..]);
     match &case.work {
         Work::GradientPass => {
-            let problem = Problem {
-                x,
-                y,
-                weights: None,
-                fit_intercept: true,
-            };
-            let mut obj = LogisticObjective::new(problem, 0.0);
+            let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");
             let theta = vec![0.01; case.p + 1];
             let mut g = vec![0.0; case.p + 1];
             obj.value_and_gradient(&theta, &mut g); // warm the buffers

@@ -13,7 +13,7 @@
 //! | one fit (any penalty, any solver) | [`LinearRegression`] -> [`FittedLinear`] |
 //! | the lasso / elastic-net solutions for a grid of penalties | [`RegularizationPath`] -> [`LinearPath`] |
 //! | the penalty chosen by k-fold cross-validation | [`CrossValidation`] -> [`CvResult`] |
-//! | the objective itself, for `optim` solvers or gradient checks | [`SquaredLoss`] |
+//! | the objective itself, for `optim` solvers or gradient checks | [`LeastSquaresObjective`](crate::objective::LeastSquaresObjective) |
 //!
 //! # Example
 //! ```
@@ -36,14 +36,12 @@ mod direct;
 mod fitted;
 mod iterative;
 mod lasso;
-mod objective;
 mod path;
 mod regression;
 mod solver;
 
 pub use cv::{CrossValidation, CvResult};
 pub use fitted::FittedLinear;
-pub use objective::SquaredLoss;
 pub use path::{LinearPath, RegularizationPath, lambda_max};
 pub use regression::LinearRegression;
 pub use solver::{CdMode, LinearSolver};

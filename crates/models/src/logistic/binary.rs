@@ -5,8 +5,8 @@ use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    binary_log_loss, check_design, check_outputs, check_prediction_input, check_target,
-    first_non_finite, normalize_weights,
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
+    normalize_weights,
 };
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
@@ -14,8 +14,9 @@ use crate::labels::{check_binary, is_binary_label};
 use crate::logistic::identifiability::{check_full_rank, detect_separation};
 use crate::logistic::labels::{ClassWeight, combined_weights};
 use crate::logistic::multinomial::MultinomialRegression;
-use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
+use crate::loss::{Logistic, Loss};
+use crate::objective::LogisticObjective;
 use crate::penalty::Penalty;
 use crate::persist::check_linear_predictor;
 
@@ -245,13 +246,10 @@ impl LogisticRegression {
         weights: Option<&[f64]>,
     ) -> Result<FittedLogistic> {
         let p = x.ncols();
-        let problem = Problem {
-            x,
-            y,
-            weights,
-            fit_intercept: self.fit_intercept,
-        };
-        let mut obj = LogisticObjective::new(problem, self.penalty.l2);
+        let mut obj = LogisticObjective::from_checked(x, y, Logistic)
+            .normalized_weights(weights)
+            .intercept(self.fit_intercept)
+            .penalty(self.penalty)?;
         let dim = p + usize::from(self.fit_intercept);
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
@@ -259,7 +257,7 @@ impl LogisticRegression {
         let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &self.settings, &x0)?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];
-            obj.linear_predictor(&report.x, &mut z);
+            obj.linear_predictors(&report.x, &mut z);
             let right: Vec<f64> = z
                 .iter()
                 .zip(y)
@@ -467,7 +465,7 @@ impl FittedLogistic {
         check_binary_values(y)?;
         Ok(z.iter()
             .zip(y)
-            .map(|(&zi, &yi)| binary_log_loss(zi, yi))
+            .map(|(&zi, &yi)| Logistic.loss(zi, yi))
             .sum::<f64>()
             / z.len() as f64)
     }

@@ -5,15 +5,15 @@ use optim::Report;
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_outputs, check_prediction_input, check_target, cross_entropy,
-    first_non_finite,
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
 };
 use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
 use crate::logistic::identifiability::detect_separation;
-use crate::logistic::objective::{MultinomialObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, minimize};
+use crate::loss::{Softmax, cross_entropy};
+use crate::objective::MultinomialObjective;
 use crate::persist::{check_finite_field, check_len};
 
 /// How a multiclass model is built from logistic regressions.
@@ -130,13 +130,10 @@ impl MultinomialRegression {
     ) -> Result<FittedMultinomial> {
         let cfg = &self.config;
         let p = x.ncols();
-        let problem = Problem {
-            x,
-            y,
-            weights,
-            fit_intercept: cfg.fit_intercept,
-        };
-        let mut obj = MultinomialObjective::new(problem, k, cfg.penalty.l2);
+        let mut obj = MultinomialObjective::from_checked(x, y, Softmax::new(k))
+            .normalized_weights(weights)
+            .intercept(cfg.fit_intercept)
+            .penalty(cfg.penalty)?;
         let dim = (p + usize::from(cfg.fit_intercept)) * k;
         let solver = cfg.solver.resolve(dim, cfg.penalty);
         solver.check_penalty(cfg.penalty)?;
@@ -159,7 +156,8 @@ impl MultinomialRegression {
         if cfg.penalty.is_none() {
             let n = x.nrows();
             let mut probs = vec![0.0; n * k];
-            obj.probabilities(&report.x, &mut probs);
+            obj.linear_predictors(&report.x, &mut probs);
+            softmax_rows(&mut probs, n, k);
             // log-odds of the true class: log p - log(1 - p), large when p -> 1
             let right: Vec<f64> = (0..n)
                 .map(|i| {
@@ -254,6 +252,20 @@ impl MultinomialRegression {
 /// every intercept, or one vector to every class's coefficients when nothing penalizes them,
 /// and a Newton step on the singular Hessian can drift along those directions by rounding;
 /// the centered parameters are the ones the data determine.
+/// Turns scores `n x k` (column-major) into class probabilities, row by row.
+fn softmax_rows(z: &mut [f64], n: usize, k: usize) {
+    let mut row = vec![0.0; k];
+    for i in 0..n {
+        for c in 0..k {
+            row[c] = z[c * n + i];
+        }
+        softmax_in_place(&mut row);
+        for c in 0..k {
+            z[c * n + i] = row[c];
+        }
+    }
+}
+
 fn center_flat_directions(theta: &mut [f64], p: usize, k: usize, intercepts: bool, free_w: bool) {
     let kf = k as f64;
     if intercepts {

@@ -4,9 +4,10 @@ use linalg_core::{Mat, MatRef, softmax_in_place};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{OVERFLOW, check_prediction_input, check_target, cross_entropy};
+use crate::data::{OVERFLOW, check_prediction_input, check_target};
 use crate::error::{ModelError, Result};
 use crate::labels::class_indices;
+use crate::loss::cross_entropy;
 use crate::mlp::activation::Activation;
 use crate::mlp::architecture::Architecture;
 use crate::mlp::network::{BLOCK_ROWS, Network, Workspace};
