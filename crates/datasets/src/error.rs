@@ -43,7 +43,7 @@ pub enum DatasetError {
     #[error(
         "target value {value} at row {row} is not a class label \
          (an integer in 0..{max_label})",
-        max_label = crate::dataset::MAX_CLASSES
+        max_label = linalg_core::MAX_CLASSES
     )]
     NotClassLabel {
         /// Row of the value, 0-based.

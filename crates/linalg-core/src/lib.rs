@@ -56,6 +56,7 @@ mod fused;
 mod gram;
 #[cfg(feature = "ndarray")]
 mod interop;
+mod limits;
 mod lstsq;
 mod partition;
 mod products;
@@ -70,6 +71,7 @@ pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
 pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};
 #[cfg(feature = "ndarray")]
 pub use interop::{mat_from_ndarray, mat_to_ndarray, slice_from_ndarray};
+pub use limits::MAX_CLASSES;
 pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};

@@ -11,8 +11,8 @@ use crate::error::{ModelError, Result};
 ///
 /// | reference | its parameters | ours |
 /// |---|---|---|
-/// | course: loss + (1/C) sum w^2 | C | `l2 = 1/C` ([`Penalty::course_l2`]) |
-/// | course: loss + (1/C) sum abs(w) | C | `l1 = 1/C` ([`Penalty::course_l1`]) |
+/// | loss + (1/C) sum w^2 (the course's form) | C | `l2 = 1/C` ([`Penalty::inverse_c_l2`]) |
+/// | loss + (1/C) sum abs(w) (the course's form) | C | `l1 = 1/C` ([`Penalty::inverse_c_l1`]) |
 /// | scikit-learn `LogisticRegression`, L2 | C | `l2 = 1/(2 n C)` ([`Penalty::sklearn_logistic_l2`]) |
 /// | scikit-learn `LogisticRegression`, L1 | C | `l1 = 1/(n C)` ([`Penalty::sklearn_logistic_l1`]) |
 /// | scikit-learn `LogisticRegression`, elastic net | C, l1_ratio r | `l1 = r/(n C)`, `l2 = (1-r)/(2 n C)` |
@@ -124,19 +124,19 @@ impl Penalty {
         })
     }
 
-    /// The course's L2 form "loss + (1/C) sum w^2": `l2 = 1/C`.
+    /// The penalty of "loss + (1/C) sum w^2" (the course's form): `l2 = 1/C`.
     ///
     /// # Errors
     /// [`ModelError::InvalidParameter`] unless `C` is finite and positive.
-    pub fn course_l2(c: f64) -> Result<Self> {
+    pub fn inverse_c_l2(c: f64) -> Result<Self> {
         Self::l2(1.0 / check_c(c)?)
     }
 
-    /// The course's L1 form "loss + (1/C) sum |w|": `l1 = 1/C`.
+    /// The penalty of "loss + (1/C) sum |w|" (the course's form): `l1 = 1/C`.
     ///
     /// # Errors
     /// [`ModelError::InvalidParameter`] unless `C` is finite and positive.
-    pub fn course_l1(c: f64) -> Result<Self> {
+    pub fn inverse_c_l1(c: f64) -> Result<Self> {
         Self::l1(1.0 / check_c(c)?)
     }
 

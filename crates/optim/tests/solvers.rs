@@ -2,7 +2,7 @@
 
 #![allow(clippy::float_cmp)] // exact zeros of the lasso solution are the point
 
-use linmod_optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
+use linmod_optim::testfns::{Quadratic, Quartic, Rosenbrock};
 use linmod_optim::{
     Criterion, Divergence, ElasticNet, Fista, GradientDescent, Lbfgs, LineSearch, Newton,
     Objective, Penalized, StrongWolfe, Termination,
@@ -178,11 +178,11 @@ fn overflow_is_reported_as_divergence_with_the_last_finite_iterate() {
 fn course_quartic_by_gradient_descent() {
     let r = GradientDescent::new(0.01)
         .record_history(true)
-        .minimize(&mut CourseQuartic, &[6.0])
+        .minimize(&mut Quartic, &[6.0])
         .unwrap();
     assert!(r.converged());
-    assert!((r.x[0] - CourseQuartic::MINIMIZER).abs() < 1e-6);
-    assert!((r.value - CourseQuartic::MINIMUM).abs() < 1e-10);
+    assert!((r.x[0] - Quartic::MINIMIZER).abs() < 1e-6);
+    assert!((r.value - Quartic::MINIMUM).abs() < 1e-10);
     // the history starts at iteration 0 and the value decreases monotonically (up to rounding)
     assert_eq!(r.history[0].iteration, 0);
     assert!(
@@ -190,9 +190,7 @@ fn course_quartic_by_gradient_descent() {
             .windows(2)
             .all(|w| w[1].value <= w[0].value + 1e-14)
     );
-    let newton = Newton::default()
-        .minimize(&mut CourseQuartic, &[6.0])
-        .unwrap();
+    let newton = Newton::default().minimize(&mut Quartic, &[6.0]).unwrap();
     assert!(newton.converged() && (newton.x[0] - 2.25).abs() < 1e-8);
 }
 

@@ -24,8 +24,8 @@ pub fn penalty(
     kind: Option<PenaltyKind>,
 ) -> Result<Penalty> {
     Ok(match (c, kind) {
-        (Some(c), Some(PenaltyKind::L1)) => Penalty::course_l1(c)?,
-        (Some(c), Some(PenaltyKind::L2)) => Penalty::course_l2(c)?,
+        (Some(c), Some(PenaltyKind::L1)) => Penalty::inverse_c_l1(c)?,
+        (Some(c), Some(PenaltyKind::L2)) => Penalty::inverse_c_l2(c)?,
         _ => Penalty::elastic_net(l1.unwrap_or(0.0), l2.unwrap_or(0.0))?,
     })
 }

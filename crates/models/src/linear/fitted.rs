@@ -83,7 +83,7 @@ impl FittedLinear {
 
     /// Whether an intercept was fitted.
     #[must_use]
-    pub fn fit_intercept(&self) -> bool {
+    pub fn fits_intercept(&self) -> bool {
         self.fit_intercept
     }
 

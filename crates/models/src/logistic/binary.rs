@@ -11,9 +11,8 @@ use crate::data::{
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
 use crate::labels::{check_binary, is_binary_label};
+use crate::logistic::class_weight::{ClassWeight, combined_weights};
 use crate::logistic::identifiability::{check_full_rank, detect_separation};
-use crate::logistic::labels::{ClassWeight, combined_weights};
-use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::loss::{Logistic, Loss};
 use crate::objective::LogisticObjective;
@@ -171,12 +170,6 @@ impl LogisticRegression {
     pub fn warm_start(mut self, coef: Vec<f64>, intercept: f64) -> Self {
         self.warm_start = Some((coef, intercept));
         self
-    }
-
-    /// The multiclass model with this configuration (softmax by default).
-    #[must_use]
-    pub fn multinomial(self) -> MultinomialRegression {
-        MultinomialRegression::from_config(self)
     }
 
     /// Fits the model to `x` (`n x p`) and labels `y` (0 or 1).

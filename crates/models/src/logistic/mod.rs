@@ -18,13 +18,13 @@
 //! Gram kernel (`docs/math.md` has the derivation).
 
 mod binary;
+mod class_weight;
 mod identifiability;
-mod labels;
 mod multinomial;
 mod prox_newton;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};
-pub use labels::ClassWeight;
+pub use class_weight::ClassWeight;
 pub use multinomial::{FittedMultinomial, Multiclass, MultinomialRegression};
 pub use solver::{LogisticSolver, SolverSettings};

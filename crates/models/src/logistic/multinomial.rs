@@ -59,15 +59,19 @@ pub struct MultinomialRegression {
     warm_start: Option<(Vec<f64>, Vec<f64>)>,
 }
 
-impl MultinomialRegression {
-    pub(crate) fn from_config(config: LogisticRegression) -> Self {
-        Self {
-            config,
+impl LogisticRegression {
+    /// The multiclass model with this configuration (softmax by default).
+    #[must_use]
+    pub fn multinomial(self) -> MultinomialRegression {
+        MultinomialRegression {
+            config: self,
             strategy: Multiclass::Softmax,
             warm_start: None,
         }
     }
+}
 
+impl MultinomialRegression {
     /// Softmax (default) or one-vs-rest.
     #[must_use]
     pub fn strategy(mut self, strategy: Multiclass) -> Self {

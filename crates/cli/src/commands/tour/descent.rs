@@ -5,7 +5,7 @@ use anyhow::Result;
 use linmod::datasets::{StandardScaler, TrainTestSplit};
 use linmod::models::logistic::{LogisticRegression, LogisticSolver};
 use linmod::optim::GradientDescent;
-use linmod::optim::testfns::CourseQuartic;
+use linmod::optim::testfns::Quartic;
 
 use super::Figures;
 use super::basics::indent;
@@ -27,7 +27,7 @@ pub fn learning_rates(figs: &mut Figures) -> Result<()> {
         let r = GradientDescent::new(eta)
             .max_iter(20_000)
             .record_history(true)
-            .minimize(&mut CourseQuartic, &[6.0])?;
+            .minimize(&mut Quartic, &[6.0])?;
         rows.push(vec![
             format!("{eta}"),
             r.iterations.to_string(),
@@ -37,7 +37,7 @@ pub fn learning_rates(figs: &mut Figures) -> Result<()> {
         let pts = r
             .history
             .iter()
-            .map(|h| (h.iteration as f64, h.value - CourseQuartic::MINIMUM))
+            .map(|h| (h.iteration as f64, h.value - Quartic::MINIMUM))
             .collect();
         chart = chart.with(Series::line(format!("eta = {eta}"), pts));
     }
