@@ -33,11 +33,16 @@ struct GramTask {
 }
 
 impl GramScratch {
-    /// Buffers for an `n x p` matrix with the row partition `part` (`part.n_rows() = n`) and
-    /// `block_len` entries of per-task scratch for the design's block products
-    /// ([`Design::gram_buffer_len`]).
+    /// Buffers for a dense `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
     #[must_use]
-    pub fn new(part: RowBlocks, p: usize, block_len: usize) -> Self {
+    pub fn new(part: RowBlocks, p: usize) -> Self {
+        Self::with_block_len(part, p, part.block_rows().min(part.n_rows()) * p)
+    }
+
+    /// Buffers for an `n x p` design with the row partition `part` and `block_len` entries of
+    /// per-task scratch for the design's block products ([`Design::gram_buffer_len`]).
+    #[must_use]
+    pub fn with_block_len(part: RowBlocks, p: usize, block_len: usize) -> Self {
         let tasks = (0..part.n_tasks())
             .map(|_| GramTask {
                 gram: Mat::zeros(p, p),
@@ -53,7 +58,7 @@ impl GramScratch {
     #[must_use]
     pub fn for_matrix<D: Design>(x: D) -> Self {
         let part = x.gram_partition();
-        Self::new(part, x.ncols(), x.gram_buffer_len(part.block_rows()))
+        Self::with_block_len(part, x.ncols(), x.gram_buffer_len(part.block_rows()))
     }
 
     /// The row partition the buffers were made for.
