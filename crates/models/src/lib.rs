@@ -45,7 +45,9 @@ pub mod mlp;
 pub mod objective;
 mod penalty;
 pub mod persist;
+mod settings;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
 pub use penalty::Penalty;
+pub use settings::FitSettings;

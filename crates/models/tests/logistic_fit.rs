@@ -123,7 +123,7 @@ fn l2_solvers_agree() {
         .clone()
         .solver(LogisticSolver::Sgd)
         .learning_rate(0.05)
-        .max_iter(200)
+        .epochs(200)
         .seed(3)
         .fit(x.as_ref(), &y)
         .unwrap();

@@ -162,7 +162,11 @@ fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Re
         cfg = cfg.tol(t);
     }
     if let Some(m) = args.max_iter {
-        cfg = cfg.max_iter(m);
+        cfg = if solver == LogisticSolver::Sgd {
+            cfg.epochs(m)
+        } else {
+            cfg.max_iter(m)
+        };
     }
     if let Some(lr) = args.learning_rate {
         cfg = cfg.learning_rate(lr);

@@ -18,6 +18,7 @@ use crate::loss::{Logistic, Loss};
 use crate::objective::LogisticObjective;
 use crate::penalty::Penalty;
 use crate::persist::check_linear_predictor;
+use crate::settings::FitSettings;
 
 /// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
 ///
@@ -27,8 +28,11 @@ use crate::persist::check_linear_predictor;
 /// are 0 and 1. This is the unfitted configuration: setters never fail, [`fit`](Self::fit)
 /// validates everything and returns a [`FittedLogistic`].
 ///
-/// Defaults: no penalty, intercept fitted, solver `auto` (see [`LogisticSolver`]), stopping when
-/// the gradient's infinity norm is below `1e-8` or after 1000 iterations.
+/// Defaults: no penalty, intercept fitted, solver `auto` (see [`LogisticSolver`]). The shared
+/// [`FitSettings`]: [`tol`](Self::tol) is the bound on the infinity norm of the gradient (for L1
+/// fits: of the minimum-norm subgradient or gradient mapping), default `1e-8`;
+/// [`max_iter`](Self::max_iter) 1000 iterations; [`epochs`](Self::epochs) of `sgd` 1000;
+/// learning rate 0.1, batch size 32, no momentum, seed 0.
 ///
 /// Unpenalized fits are checked for identifiability: linearly dependent columns give
 /// [`ModelError::RankDeficient`] before fitting, and separated classes (where the maximum
@@ -45,12 +49,12 @@ use crate::persist::check_linear_predictor;
 /// let p = fit.predict_proba(chd.x.as_ref()).unwrap();
 /// assert!(p[0] < p[32]); // the risk grows with age
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogisticRegression {
     pub(crate) penalty: Penalty,
     pub(crate) fit_intercept: bool,
     pub(crate) solver: LogisticSolver,
-    pub(crate) settings: SolverSettings,
+    pub(crate) settings: FitSettings,
     pub(crate) class_weight: ClassWeight,
     pub(crate) warm_start: Option<(Vec<f64>, f64)>,
 }
@@ -100,61 +104,16 @@ impl LogisticRegression {
         self
     }
 
-    /// Stops when the infinity norm of the gradient (for L1 fits: of the minimum-norm
-    /// subgradient or gradient mapping) is at most `tol` (default `1e-8`).
-    #[must_use]
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.settings.stopping.gradient_tol = Some(tol);
-        self
-    }
+    crate::settings::settings_setters!();
 
-    /// Sets the iteration limit (epochs for `sgd`).
-    #[must_use]
-    pub fn max_iter(mut self, max_iter: usize) -> Self {
-        self.settings.stopping.max_iter = max_iter;
-        self
-    }
-
-    /// Replaces all stopping rules; for example the course's IRLS rule
-    /// `Stopping::default().gradient_tol(None).param_tol(1e-8).max_iter(100)`.
+    /// Replaces the stopping rules; for example the course's IRLS rule
+    /// `Stopping::default().gradient_tol(None).param_tol(1e-8).max_iter(100)`. A later
+    /// [`tol`](Self::tol) or [`max_iter`](Self::max_iter) adjusts them.
     #[must_use]
     pub fn stopping(mut self, stopping: Stopping) -> Self {
-        self.settings.stopping = stopping;
-        self
-    }
-
-    /// Sets the learning rate of `gd` and `sgd` (default 0.1).
-    #[must_use]
-    pub fn learning_rate(mut self, eta: f64) -> Self {
-        self.settings.learning_rate = eta;
-        self
-    }
-
-    /// Sets the batch size of `sgd` (default 32).
-    #[must_use]
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.settings.batch_size = batch_size;
-        self
-    }
-
-    /// Sets the momentum of `sgd` (default 0).
-    #[must_use]
-    pub fn momentum(mut self, momentum: f64) -> Self {
-        self.settings.momentum = momentum;
-        self
-    }
-
-    /// Sets the seed of `sgd`'s shuffling (default 0).
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.settings.seed = seed;
-        self
-    }
-
-    /// Keeps the per-iteration history (the loss curve) in the report.
-    #[must_use]
-    pub fn record_history(mut self, on: bool) -> Self {
-        self.settings.record_history = on;
+        self.settings.stopping = Some(stopping);
+        self.settings.tol = None;
+        self.settings.max_iter = None;
         self
     }
 
@@ -242,12 +201,14 @@ impl LogisticRegression {
         let mut obj = LogisticObjective::from_checked(x, y, Logistic)
             .normalized_weights(weights)
             .intercept(self.fit_intercept)
-            .penalty(self.penalty)?;
+            .penalty(self.penalty)?
+            .parallelism(self.settings.parallelism);
         let dim = p + usize::from(self.fit_intercept);
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         let x0 = self.start(p)?;
-        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &self.settings, &x0)?;
+        let settings = SolverSettings::resolve(&self.settings)?;
+        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &settings, &x0)?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];
             obj.linear_predictors(&report.x, &mut z);

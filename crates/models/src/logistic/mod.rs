@@ -27,4 +27,4 @@ mod solver;
 pub use binary::{FittedLogistic, LogisticRegression};
 pub use class_weight::ClassWeight;
 pub use multinomial::{FittedMultinomial, Multiclass, MultinomialRegression};
-pub use solver::{LogisticSolver, SolverSettings};
+pub use solver::LogisticSolver;

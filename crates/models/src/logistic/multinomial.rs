@@ -11,7 +11,7 @@ use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
 use crate::logistic::identifiability::detect_separation;
-use crate::logistic::solver::{LogisticSolver, minimize};
+use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::loss::{Softmax, cross_entropy};
 use crate::objective::MultinomialObjective;
 use crate::persist::{check_finite_field, check_len};
@@ -52,7 +52,7 @@ pub enum Multiclass {
 ///     .fit(x.as_ref(), &y).unwrap();
 /// assert_eq!(ovr.reports().len(), 3);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MultinomialRegression {
     config: LogisticRegression,
     strategy: Multiclass,
@@ -137,7 +137,8 @@ impl MultinomialRegression {
         let mut obj = MultinomialObjective::from_checked(x, y, Softmax::new(k))
             .normalized_weights(weights)
             .intercept(cfg.fit_intercept)
-            .penalty(cfg.penalty)?;
+            .penalty(cfg.penalty)?
+            .parallelism(cfg.settings.parallelism);
         let dim = (p + usize::from(cfg.fit_intercept)) * k;
         let solver = cfg.solver.resolve(dim, cfg.penalty);
         solver.check_penalty(cfg.penalty)?;
@@ -147,7 +148,7 @@ impl MultinomialRegression {
             solver,
             cfg.penalty.l1,
             0..p * k,
-            &cfg.settings,
+            &SolverSettings::resolve(&cfg.settings)?,
             &x0,
         )?;
         center_flat_directions(

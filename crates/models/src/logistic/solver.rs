@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ModelError, Result};
 use crate::logistic::prox_newton::ProxNewton;
 use crate::penalty::Penalty;
+use crate::settings::FitSettings;
 
 /// The algorithm that fits a logistic model.
 ///
@@ -132,11 +133,13 @@ impl LogisticSolver {
     }
 }
 
-/// Iterative-solver settings shared by the logistic models.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SolverSettings {
+/// The shared [`FitSettings`] resolved with the logistic models' defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct SolverSettings {
     /// Stopping rules (default: gradient infinity norm `<= 1e-8`, 1000 iterations).
     pub stopping: Stopping,
+    /// Epochs of `sgd` (default 1000).
+    pub epochs: usize,
     /// Learning rate of `gd` and `sgd` (default 0.1).
     pub learning_rate: f64,
     /// Batch size of `sgd` (default 32).
@@ -149,16 +152,35 @@ pub struct SolverSettings {
     pub record_history: bool,
 }
 
-impl Default for SolverSettings {
-    fn default() -> Self {
-        Self {
-            stopping: Stopping::default(),
-            learning_rate: 0.1,
-            batch_size: 32,
-            momentum: 0.0,
-            seed: 0,
-            record_history: false,
+impl SolverSettings {
+    /// `settings` with the logistic defaults filled in: the stopping rules (replaced by
+    /// `settings.stopping`, then adjusted by `tol`, the gradient test, and `max_iter`).
+    pub(crate) fn resolve(settings: &FitSettings) -> Result<Self> {
+        if let Some(t) = settings.tol
+            && !(t.is_finite() && t > 0.0)
+        {
+            return Err(ModelError::InvalidParameter {
+                name: "tol",
+                value: t,
+                requirement: "finite and > 0",
+            });
         }
+        let mut stopping = settings.stopping.unwrap_or_default();
+        if let Some(t) = settings.tol {
+            stopping.gradient_tol = Some(t);
+        }
+        if let Some(m) = settings.max_iter {
+            stopping.max_iter = m;
+        }
+        Ok(Self {
+            stopping,
+            epochs: settings.epochs.unwrap_or(1000),
+            learning_rate: settings.learning_rate.unwrap_or(0.1),
+            batch_size: settings.batch_size_or_default(),
+            momentum: settings.momentum_or_default(),
+            seed: settings.seed,
+            record_history: settings.record_history,
+        })
     }
 }
 
@@ -192,7 +214,7 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
             .minimize(obj, x0)?,
         LogisticSolver::Sgd => Sgd::default()
             .learning_rate(settings.learning_rate)
-            .epochs(s.max_iter)
+            .epochs(settings.epochs)
             .gradient_tol(s.gradient_tol)
             .batch_size(settings.batch_size)
             .momentum(settings.momentum)
