@@ -280,14 +280,26 @@ fn no_import_cycles(root: &Path, problems: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Identifiers defined anywhere in the library crates (`fn`, `struct`, `enum`, `trait`,
-/// `type`, `const`, `mod`, enum variants are not needed).
+/// Identifiers defined anywhere in the library crates: items (`fn`, `struct`, `enum`,
+/// `trait`, `type`, `const`, `mod`) and enum variants (a capitalized name opening a line and
+/// followed by `,`, `(`, `{` or `=`).
 fn defined_identifiers(root: &Path) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     for (dir, _) in LIBRARIES {
         for file in rust_files(&root.join("crates").join(dir).join("src"))? {
             for line in read(&file)?.lines() {
                 let code = code_of(line);
+                let variant: String = code
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let after = code.trim_start()[variant.len()..].trim_start();
+                if variant.chars().next().is_some_and(char::is_uppercase)
+                    && (after.is_empty() || after.starts_with([',', '(', '{', '=']))
+                {
+                    out.insert(variant);
+                }
                 for kw in [
                     "fn ", "struct ", "enum ", "trait ", "type ", "const ", "mod ",
                 ] {
