@@ -207,7 +207,7 @@ impl LogisticRegression {
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         let x0 = self.start(p)?;
-        let settings = SolverSettings::resolve(&self.settings)?;
+        let settings = SolverSettings::resolve(&self.settings);
         let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &settings, &x0)?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];

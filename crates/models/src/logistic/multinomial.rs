@@ -148,7 +148,7 @@ impl MultinomialRegression {
             solver,
             cfg.penalty.l1,
             0..p * k,
-            &SolverSettings::resolve(&cfg.settings)?,
+            &SolverSettings::resolve(&cfg.settings),
             &x0,
         )?;
         center_flat_directions(

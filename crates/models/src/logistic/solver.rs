@@ -154,17 +154,9 @@ pub(crate) struct SolverSettings {
 
 impl SolverSettings {
     /// `settings` with the logistic defaults filled in: the stopping rules (replaced by
-    /// `settings.stopping`, then adjusted by `tol`, the gradient test, and `max_iter`).
-    pub(crate) fn resolve(settings: &FitSettings) -> Result<Self> {
-        if let Some(t) = settings.tol
-            && !(t.is_finite() && t > 0.0)
-        {
-            return Err(ModelError::InvalidParameter {
-                name: "tol",
-                value: t,
-                requirement: "finite and > 0",
-            });
-        }
+    /// `settings.stopping`, then adjusted by `tol`, the gradient test, and `max_iter`). The
+    /// solvers validate the values (an invalid `tol` is reported as `gradient_tol`).
+    pub(crate) fn resolve(settings: &FitSettings) -> Self {
         let mut stopping = settings.stopping.unwrap_or_default();
         if let Some(t) = settings.tol {
             stopping.gradient_tol = Some(t);
@@ -172,7 +164,7 @@ impl SolverSettings {
         if let Some(m) = settings.max_iter {
             stopping.max_iter = m;
         }
-        Ok(Self {
+        Self {
             stopping,
             epochs: settings.epochs.unwrap_or(1000),
             learning_rate: settings.learning_rate.unwrap_or(0.1),
@@ -180,7 +172,7 @@ impl SolverSettings {
             momentum: settings.momentum_or_default(),
             seed: settings.seed,
             record_history: settings.record_history,
-        })
+        }
     }
 }
 
