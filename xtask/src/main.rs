@@ -6,6 +6,7 @@ mod bench;
 mod ci;
 mod cmd;
 mod fuzz;
+mod package;
 
 use std::process::ExitCode;
 
@@ -16,12 +17,16 @@ usage: cargo xtask <task> [options]
 
 tasks:
   ci      every check CI runs: rustfmt, clippy (-D warnings), tests (doc tests included),
-          rustdoc (-D warnings), the quick benchmark; stops at the first failure
+          the single-crate examples, rustdoc (-D warnings), `package`, the quick
+          benchmark; stops at the first failure
   bench   the benchmark suite; writes target/bench/report.md and report.json
           (cargo xtask bench --help for its options)
   fuzz    <target|all> [--seconds N | --minutes N] [--sanitizer address|none]
           runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
           (default 600); needs `cargo install cargo-fuzz`; not part of CI
+  package `cargo publish --workspace --dry-run --no-verify`: packs every publishable
+          crate without uploading; fails on any warning or a crate left out (needs the
+          network for the crates.io index)
   help    this message
 ";
 
@@ -43,6 +48,7 @@ fn dispatch() -> Result<()> {
         Some("ci") => ci::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("package") => package::run(&rest),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -38,7 +38,7 @@ use crate::penalty::Penalty;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::Penalty;
 /// use linmod_models::linear::SquaredLoss;
 /// use optim::{Objective, check_objective_gradient};
@@ -158,7 +158,7 @@ impl<'a> SquaredLoss<'a> {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::Penalty;
     /// use linmod_models::linear::SquaredLoss;
     /// // one column, no intercept: f = mean((y - x w)^2)/2 has curvature mean(x^2) = 5

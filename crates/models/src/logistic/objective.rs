@@ -39,7 +39,7 @@ impl Problem<'_> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::logistic::{LogisticObjective, Problem};
 /// use optim::{Objective, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5]];
@@ -362,7 +362,7 @@ impl SumOfTerms for LogisticObjective<'_> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::logistic::{MultinomialObjective, Problem};
 /// use optim::{Objective, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5], [0.0, 0.3]];
