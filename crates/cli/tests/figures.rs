@@ -144,16 +144,7 @@ fn check_axis(name: &str, a: &AxisFacts) {
 #[test]
 fn every_tour_figure_renders_to_png_with_readable_axes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_linmod"))
-        .args(["tour", "--png", "--out", "figs"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    linmod(&["tour", "--png", "--out", "figs"], dir.path());
     let mut figures = BTreeMap::new();
     for entry in std::fs::read_dir(dir.path().join("figs")).unwrap() {
         let path = entry.unwrap().path();
@@ -250,6 +241,60 @@ fn every_tour_figure_renders_to_png_with_readable_axes() {
         "{:?}",
         f.x
     );
+}
+
+/// Runs `linmod` in `dir`, failing the test with its stderr if it fails.
+fn linmod(args: &[&str], dir: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_linmod"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "linmod {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_path_figure_is_a_png_when_asked_and_marks_the_chosen_penalties() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    linmod(
+        &[
+            "simulate",
+            "linear",
+            "--n",
+            "300",
+            "--beta",
+            "2,-1,0.5,0,0",
+            "--seed",
+            "1",
+            "--out",
+            "x.npy",
+        ],
+        dir,
+    );
+    linmod(
+        &[
+            "path",
+            "--data",
+            "x.npy",
+            "--target-file",
+            "x_y.npy",
+            "--plot",
+            "path.png",
+        ],
+        dir,
+    );
+    let f = read_png(&dir.join("path.png"));
+    check_axis("path x", &f.x);
+    check_axis("path y", &f.y);
+    assert!(f.x.log, "{:?}", f.x);
+    for name in ["x1", "x5", "λ_min", "λ_1se"] {
+        assert!(f.description.contains(name), "{name}: {}", f.description);
+    }
 }
 
 #[test]
