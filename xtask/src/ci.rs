@@ -49,8 +49,8 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     step("tests (unit, integration, doc)", test)?;
 
-    // the examples' binaries, built with the features of the tests so that nothing else is
-    // rebuilt, then run: each asserts its own results
+    // the examples' binaries, then run: each asserts its own results. Selecting the tests
+    // too resolves features as `cargo test` did, so nothing but the binaries is built again.
     let mut build = cargo();
     build.args([
         "build",
@@ -58,6 +58,7 @@ pub fn run(args: &[String]) -> Result<()> {
         "--exclude",
         "xtask",
         "--bins",
+        "--tests",
         "--features",
         FEATURES,
     ]);

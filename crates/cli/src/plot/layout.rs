@@ -150,6 +150,8 @@ pub enum Sample {
     Point {
         color: (u8, u8, u8),
     },
+    /// No sample: a row of text only.
+    Blank,
 }
 
 /// A legend row: its sample, left-aligned at `x` and centred on `y`.
@@ -271,7 +273,9 @@ fn range(chart: &Chart, x_axis: bool) -> Result<(f64, f64)> {
     }
 }
 
-/// The legend's rows: named series, then named reference lines.
+/// The legend's rows: named series, then named reference lines. Beyond the rows a column
+/// beside the plot holds, the last series give way to a row counting them; names longer
+/// than `MAX_NAME` characters are cut.
 fn legend_entries(chart: &Chart) -> Vec<(String, Sample)> {
     let series = chart
         .series
@@ -294,25 +298,49 @@ fn legend_entries(chart: &Chart) -> Vec<(String, Sample)> {
                     dot: s.markers,
                 },
             };
-            (s.name.clone(), sample)
+            (shortened(&s.name), sample)
         })
         .collect();
-    for (i, g) in chart.guides.iter().enumerate() {
-        if !g.name.is_empty() {
-            let color = GUIDE_COLORS[i % GUIDE_COLORS.len()];
+    let guides: Vec<(String, Sample)> = chart
+        .guides
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !g.name.is_empty())
+        .map(|(i, g)| {
             let sample = Sample::Line {
-                color,
+                color: GUIDE_COLORS[i % GUIDE_COLORS.len()],
                 dashed: true,
                 dot: false,
             };
-            rows.push((g.name.clone(), sample));
-        }
+            (shortened(&g.name), sample)
+        })
+        .collect();
+    if rows.len() + guides.len() > MAX_ROWS {
+        let keep = MAX_ROWS.saturating_sub(guides.len() + 1);
+        let left_out = rows.len() - keep;
+        rows.truncate(keep);
+        rows.push((format!("… and {left_out} more"), Sample::Blank));
     }
+    rows.extend(guides);
     rows
+}
+
+/// `name` cut to `MAX_NAME` characters, the last one an ellipsis.
+fn shortened(name: &str) -> String {
+    if name.chars().count() <= MAX_NAME {
+        name.to_string()
+    } else {
+        name.chars().take(MAX_NAME - 1).chain(['…']).collect()
+    }
 }
 
 /// Height of a legend row.
 const ROW: f64 = 1.4 * LEGEND;
+/// The most legend rows a column beside the plot holds.
+const MAX_ROWS: usize =
+    ((HEIGHT - 2.0 * MARGIN - LINE * TITLE - TAG_GAP - 2.0 * PAD) / ROW) as usize;
+/// Legend entries are cut to this many characters.
+const MAX_NAME: usize = 32;
 /// Legends of up to this many rows go below the plot, in rows of entries side by side;
 /// longer ones in a column on the right.
 const MAX_BELOW: usize = 4;
@@ -496,7 +524,8 @@ pub fn layout(chart: &Chart) -> Result<Layout> {
         }
         if let Some(side) = legend.side {
             let (x0, y0) = match side {
-                Side::Right => (right + 2.0 * GAP, top),
+                // from just below the title, beside the tags of reference lines
+                Side::Right => (right + 2.0 * GAP, MARGIN + LINE * TITLE + TAG_GAP),
                 Side::Bottom => (
                     (0.5 * (left + right) - legend.width / 2.0).max(MARGIN),
                     HEIGHT - MARGIN - legend.height,
@@ -551,7 +580,8 @@ fn place_tags(chart: &Chart, layout: &mut Layout, m: Metrics) -> usize {
         }
         let x = layout.plot.x0 + f * layout.plot.width();
         let w = m.width(&g.tag, TAG);
-        let x = x.clamp(w / 2.0 + MARGIN, WIDTH - MARGIN - w / 2.0);
+        // over the plot, clear of a legend on its right
+        let x = x.clamp(MARGIN + w / 2.0, layout.plot.x1 - w / 2.0);
         let mut row = 0;
         loop {
             let y = first_row_top - row as f64 * LINE * TAG;
@@ -645,6 +675,26 @@ mod tests {
         let frame = l.legend_frame.unwrap();
         assert!(frame.x0 > l.plot.x1);
         assert_eq!(l.legend.len(), 12);
+    }
+
+    #[test]
+    fn a_legend_of_many_long_names_is_cut_to_fit() {
+        let mut c = Chart::new("forty features", "penalty", "coefficient").log_x();
+        for j in 0..40 {
+            let name = format!("feature {j} with a name much longer than any legend should hold");
+            c = c.with(Series::line(name, vec![(1.0, f64::from(j)), (10.0, 0.0)]));
+        }
+        let c = c
+            .vline(2.0, "a", "first guide")
+            .vline(5.0, "b", "second guide");
+        let l = c.layout().unwrap();
+        assert_eq!(l.legend.len(), MAX_ROWS);
+        let legend: Vec<&str> = l.texts.iter().map(|t| t.text.as_str()).collect();
+        let more = format!("… and {} more", 40 - (MAX_ROWS - 3));
+        assert!(legend.contains(&more.as_str()), "{legend:?}");
+        assert!(legend.contains(&"second guide"));
+        assert!(legend.iter().all(|t| t.chars().count() <= MAX_NAME));
+        assert!(l.plot.width() > 300.0, "{:?}", l.plot);
     }
 
     #[test]

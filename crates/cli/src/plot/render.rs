@@ -241,6 +241,7 @@ fn shapes<DB: DrawingBackend>(
                 Sample::Point { color } => {
                     pen.dot((row.x + SAMPLE / 2.0, row.y), 4.5, rgb(color))?
                 }
+                Sample::Blank => {}
             }
         }
     }
