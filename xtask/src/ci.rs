@@ -1,11 +1,17 @@
 //! `cargo xtask ci`: the checks CI runs, in order, stopping at the first failure: rustfmt,
-//! tidy (the architecture invariants), clippy, the tests, rustdoc, and the benchmark suite at small sizes.
+//! tidy (the architecture invariants), clippy, the tests, the single-crate examples, rustdoc,
+//! packing every publishable crate (`cargo xtask package`), and the benchmark suite at small
+//! sizes.
 
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::cmd::{cargo, step};
+use crate::cmd::{cargo, step, target_dir};
+
+/// The example crates (`examples/`), each depending on one library crate as a downstream
+/// project would; CI builds and runs them.
+pub const EXAMPLES: [&str; 3] = ["optim-alone", "datasets-alone", "ndarray-016"];
 
 /// Every check builds the workspace with the optional `ndarray` views on, so that one build
 /// serves clippy's, the tests' and rustdoc's view of that code as well as the rest (the
@@ -47,10 +53,34 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     step("tests (unit, integration, doc)", test)?;
 
+    // the examples' binaries, then run: each asserts its own results. Selecting the tests
+    // too resolves features as `cargo test` did, so nothing but the binaries is built again.
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--bins",
+        "--tests",
+        "--features",
+        FEATURES,
+    ]);
+    step("build the examples", build)?;
+    for example in EXAMPLES {
+        let bin = target_dir().join("debug").join(example);
+        step(
+            &format!("run examples/{example}"),
+            std::process::Command::new(bin),
+        )?;
+    }
+
     let mut doc = cargo();
     doc.args(["doc", "--workspace", "--no-deps", "--features", FEATURES]);
     doc.env("RUSTDOCFLAGS", "-D warnings");
     step("rustdoc -D warnings", doc)?;
+
+    crate::package::run(&[])?;
 
     // the suite end to end at small sizes, in the dev profile the tests already built
     crate::bench::run_with_features(&["--quick".to_string()], Some(FEATURES))?;

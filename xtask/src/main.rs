@@ -7,6 +7,7 @@ mod ci;
 mod cmd;
 mod compare;
 mod fuzz;
+mod package;
 mod tidy;
 
 use std::process::ExitCode;
@@ -18,7 +19,8 @@ usage: cargo xtask <task> [options]
 
 tasks:
   ci      every check CI runs: rustfmt, clippy (-D warnings), tests (doc tests included),
-          rustdoc (-D warnings), the quick benchmark; stops at the first failure
+          the single-crate examples, rustdoc (-D warnings), `package`, the quick
+          benchmark; stops at the first failure
   bench   the benchmark suite; writes target/bench/report.md and report.json
           (cargo xtask bench --help for its options)
   compare linmod, scikit-learn and glum side by side on the suite's data (bench/compare.py;
@@ -27,6 +29,9 @@ tasks:
           runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
           (default 600); needs `cargo install cargo-fuzz`; not part of CI
   tidy    the architecture invariants a program can check (docs/architecture.md)
+  package `cargo publish --workspace --dry-run --no-verify`: packs every publishable
+          crate without uploading; fails on any warning or a crate left out (needs the
+          network for the crates.io index)
   help    this message
 ";
 
@@ -50,6 +55,7 @@ fn dispatch() -> Result<()> {
         Some("compare") => compare::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("tidy") => tidy::run(&rest),
+        Some("package") => package::run(&rest),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -44,6 +44,10 @@ pub struct TourArgs {
     /// Folder for the figures.
     #[arg(long, default_value = "linmod-out")]
     pub out: PathBuf,
+
+    /// Also write every figure as a PNG (1200 x 750) beside its SVG.
+    #[arg(long)]
+    pub png: bool,
 }
 
 /// Where the data come from.
@@ -332,7 +336,8 @@ pub struct PathArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 
-    /// Write the path figure (SVG) here.
+    /// Write the path figure here: a PNG for a `.png` name, else an SVG. With
+    /// cross-validation, lambda_min and the one-standard-error lambda are marked.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 

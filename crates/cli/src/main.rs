@@ -44,6 +44,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => commands::tour::run(&TourArgs {
             out: "linmod-out".into(),
+            png: false,
         }),
         Some(Command::Tour(a)) => commands::tour::run(&a),
         Some(Command::Fit(a)) => commands::fit::run(&a, cli.quiet),

@@ -1,22 +1,30 @@
-//! SVG figures: line and point series on linear or logarithmic axes, with axis labels and a
-//! legend. SVG text needs no font files, so the figures render anywhere.
+//! Figures: line and point series on linear or logarithmic axes, reference lines, a legend
+//! beside the plot, written as SVG or PNG.
+//!
+//! `axis` chooses ranges and ticks (decades labelled `10ᵏ` on logarithmic axes), `layout`
+//! places every text, measured with the built-in font (`font`), so that none overlaps
+//! another, and `render` draws a layout with plotters: as SVG (text as `<text>`, shown in the
+//! viewer's sans-serif font) or as a PNG rendered in pure Rust, whose text chunks hold the
+//! figure's title and a description of its axes.
+
+mod axis;
+mod font;
+mod layout;
+mod render;
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
-use plotters::coord::combinators::LogCoord;
-use plotters::coord::ranged1d::ValueFormatter;
-use plotters::coord::types::RangedCoordf64;
-use plotters::prelude::*;
+use anyhow::{Context, Result};
 
-type Lin = RangedCoordf64;
-type Log = LogCoord<f64>;
+pub use layout::Layout;
 
 /// How a series is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
     /// A polyline through the points.
     Line,
+    /// A dashed polyline (a prediction or a reference curve).
+    Dashed,
     /// Circles at the points.
     Points,
 }
@@ -27,49 +35,80 @@ pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
     pub mark: Mark,
+    /// Whether the axis ranges cover this series. A run that diverges is drawn clipped to
+    /// the axes instead of stretching them.
+    pub sets_range: bool,
+    /// Texts beside the points (points only), such as group sizes.
+    pub labels: Vec<String>,
+    /// Relative marker areas (points only); empty for equal markers.
+    pub weights: Vec<f64>,
+    /// Dots at the points of a line.
+    pub markers: bool,
 }
 
 impl Series {
-    pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+    fn new(name: impl Into<String>, points: Vec<(f64, f64)>, mark: Mark) -> Self {
         Self {
             name: name.into(),
             points,
-            mark: Mark::Line,
+            mark,
+            sets_range: true,
+            labels: Vec::new(),
+            weights: Vec::new(),
+            markers: false,
         }
+    }
+
+    pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self::new(name, points, Mark::Line)
+    }
+
+    pub fn dashed(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self::new(name, points, Mark::Dashed)
     }
 
     pub fn points(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
-        Self {
-            name: name.into(),
-            points,
-            mark: Mark::Points,
-        }
+        Self::new(name, points, Mark::Points)
+    }
+
+    /// Draws the series clipped to axes chosen without it.
+    pub fn clipped(mut self) -> Self {
+        self.sets_range = false;
+        self
+    }
+
+    /// Marks the points of a line with dots.
+    pub fn with_markers(mut self) -> Self {
+        self.markers = true;
+        self
+    }
+
+    /// Writes `labels[i]` beside point `i`.
+    pub fn labelled(mut self, labels: Vec<String>) -> Self {
+        self.labels = labels;
+        self
+    }
+
+    /// Makes the area of marker `i` proportional to `weights[i]`.
+    pub fn weighted(mut self, weights: Vec<f64>) -> Self {
+        self.weights = weights;
+        self
     }
 }
 
-/// The ten colours of matplotlib's `tab10`, distinguishable on white.
-const PALETTE: [(u8, u8, u8); 10] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-];
-
-/// Where the legend goes, on the right-hand side of the plot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Legend {
-    Upper,
-    Lower,
-    Middle,
+/// A dashed reference line across the plot at a value of one axis.
+#[derive(Clone, Debug)]
+pub struct Guide {
+    /// A vertical line at `x = at` (else a horizontal one at `y = at`).
+    pub vertical: bool,
+    pub at: f64,
+    /// A short name written above the plot at a vertical line (may be empty).
+    pub tag: String,
+    /// The legend's entry.
+    pub name: String,
 }
 
-/// A figure: title, axis labels, series.
+/// A figure: title, axis labels, series and reference lines.
 #[derive(Clone, Debug)]
 pub struct Chart {
     pub title: String,
@@ -77,8 +116,10 @@ pub struct Chart {
     pub y_label: String,
     pub log_x: bool,
     pub log_y: bool,
-    pub legend: Legend,
+    /// The y axis counts: whole-numbered ticks.
+    pub integer_y: bool,
     pub series: Vec<Series>,
+    pub guides: Vec<Guide>,
 }
 
 impl Chart {
@@ -93,8 +134,9 @@ impl Chart {
             y_label: y_label.into(),
             log_x: false,
             log_y: false,
-            legend: Legend::Upper,
+            integer_y: false,
             series: Vec::new(),
+            guides: Vec::new(),
         }
     }
 
@@ -108,8 +150,8 @@ impl Chart {
         self
     }
 
-    pub fn legend(mut self, legend: Legend) -> Self {
-        self.legend = legend;
+    pub fn integer_y(mut self) -> Self {
+        self.integer_y = true;
         self
     }
 
@@ -118,128 +160,47 @@ impl Chart {
         self
     }
 
-    /// The finite data range of one axis (positive values only on a log axis), padded by 5%.
-    fn range(&self, axis: fn(&(f64, f64)) -> f64, log: bool) -> Result<(f64, f64)> {
-        let values = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(axis))
-            .filter(|v| v.is_finite() && (!log || *v > 0.0));
-        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(v), b.max(v))
+    /// A vertical reference line at `x`, tagged `tag` above the plot.
+    pub fn vline(mut self, x: f64, tag: impl Into<String>, name: impl Into<String>) -> Self {
+        self.guides.push(Guide {
+            vertical: true,
+            at: x,
+            tag: tag.into(),
+            name: name.into(),
         });
-        if !lo.is_finite() {
-            bail!("figure `{}` has no finite data to plot", self.title);
-        }
-        Ok(if log {
-            let (a, b) = (lo.ln(), hi.ln().max(lo.ln() + 1e-9));
-            let pad = 0.05 * (b - a);
-            ((a - pad).exp(), (b + pad).exp())
+        self
+    }
+
+    /// A horizontal reference line at `y`.
+    pub fn hline(mut self, y: f64, name: impl Into<String>) -> Self {
+        self.guides.push(Guide {
+            vertical: false,
+            at: y,
+            tag: String::new(),
+            name: name.into(),
+        });
+        self
+    }
+
+    /// The figure's layout: axes, ticks and the place of every text.
+    ///
+    /// # Errors
+    /// No finite data to plot, or texts that cannot be placed without overlapping.
+    pub fn layout(&self) -> Result<Layout> {
+        layout::layout(self).with_context(|| format!("laying out the figure `{}`", self.title))
+    }
+
+    /// Writes the figure to `path`: a PNG for a `.png` extension, else an SVG.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let layout = self.layout()?;
+        let is_png = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        let bytes = if is_png {
+            render::png(self, &layout)?
         } else {
-            let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
-            (lo - 0.05 * span, hi + 0.05 * span)
-        })
-    }
-
-    /// Writes the figure as an 800 x 500 SVG file.
-    pub fn write_svg(&self, path: &Path) -> Result<()> {
-        let (x0, x1) = self.range(|p| p.0, self.log_x)?;
-        let (y0, y1) = self.range(|p| p.1, self.log_y)?;
-        let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
-        match (self.log_x, self.log_y) {
-            (false, false) => self.draw::<Lin, Lin>(&root, (x0..x1).into(), (y0..y1).into()),
-            (true, false) => {
-                self.draw::<Log, Lin>(&root, (x0..x1).log_scale().into(), (y0..y1).into())
-            }
-            (false, true) => {
-                self.draw::<Lin, Log>(&root, (x0..x1).into(), (y0..y1).log_scale().into())
-            }
-            (true, true) => self.draw::<Log, Log>(
-                &root,
-                (x0..x1).log_scale().into(),
-                (y0..y1).log_scale().into(),
-            ),
-        }
-        .with_context(|| format!("drawing {}", path.display()))?;
-        root.present()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
-    }
-
-    fn draw<X, Y>(
-        &self,
-        root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-        x: X,
-        y: Y,
-    ) -> Result<()>
-    where
-        X: Ranged<ValueType = f64> + ValueFormatter<f64>,
-        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    {
-        let err = |e: DrawingAreaErrorKind<_>| anyhow::anyhow!("{e}");
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(42)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x, y)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 16))
-            .draw()
-            .map_err(err)?;
-        for (i, s) in self.series.iter().enumerate() {
-            let (r, g, b) = PALETTE[i % PALETTE.len()];
-            let color = RGBColor(r, g, b).to_rgba();
-            let pts: Vec<(f64, f64)> = s
-                .points
-                .iter()
-                .copied()
-                .filter(|(a, b)| {
-                    a.is_finite()
-                        && b.is_finite()
-                        && (!self.log_x || *a > 0.0)
-                        && (!self.log_y || *b > 0.0)
-                })
-                .collect();
-            match s.mark {
-                Mark::Line => {
-                    chart
-                        .draw_series(LineSeries::new(pts, color.stroke_width(2)))
-                        .map_err(err)?
-                        .label(s.name.clone())
-                        .legend(move |(px, py)| {
-                            PathElement::new(vec![(px, py), (px + 20, py)], color.stroke_width(2))
-                        });
-                }
-                Mark::Points => {
-                    chart
-                        .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, color.filled())))
-                        .map_err(err)?
-                        .label(s.name.clone())
-                        .legend(move |(px, py)| Circle::new((px + 10, py), 4, color.filled()));
-                }
-            }
-        }
-        if self.series.len() > 1 || self.series.iter().any(|s| !s.name.is_empty()) {
-            let position = match self.legend {
-                Legend::Upper => SeriesLabelPosition::UpperRight,
-                Legend::Lower => SeriesLabelPosition::LowerRight,
-                Legend::Middle => SeriesLabelPosition::MiddleRight,
-            };
-            chart
-                .configure_series_labels()
-                .position(position)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font(("sans-serif", 14))
-                .draw()
-                .map_err(err)?;
-        }
-        Ok(())
+            render::svg(self, &layout)?.into_bytes()
+        };
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 }

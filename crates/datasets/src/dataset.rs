@@ -24,7 +24,7 @@ pub use linalg_core::MAX_CLASSES;
 /// # Examples
 /// ```
 /// use linmod_datasets::Dataset;
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let d = Dataset::new(mat![[1.0], [2.0]], vec![0.0, 1.0], vec!["x".into()], "toy".into())?;
 /// assert_eq!((d.n_samples(), d.n_features()), (2, 1));
 /// assert_eq!(d.target_name, "y");
@@ -55,7 +55,7 @@ impl Dataset {
     /// # Examples
     /// ```
     /// use linmod_datasets::{Dataset, DatasetError};
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let err = Dataset::new(mat![[1.0]], vec![0.0, 1.0], vec!["x".into()], String::new());
     /// assert!(matches!(err, Err(DatasetError::ShapeMismatch { expected: 1, found: 2, .. })));
     /// ```

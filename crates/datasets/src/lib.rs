@@ -4,7 +4,7 @@
 //!
 //! | module / item | holds |
 //! |---|---|
-//! | [`Dataset`] | features (a faer [`Mat`](linalg_core::Mat)), target, names, provenance |
+//! | [`Dataset`] | features (a faer [`Mat`]), target, names, provenance |
 //! | [`simulate`] | [`Logistic`](simulate::Logistic) (the course's simulator), [`LinearRegression`](simulate::LinearRegression), [`SparseRegression`](simulate::SparseRegression), [`Multinomial`](simulate::Multinomial), [`Blobs`](simulate::Blobs) |
 //! | embedded data | [`digits`], [`digits_0_vs_1`], [`breast_cancer`], [`diabetes`], [`iris`], [`wine`], [`chd_age`] |
 //! | splitting | [`train_test_split`], [`TrainTestSplit`] (stratified), [`KFold`] (shuffled, stratified) |
@@ -62,3 +62,18 @@ pub use npy::{
 };
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};
+
+/// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from
+/// `linmod-linalg-core`), and `mat!` to write one: building a data set from your own matrix
+/// needs no dependency besides this crate.
+pub use linalg_core::{Mat, MatMut, MatRef, mat};
+/// The random-number generator traits [`Simulator::simulate_with_rng`](simulate::Simulator::simulate_with_rng)
+/// takes (rand 0.10's) and the generator [`Simulator::simulate`](simulate::Simulator::simulate)
+/// seeds.
+pub use rand::{Rng, SeedableRng};
+pub use rand_chacha::ChaCha8Rng;
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

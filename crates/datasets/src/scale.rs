@@ -15,7 +15,7 @@ use crate::error::{DatasetError, Result, invalid};
 /// # Examples
 /// ```
 /// use linmod_datasets::StandardScaler;
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let train = mat![[1.0, 5.0], [3.0, 5.0]];
 /// let (scaler, z) = StandardScaler::fit_transform(train.as_ref())?;
 /// assert_eq!(scaler.mean(), &[2.0, 5.0]);
@@ -155,7 +155,7 @@ impl StandardScaler {
     /// # Examples
     /// ```
     /// use linmod_datasets::StandardScaler;
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// assert_eq!(s.transform(mat![[14.0]].as_ref())?, mat![[2.0]]);
     /// # Ok::<(), linmod_datasets::DatasetError>(())
@@ -174,7 +174,7 @@ impl StandardScaler {
     /// # Examples
     /// ```
     /// use linmod_datasets::StandardScaler;
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// let mut x = mat![[14.0], [8.0]];
     /// s.transform_in_place(x.as_mut())?;
@@ -193,7 +193,7 @@ impl StandardScaler {
     /// # Examples
     /// ```
     /// use linmod_datasets::StandardScaler;
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// assert_eq!(s.inverse_transform(mat![[2.0]].as_ref())?, mat![[14.0]]);
     /// # Ok::<(), linmod_datasets::DatasetError>(())
@@ -212,7 +212,7 @@ impl StandardScaler {
     /// # Examples
     /// ```
     /// use linmod_datasets::StandardScaler;
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let s = StandardScaler::from_parts(vec![10.0], vec![2.0])?;
     /// let mut z = mat![[2.0]];
     /// s.inverse_transform_in_place(z.as_mut())?;

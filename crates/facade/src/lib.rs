@@ -39,9 +39,30 @@
 //! ```
 
 //!
-//! # From `ndarray` (feature `ndarray`)
-//! `linalg::mat_from_ndarray` views an `Array2<f64>` as a matrix without copying, and
-//! `linalg::slice_from_ndarray` gives the target as a slice:
+//! # From `ndarray`
+//! Any contiguous `ndarray` matrix, of any `ndarray` version (linfa 0.8 holds its data in
+//! `ndarray` 0.16), is a slice that faer views without copying:
+//! [`MatRef::from_row_major_slice`](linalg::MatRef::from_row_major_slice) for the standard
+//! (row-major) layout, [`MatRef::from_column_major_slice`](linalg::MatRef::from_column_major_slice)
+//! for Fortran order. A plain slice stands in for the array here; with `ndarray` it is
+//! `a.as_slice()` (`None` for a strided view: copy it first with `as_standard_layout()`), and
+//! `examples/ndarray-016` of the repository runs this route on `ndarray` 0.16 arrays in CI.
+//! ```
+//! use linmod::linalg::MatRef;
+//! use linmod::prelude::*;
+//! // three rows of two features, row by row, as `Array2::as_slice` returns them
+//! let rows = [1.0, 0.0, 2.0, 1.0, 3.0, 0.5, 4.0, 2.0];
+//! let x = MatRef::from_row_major_slice(&rows, 4, 2);
+//! assert_eq!(x[(1, 0)], 2.0);
+//! assert_eq!(x.as_ptr(), rows.as_ptr()); // no copy
+//! let y = [3.0, 6.0, 7.5, 11.0];
+//! let fit = LinearRegression::new().fit(x, &y).unwrap();
+//! assert!((fit.coef()[0] - 2.0).abs() < 1e-10 && (fit.coef()[1] - 1.0).abs() < 1e-10);
+//! ```
+//!
+//! With the `ndarray` feature (`ndarray` 0.17), `linalg::mat_from_ndarray` views any
+//! `Array2<f64>`, strided ones included, and `linalg::slice_from_ndarray` gives the target as
+//! a slice:
 //! ```
 //! # #[cfg(feature = "ndarray")] {
 //! use linmod::linalg::{mat_from_ndarray, slice_from_ndarray};
@@ -52,6 +73,11 @@
 //! assert!((fit.coef()[0] - 2.0).abs() < 1e-10);
 //! # }
 //! ```
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub use datasets;
 pub use linalg_core as linalg;

@@ -3,6 +3,11 @@
 //! Users of the `ndarray` ecosystem (linfa and friends) hold their data as `Array2<f64>`;
 //! these functions let them pass it to linmod's models as a [`MatRef`] and read results back
 //! as an `ArrayView2`, whatever the memory order (the view carries the strides).
+//!
+//! These functions take `ndarray` 0.17 types. Arrays of another version (linfa 0.8 uses
+//! 0.16) need no feature: a contiguous array is a slice, which
+//! [`MatRef::from_row_major_slice`] (standard layout) or [`MatRef::from_column_major_slice`]
+//! (Fortran order) views without copying.
 
 use faer::MatRef;
 use faer_ext::{IntoFaer, IntoNdarray};

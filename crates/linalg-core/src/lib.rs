@@ -82,3 +82,8 @@ pub use vector_state::matmul_seq;
 /// The faer crate itself, for what the re-exports below do not cover.
 pub use faer;
 pub use faer::{Col, ColMut, ColRef, Mat, MatMut, MatRef, Row, RowMut, RowRef, col, mat, row};
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

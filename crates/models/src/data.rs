@@ -12,7 +12,7 @@ use crate::error::{ModelError, Result};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::{ModelError, check_design};
 /// assert!(check_design(mat![[1.0, 2.0]].as_ref()).is_ok());
 /// let bad = mat![[1.0, 2.0], [f64::NAN, 0.0]];

@@ -575,7 +575,7 @@ fn xlogy(x: f64, y: f64) -> f64 {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::inference::{InferenceOptions, ols};
 /// // y = 1 + 2 x exactly except for the last point
 /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
@@ -788,7 +788,17 @@ impl Summary {
                 format!("{rk:<20}{rv:>18}")
             );
         }
-        let _ = writeln!(out, "{}", "=".repeat(W));
+        // as statsmodels: the name column is as wide as the longest name (10 at least), and
+        // the rules of the coefficient table follow its width
+        let name_w = self
+            .names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(10);
+        let table_w = name_w + W - 10;
+        let _ = writeln!(out, "{}", "=".repeat(table_w));
         let lo = (1.0 - self.level) / 2.0;
         let (stat, pcol) = match self.statistic_kind {
             StatisticKind::Z => ("z", "P>|z|"),
@@ -798,16 +808,15 @@ impl Summary {
         let hi_name = format!("{:.3}]", 1.0 - lo);
         let _ = writeln!(
             out,
-            "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+            "{:<name_w$}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
             "", "coef", "std err", stat, pcol, lo_name, hi_name
         );
-        let _ = writeln!(out, "{}", "-".repeat(W));
+        let _ = writeln!(out, "{}", "-".repeat(table_w));
         for i in 0..self.names.len() {
-            let name: String = self.names[i].chars().take(10).collect();
             let _ = writeln!(
                 out,
-                "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
-                name,
+                "{:<name_w$}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+                self.names[i],
                 num(self.estimate[i], 10, 4),
                 num(self.std_err[i], 10, 3),
                 num(self.statistic[i], 10, 3),
@@ -816,7 +825,7 @@ impl Summary {
                 num(self.conf_high[i], 11, 3),
             );
         }
-        let _ = writeln!(out, "{}", "=".repeat(W));
+        let _ = writeln!(out, "{}", "=".repeat(table_w));
         out
     }
 }

@@ -23,7 +23,7 @@
 //! ```
 //! use linmod_models::logistic::LogisticRegression;
 //! use linmod_models::metrics::accuracy;
-//! use linalg_core::mat;
+//! use linmod_models::mat;
 //! let x = mat![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
 //! let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
 //! let fit = LogisticRegression::new().fit(x.as_ref(), &y).unwrap();
@@ -51,3 +51,17 @@ pub use data::{check_design, check_prediction_input, check_target, normalize_wei
 pub use error::{ModelError, Result};
 pub use penalty::Penalty;
 pub use settings::FitSettings;
+
+/// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to
+/// write one, the kernels' [`Parallelism`] setting and error: fitting needs no dependency
+/// besides this crate.
+pub use linalg_core::{LinalgError, Mat, MatMut, MatRef, Parallelism, mat};
+/// What the models hand to and receive from `linmod-optim`: the [`Report`] of a fit with its
+/// [`Termination`], the [`Stopping`] rules, the SGD [`Schedule`] and solver ([`Sgd`]), and the
+/// solvers' error.
+pub use optim::{OptimError, Report, Schedule, Sgd, Stopping, Termination};
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

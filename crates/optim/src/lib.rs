@@ -80,3 +80,13 @@ pub use report::{
 };
 pub use sgd::{Schedule, Sgd};
 pub use stopping::{Criterion, Stopping};
+
+/// The matrix types of the traits' signatures ([`SecondOrder::hessian`] writes into a
+/// [`MatMut`]) and the kernels' error inside [`OptimError`], from `linmod-linalg-core` (faer's
+/// matrix types): implementing an objective needs no dependency besides this crate.
+pub use linalg_core::{LinalgError, Mat, MatMut, MatRef};
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

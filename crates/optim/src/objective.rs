@@ -50,7 +50,7 @@ pub trait Objective {
 /// # Examples
 /// ```
 /// use linmod_optim::{Objective, SecondOrder};
-/// use linalg_core::{Mat, MatMut};
+/// use linmod_optim::{Mat, MatMut};
 /// /// f(x) = x0^2 + 3 x1^2
 /// struct Ellipse;
 /// impl Objective for Ellipse {

@@ -3,7 +3,9 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use linmod::models::linear::{CrossValidation, RegularizationPath, lambda_max};
+use linmod::models::linear::{
+    CrossValidation, CvResult, LinearPath, RegularizationPath, lambda_max,
+};
 use serde_json::{Map, Value, json};
 
 use crate::args::{Format, ModelKind, PathArgs};
@@ -50,22 +52,13 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         None
     };
     if let Some(file) = &args.plot {
-        let mut chart = Chart::new(
+        path_chart(
             "regularization path",
-            "penalty lambda (log scale)",
-            "coefficient",
+            &data.feature_names,
+            &path,
+            cv.as_ref(),
         )
-        .log_x();
-        for (j, name) in data.feature_names.iter().enumerate() {
-            let pts = path
-                .lambdas
-                .iter()
-                .zip(&path.coefs)
-                .map(|(l, c)| (*l, c[j]))
-                .collect();
-            chart = chart.with(Series::line(name.clone(), pts));
-        }
-        chart.write_svg(file)?;
+        .write(file)?;
     }
     let all_converged = path.converged.iter().all(|c| *c);
     match args.format {
@@ -134,4 +127,36 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The coefficients along a regularization path against the penalty (log scale), with the
+/// penalties cross-validation chose marked: `lambda_min` (least mean squared error) and the
+/// largest penalty within one standard error of it.
+pub fn path_chart(
+    title: &str,
+    names: &[String],
+    path: &LinearPath,
+    cv: Option<&CvResult>,
+) -> Chart {
+    let mut chart = Chart::new(title, "penalty λ (log scale)", "coefficient").log_x();
+    for (j, name) in names.iter().enumerate() {
+        let pts = path
+            .lambdas
+            .iter()
+            .zip(&path.coefs)
+            .map(|(l, c)| (*l, c[j]))
+            .collect();
+        chart = chart.with(Series::line(name.clone(), pts));
+    }
+    if let Some(cv) = cv {
+        for (lambda, tag, name, model) in [
+            (cv.lambda_min, "λ min", "λ_min", &cv.model_min),
+            (cv.lambda_1se, "λ 1se", "λ_1se", &cv.model_1se),
+        ] {
+            let nonzero = model.coef().iter().filter(|w| **w != 0.0).count();
+            let entry = format!("{name} = {} ({nonzero} non-zero)", num(lambda, 3));
+            chart = chart.vline(lambda, tag, entry);
+        }
+    }
+    chart
 }

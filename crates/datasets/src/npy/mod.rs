@@ -70,7 +70,7 @@ pub enum NpyOrder {
 /// # Examples
 /// ```
 /// use linmod_datasets::{NpyOrder, read_npy_matrix, write_npy_matrix};
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
 /// let x = mat![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
@@ -91,7 +91,7 @@ pub fn read_npy_matrix(path: impl AsRef<Path>) -> Result<Mat<f64>> {
 /// # Examples
 /// ```
 /// use linmod_datasets::{NpyOrder, read_npy_matrix_from_bytes, write_npy_matrix};
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
 /// let x = mat![[1.0, 2.0], [3.0, 4.0]];
@@ -232,7 +232,7 @@ pub fn read_npy_dataset(
 /// # Examples
 /// ```
 /// use linmod_datasets::{NpyOrder, write_npy_matrix};
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let dir = tempfile::tempdir().unwrap();
 /// let path = dir.path().join("x.npy");
 /// write_npy_matrix(&path, mat![[1.0, 2.0]].as_ref(), NpyOrder::Fortran)?;

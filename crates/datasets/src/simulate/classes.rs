@@ -26,7 +26,7 @@ use crate::error::{DatasetError, Result, invalid};
 /// Chosen coefficients:
 /// ```
 /// use linmod_datasets::simulate::{Multinomial, Simulator};
-/// use linalg_core::mat;
+/// use linmod_datasets::mat;
 /// let w = mat![[2.0, 0.0, -2.0]];
 /// let sim = Multinomial::new(300, w, vec![0.0, 3.0, 0.0]).simulate(4)?;
 /// assert_eq!(sim.data.target_names.len(), 3);
@@ -286,7 +286,7 @@ impl Blobs {
     /// # Examples
     /// ```
     /// use linmod_datasets::simulate::{Blobs, Simulator};
-    /// use linalg_core::mat;
+    /// use linmod_datasets::mat;
     /// let sim = Blobs::with_centers(4, mat![[0.0, 0.0], [5.0, 5.0]]).cluster_std(0.0).simulate(2)?;
     /// for i in 0..4 {
     ///     assert_eq!(sim.data.x[(i, 0)], 5.0 * sim.data.y[i]);

@@ -37,7 +37,7 @@ use crate::error::{ModelError, Result};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Mat;
+/// use linmod_models::Mat;
 /// use linmod_models::linear::{CrossValidation, RegularizationPath};
 /// let x = Mat::from_fn(80, 5, |i, j| (((i + 3) * (j + 1) * 7) % 17) as f64 - 8.0);
 /// // only the first two features matter, plus a deterministic "noise"

@@ -26,7 +26,7 @@ use crate::penalty::Penalty;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::linear::{LinearRegression, LinearSolver};
 /// // y = 1 + 2 x exactly
 /// let x = mat![[0.0], [1.0], [2.0], [3.0]];
@@ -205,7 +205,7 @@ impl FittedLinear {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::inference::InferenceOptions;
     /// use linmod_models::linear::LinearRegression;
     /// let x = mat![[0.0], [1.0], [2.0], [3.0]];

@@ -17,7 +17,7 @@
 //!
 //! # Example
 //! ```
-//! use linalg_core::Mat;
+//! use linmod_models::Mat;
 //! use linmod_models::linear::{LinearRegression, RegularizationPath};
 //! let x = Mat::from_fn(40, 3, |i, j| ((i * 7 + j * 5) % 9) as f64);
 //! let y: Vec<f64> = (0..40).map(|i| 3.0 * x[(i, 1)] + 1.0).collect();

@@ -32,7 +32,7 @@ const DEGENERATE_LAMBDA: f64 = 1e-15;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::linear::lambda_max;
 /// let x = mat![[1.0], [-1.0]];
 /// // x^T y / n = (2 + 2) / 2
@@ -90,7 +90,7 @@ fn check_l1_ratio(r: f64, allow_zero: bool) -> Result<()> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Mat;
+/// use linmod_models::Mat;
 /// use linmod_models::linear::RegularizationPath;
 /// let x = Mat::from_fn(60, 4, |i, j| (((i + 1) * (j + 3)) % 13) as f64);
 /// let y: Vec<f64> = (0..60).map(|i| x[(i, 0)] - 2.0 * x[(i, 3)]).collect();
@@ -351,7 +351,7 @@ pub(crate) fn path_penalty(lambda: f64, l1_ratio: f64) -> Result<Penalty> {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Mat;
+/// use linmod_models::Mat;
 /// use linmod_models::linear::RegularizationPath;
 /// let x = Mat::from_fn(30, 2, |i, j| ((i * (j + 2)) % 7) as f64);
 /// let y: Vec<f64> = (0..30).map(|i| x[(i, 1)]).collect();

@@ -38,7 +38,7 @@ use crate::settings::FitSettings;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Mat;
+/// use linmod_models::Mat;
 /// use linmod_models::Penalty;
 /// use linmod_models::linear::{LinearRegression, LinearSolver};
 /// let x = Mat::from_fn(50, 3, |i, j| ((i * 7 + j * 13) % 11) as f64 - 5.0);
@@ -177,7 +177,7 @@ impl LinearRegression {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::linear::LinearRegression;
     /// // a weight of 2 counts a row twice
     /// let x = mat![[0.0], [1.0], [2.0]];

@@ -257,7 +257,7 @@ impl LogisticRegression {
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::logistic::LogisticRegression;
 /// let x = mat![[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]];
 /// let y = [0.0, 0.0, 1.0, 0.0, 1.0, 1.0];

@@ -40,7 +40,7 @@ pub enum Multiclass {
 /// # Examples
 /// Three clusters in the plane:
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::logistic::{LogisticRegression, Multiclass};
 /// let x = mat![[0.0, 0.1], [0.2, -0.1], [-0.1, 0.0], [3.0, 3.1], [2.9, 2.8], [3.2, 3.0],
 ///              [0.1, 3.0], [-0.2, 2.9], [0.0, 3.2]];

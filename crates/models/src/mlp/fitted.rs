@@ -21,7 +21,7 @@ use crate::persist::{check_finite_field, check_len};
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::mlp::Mlp;
 /// let x = mat![[-2.0, 0.0], [-1.5, 0.5], [1.5, 0.0], [2.0, -0.5], [0.0, 2.0], [0.5, 1.5]];
 /// let y = [0.0, 0.0, 1.0, 1.0, 2.0, 2.0];
@@ -78,7 +78,7 @@ impl FittedMlp {
     ///
     /// # Examples
     /// ```
-    /// # let x = linalg_core::mat![[0.0], [1.0]];
+    /// # let x = linmod_models::mat![[0.0], [1.0]];
     /// let fit = linmod_models::mlp::Mlp::new().hidden(4).epochs(1).fit(x.as_ref(), &[0.0, 1.0]).unwrap();
     /// assert_eq!(fit.architecture().hidden(), 4);
     /// ```
@@ -127,7 +127,7 @@ impl FittedMlp {
     ///
     /// # Examples
     /// ```
-    /// # let x = linalg_core::mat![[0.0, 1.0], [1.0, 0.0]];
+    /// # let x = linmod_models::mat![[0.0, 1.0], [1.0, 0.0]];
     /// let fit = linmod_models::mlp::Mlp::new().hidden(3).epochs(1).fit(x.as_ref(), &[0.0, 1.0]).unwrap();
     /// assert_eq!((fit.w1().nrows(), fit.w1().ncols()), (2, 3));
     /// assert_eq!(fit.w1()[(1, 2)], fit.parameters()[2 * 2 + 1]);
@@ -170,7 +170,7 @@ impl FittedMlp {
     ///
     /// # Examples
     /// ```
-    /// # let x = linalg_core::mat![[0.0], [1.0], [2.0], [3.0]];
+    /// # let x = linmod_models::mat![[0.0], [1.0], [2.0], [3.0]];
     /// let fit = linmod_models::mlp::Mlp::new().epochs(10).fit(x.as_ref(), &[0.0, 0.0, 1.0, 1.0]).unwrap();
     /// let losses = fit.loss_history();
     /// assert_eq!(losses.len(), 11);
@@ -225,7 +225,7 @@ impl FittedMlp {
     ///
     /// # Examples
     /// ```
-    /// # let x = linalg_core::mat![[0.0], [1.0]];
+    /// # let x = linmod_models::mat![[0.0], [1.0]];
     /// let fit = linmod_models::mlp::Mlp::new().epochs(1).fit(x.as_ref(), &[0.0, 1.0]).unwrap();
     /// let z = fit.decision_function(x.as_ref()).unwrap();
     /// assert_eq!((z.nrows(), z.ncols()), (2, 2));

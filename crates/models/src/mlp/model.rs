@@ -31,7 +31,7 @@ use crate::penalty::Penalty;
 /// # Examples
 /// XOR, which no linear model separates:
 /// ```
-/// use linalg_core::Mat;
+/// use linmod_models::Mat;
 /// use linmod_models::mlp::{Activation, Mlp};
 /// let corners = [(0.0, 0.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0), (1.0, 1.0, 0.0)];
 /// let x = Mat::from_fn(40, 2, |i, j| {
@@ -239,7 +239,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::ModelError;
     /// use linmod_models::mlp::Mlp;
     /// let x = mat![[0.0], [1.0], [2.0]];
@@ -259,7 +259,7 @@ impl Mlp {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::mlp::Mlp;
     /// use optim::{Control, Progress};
     /// let x = mat![[0.0], [1.0], [2.0], [3.0]];

@@ -35,7 +35,7 @@ use crate::penalty::Penalty;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::mlp::{Activation, Architecture, Init, MlpObjective};
 /// use optim::{Objective, SumOfTerms, check_objective_gradient};
 /// let x = mat![[0.5, 1.0], [-1.0, 2.0], [1.5, -0.5], [0.0, 0.3]];
@@ -78,7 +78,7 @@ impl<'a> MlpObjective<'a> {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::ModelError;
     /// use linmod_models::mlp::{Activation, Architecture, MlpObjective};
     /// let x = mat![[0.5, 1.0], [-1.0, 2.0]];
@@ -131,7 +131,7 @@ impl<'a> MlpObjective<'a> {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::mlp::{Activation, Architecture, MlpObjective};
     /// let x = mat![[0.5], [-1.0]];
     /// let arch = Architecture::new(1, 2, 2).unwrap();

@@ -56,7 +56,7 @@ pub type LeastSquaresObjective<'a> = LinearObjective<'a, MatRef<'a, f64>, Square
 ///
 /// # Examples
 /// ```
-/// use linalg_core::mat;
+/// use linmod_models::mat;
 /// use linmod_models::loss::Logistic;
 /// use linmod_models::objective::LinearObjective;
 /// use linmod_models::Penalty;
@@ -303,7 +303,7 @@ impl<'a, D: Design, L: MultiLoss> LinearObjective<'a, D, L> {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::loss::Squared;
     /// use linmod_models::objective::LinearObjective;
     /// // one column, no intercept: f = mean((y - x w)^2)/2 has curvature mean(x^2) = 5
@@ -391,7 +391,7 @@ impl<'a> LeastSquaresObjective<'a> {
     ///
     /// # Examples
     /// ```
-    /// use linalg_core::mat;
+    /// use linmod_models::mat;
     /// use linmod_models::Penalty;
     /// use linmod_models::objective::LeastSquaresObjective;
     /// use optim::{Objective, check_objective_gradient};

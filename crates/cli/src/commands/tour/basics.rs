@@ -40,25 +40,36 @@ pub fn sigmoid_and_log_odds(figs: &mut Figures) -> Result<()> {
         indent(&table(&["b", "w1", "x1", "w2", "x2", "z", "P"], &rows))
     );
     outln!("   the log odds log(P / (1 - P)) equal z: the model is linear in the log odds");
-    // the log loss of one example, from the log odds: -log P = softplus(-z)
-    for p in [0.96f64, 0.014] {
+    outln!(
+        "   the log loss of one example is -y log P - (1 - y) log(1 - P); a batch's loss is the mean. Two predictions"
+    );
+    outln!("   for an example whose label is y = 1 (the course's numbers):");
+    // from the log odds, -log P = softplus(-z), which stays accurate when P is near 0 or 1
+    for (p, verdict) in [
+        (0.96f64, "confident and right"),
+        (0.014, "confident and wrong"),
+    ] {
         let z = (p / (1.0 - p)).ln();
         outln!(
-            "   log loss of P = {p} for y = 1: -log P = {:.3}",
+            "   P = {p:<5} ({verdict}) costs -log P = {:.3}",
             softplus(-z)
         );
     }
     let xs: Vec<f64> = (0..=240).map(|i| -12.0 + 0.1 * f64::from(i)).collect();
-    let chart = Chart::new("sigmoid(z) = 1 / (1 + e^-z)", "z = b + w.x", "probability")
-        .with(Series::line(
-            "sigmoid(z)",
-            xs.iter().map(|&z| (z, sigmoid(z))).collect(),
-        ))
-        .with(Series::line(
-            "1 - sigmoid(z) = sigmoid(-z)",
-            xs.iter().map(|&z| (z, sigmoid(-z))).collect(),
-        ));
-    figs.save("sigmoid.svg", &chart)
+    let chart = Chart::new(
+        "sigmoid(z) = 1 / (1 + exp(−z))",
+        "z = b + w·x",
+        "probability",
+    )
+    .with(Series::line(
+        "sigmoid(z)",
+        xs.iter().map(|&z| (z, sigmoid(z))).collect(),
+    ))
+    .with(Series::line(
+        "1 − sigmoid(z) = sigmoid(−z)",
+        xs.iter().map(|&z| (z, sigmoid(-z))).collect(),
+    ));
+    figs.save("sigmoid", &chart)
 }
 
 pub fn irls_exercise() -> Result<()> {
@@ -108,6 +119,12 @@ pub fn irls_exercise() -> Result<()> {
             &["", "truth", "estimate", "std err", "(est - truth) / se"],
             &rows
         ))
+    );
+    outln!(
+        "   (the course's solution, about (0.991, 0.947, -0.940), comes from numpy's generator; these data come from"
+    );
+    outln!(
+        "   a ChaCha generator, and any draw's estimates scatter around the truth by about a standard error)"
     );
     let steps: Vec<String> = newton
         .report()

@@ -10,7 +10,7 @@ use linmod::models::logistic::LogisticRegression;
 use super::Figures;
 use super::basics::indent;
 use crate::output::table;
-use crate::plot::{Chart, Legend, Series};
+use crate::plot::{Chart, Series};
 
 pub fn chd(figs: &mut Figures) -> Result<()> {
     let d = linmod::datasets::chd_age();
@@ -18,8 +18,15 @@ pub fn chd(figs: &mut Figures) -> Result<()> {
     let fit = LogisticRegression::new()
         .tol(1e-10)
         .fit(d.x.as_ref(), &d.y)?;
+    outln!(
+        "   the lecture's table of {} people, their age and whether they show signs of coronary heart disease;",
+        ages.len()
+    );
+    outln!("   not the 100 people of the textbook's data set (Hosmer and Lemeshow's CHDAGE)");
     let mut rows = Vec::new();
     let mut prevalence = Vec::new();
+    let mut sizes = Vec::new();
+    let mut counts = Vec::new();
     for lo in (20..90).step_by(10) {
         let members: Vec<usize> = (0..ages.len())
             .filter(|&i| ages[i] >= f64::from(lo) && ages[i] < f64::from(lo + 10))
@@ -31,6 +38,8 @@ pub fn chd(figs: &mut Figures) -> Result<()> {
         let mid = f64::from(lo) + 4.5;
         let share = sick as f64 / members.len() as f64;
         prevalence.push((mid, share));
+        sizes.push(members.len() as f64);
+        counts.push(format!("{sick}/{}", members.len()));
         rows.push(vec![
             format!("{lo}-{}", lo + 9),
             format!("{sick} of {}", members.len()),
@@ -38,6 +47,12 @@ pub fn chd(figs: &mut Figures) -> Result<()> {
             format!("{:.2}", sigmoid(fit.intercept() + fit.coef()[0] * mid)),
         ]);
     }
+    let (smallest, largest) = sizes
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), &n| (a.min(n), b.max(n)));
+    outln!(
+        "   in groups of ten years, {smallest} to {largest} people each: the prevalences are rough"
+    );
     out!(
         "{}",
         indent(&table(
@@ -66,11 +81,14 @@ pub fn chd(figs: &mut Figures) -> Result<()> {
         "age (years)",
         "probability of signs of CHD",
     )
-    .legend(Legend::Lower)
-    .with(Series::points("prevalence per age group", prevalence))
+    .with(
+        Series::points("share with signs of CHD (k/n, area ∝ n)", prevalence)
+            .weighted(sizes)
+            .labelled(counts),
+    )
     .with(Series::line("logistic fit", curve))
     .with(Series::line("a straight line (leaves [0, 1])", line));
-    figs.save("chd.svg", &chart)?;
+    figs.save("chd", &chart)?;
     let s = fit.summary(
         d.x.as_ref(),
         &d.y,

@@ -82,9 +82,13 @@ pub fn digits(figs: &mut Figures) -> Result<()> {
         format!("{secs:.2} s"),
     ]);
     outln!(
-        "   ten classes ({} training, {} test images); logistic models with l2 = 1/(2 n C), C = 1:",
+        "   ten classes ({} training, {} test images); logistic models with scikit-learn's default C = 1, whose",
         train.n_samples(),
         test.n_samples()
+    );
+    outln!(
+        "   penalty |w|^2 / (2C) is added to the summed loss: on our mean loss that is l2 = 1/(2 n C) = {:.2e}",
+        pen.l2
     );
     out!(
         "{}",
@@ -125,5 +129,5 @@ pub fn digits(figs: &mut Figures) -> Result<()> {
             .map(|(e, v)| (e as f64, *v))
             .collect(),
     ));
-    figs.save("mlp_loss.svg", &chart)
+    figs.save("mlp_loss", &chart)
 }

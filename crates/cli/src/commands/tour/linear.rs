@@ -1,13 +1,16 @@
 //! Step 6: linear regression on diabetes: least squares, gradient descent, the lasso path.
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 use linmod::datasets::StandardScaler;
+use linmod::linalg::faer::Side;
+use linmod::linalg::{MatRef, column_means, column_stds};
 use linmod::models::linear::{CrossValidation, LinearRegression, LinearSolver, RegularizationPath};
 
 use super::Figures;
 use super::basics::indent;
+use crate::commands::path::path_chart;
 use crate::output::{num, table};
-use crate::plot::{Chart, Legend, Series};
+use crate::plot::{Chart, Series};
 
 pub fn diabetes(figs: &mut Figures) -> Result<()> {
     let d = linmod::datasets::diabetes();
@@ -53,22 +56,85 @@ pub fn diabetes(figs: &mut Figures) -> Result<()> {
         },
         gd.n_iter()
     );
-    let history = gd.loss_history();
+    // Why so many iterations: on standardized features X^T X / n is the correlation matrix,
+    // and gradient descent shrinks the error along its eigenvector of the smallest eigenvalue
+    // by (1 - eta lambda_min) per iteration.
+    let n = x.nrows() as f64;
+    let gram = x.transpose() * &x;
+    let eig = gram
+        .self_adjoint_eigenvalues(Side::Lower)
+        .map_err(|e| anyhow!("eigenvalues of X^T X: {e:?}"))?;
+    let (lambda_min, lambda_max) = (eig[0] / n, eig[eig.len() - 1] / n);
+    let eta = 0.1;
+    let rate = 1.0 - eta * lambda_min;
+    // the most correlated pair of features
+    let p = x.ncols();
+    let (mut a, mut b) = (0, 1);
+    for i in 0..p {
+        for j in 0..i {
+            if gram[(i, j)].abs() > gram[(a, b)].abs() {
+                (a, b) = (i, j);
+            }
+        }
+    }
+    outln!(
+        "   why {} iterations? The eigenvalues of X^T X / n, the features' correlation matrix, run from",
+        gd.n_iter()
+    );
+    outln!(
+        "   lambda_min = {lambda_min:.4} to lambda_max = {lambda_max:.3} (correlated features: r({}, {}) = {:.2}, for one).",
+        d.feature_names[b],
+        d.feature_names[a],
+        gram[(a, b)] / n
+    );
+    outln!(
+        "   Each iteration shrinks the error along the direction of lambda_min by 1 - eta lambda_min = {rate:.5}:"
+    );
+    outln!(
+        "   1 / (eta lambda_min) = {:.0} iterations per factor e. A larger eta diverges beyond 2 / lambda_max = {:.2};",
+        1.0 / (eta * lambda_min),
+        2.0 / lambda_max
+    );
+    outln!(
+        "   least squares solves in one step what gradient descent needs thousands of steps for"
+    );
+    let Some(report) = gd.report() else {
+        bail!("gradient descent returned no report");
+    };
+    let history = &report.history;
+    let Some(last) = history.last().copied() else {
+        bail!("gradient descent recorded no history");
+    };
+    // the stopping rule of the linear models' gradient descent: max |g| <= tol sd(y)
+    let y_col = MatRef::from_column_major_slice(y, y.len(), 1);
+    let tol = 1e-10 * column_stds(y_col, &column_means(y_col, None), 0)[0];
+    let predicted = history
+        .iter()
+        .map(|h| {
+            let back = last.iteration as f64 - h.iteration as f64;
+            (h.iteration as f64, last.grad_norm / rate.powf(back))
+        })
+        .filter(|(_, g)| *g <= history[0].grad_norm)
+        .collect();
     let chart = Chart::new(
         "gradient descent on the squared loss (diabetes)",
         "iteration",
-        "1/(2n) |y - Xw - b|^2",
+        "max |gradient|  (log scale)",
     )
     .log_y()
     .with(Series::line(
-        "eta = 0.1",
+        format!("η = 0.1, final loss {}", num(report.value, 2)),
         history
             .iter()
-            .enumerate()
-            .map(|(i, v)| (i as f64, *v))
+            .map(|h| (h.iteration as f64, h.grad_norm))
             .collect(),
-    ));
-    figs.save("gd_diabetes.svg", &chart)?;
+    ))
+    .with(Series::dashed(
+        format!("(1 − η λ_min)ᵗ, λ_min = {lambda_min:.4}"),
+        predicted,
+    ))
+    .hline(tol, "stopping rule: 10⁻¹⁰ sd(y)");
+    figs.save("gd_diabetes", &chart)?;
 
     let path = RegularizationPath::new()
         .n_lambdas(100)
@@ -98,22 +164,6 @@ pub fn diabetes(figs: &mut Figures) -> Result<()> {
         num(cv.lambda_1se, 4),
         cv.model_1se.coef().iter().filter(|w| **w != 0.0).count()
     );
-    let mut chart = Chart::new(
-        "lasso path on diabetes",
-        "lambda (log scale)",
-        "coefficient",
-    )
-    .log_x()
-    .legend(Legend::Lower);
-    for (j, name) in d.feature_names.iter().enumerate() {
-        chart = chart.with(Series::line(
-            name.clone(),
-            path.lambdas
-                .iter()
-                .zip(&path.coefs)
-                .map(|(l, c)| (*l, c[j]))
-                .collect(),
-        ));
-    }
-    figs.save("lasso_path.svg", &chart)
+    let chart = path_chart("lasso path on diabetes", &d.feature_names, &path, Some(&cv));
+    figs.save("lasso_path", &chart)
 }

@@ -1,5 +1,5 @@
 //! `linmod tour`: the course, step by step, on embedded data. Prints compact tables and
-//! writes SVG figures.
+//! writes SVG figures (and PNG copies with `--png`).
 
 mod basics;
 mod chd;
@@ -16,27 +16,35 @@ use anyhow::{Context, Result};
 use crate::args::TourArgs;
 use crate::plot::Chart;
 
-/// Where the figures go, and the list of those written.
+/// Where the figures go, in which formats, and the list of those written.
 pub struct Figures {
     dir: PathBuf,
+    png: bool,
     written: Vec<PathBuf>,
 }
 
 impl Figures {
-    fn new(dir: &Path) -> Result<Self> {
+    fn new(dir: &Path, png: bool) -> Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Self {
             dir: dir.to_path_buf(),
+            png,
             written: Vec::new(),
         })
     }
 
-    /// Writes `chart` as `name` and prints where.
+    /// Writes `chart` as `name.svg` (and `name.png`) and prints where.
     pub fn save(&mut self, name: &str, chart: &Chart) -> Result<()> {
-        let path = self.dir.join(name);
-        chart.write_svg(&path)?;
-        outln!("   figure: {}", path.display());
-        self.written.push(path);
+        let svg = self.dir.join(format!("{name}.svg"));
+        chart.write(&svg)?;
+        if self.png {
+            let png = svg.with_extension("png");
+            chart.write(&png)?;
+            outln!("   figure: {} (and .png)", svg.display());
+        } else {
+            outln!("   figure: {}", svg.display());
+        }
+        self.written.push(svg);
         Ok(())
     }
 }
@@ -53,7 +61,7 @@ pub fn run(args: &TourArgs) -> Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     outln!("figures are written to {}/", args.out.display());
-    let mut figs = Figures::new(&args.out)?;
+    let mut figs = Figures::new(&args.out, args.png)?;
     step(1, "The sigmoid, odds and the inverse logit")?;
     basics::sigmoid_and_log_odds(&mut figs)?;
     step(

@@ -8,7 +8,7 @@ use linmod::models::logistic::LogisticRegression;
 use super::Figures;
 use super::basics::indent;
 use crate::output::table;
-use crate::plot::{Chart, Legend, Series};
+use crate::plot::{Chart, Series};
 
 pub fn sweep(figs: &mut Figures) -> Result<()> {
     let d = linmod::datasets::breast_cancer();
@@ -19,9 +19,16 @@ pub fn sweep(figs: &mut Figures) -> Result<()> {
         scaler.transform(test.x.as_ref())?,
     );
     outln!(
-        "   {} training / {} test rows, 30 standardized features; the course's L2 penalty: loss + (1/C) sum w^2",
+        "   {} training / {} test rows, 30 standardized features; the course's L2 penalty: loss + (1/C) sum w^2,",
         train.n_samples(),
         test.n_samples()
+    );
+    outln!(
+        "   that is l2 = 1/C on the mean loss. This C is not scikit-learn's C of step 4 (l2 = 1/(2 n C)): the course's"
+    );
+    outln!(
+        "   C equals 2n = {} times scikit-learn's C here",
+        2 * train.n_samples()
     );
     let cs = [1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1e3, 1e4];
     let mut rows = Vec::new();
@@ -65,12 +72,11 @@ pub fn sweep(figs: &mut Figures) -> Result<()> {
         "accuracy / mean log loss",
     )
     .log_x()
-    .legend(Legend::Middle)
-    .with(Series::line("train accuracy", acc_tr))
-    .with(Series::line("test accuracy", acc_te))
-    .with(Series::line("train log loss", ll_tr))
-    .with(Series::line("test log loss", ll_te));
-    figs.save("regularization.svg", &chart)?;
+    .with(Series::line("train accuracy", acc_tr).with_markers())
+    .with(Series::line("test accuracy", acc_te).with_markers())
+    .with(Series::line("train log loss", ll_tr).with_markers())
+    .with(Series::line("test log loss", ll_te).with_markers());
+    figs.save("regularization", &chart)?;
 
     outln!("\n   the course's L1 penalty, loss + (1/C) sum |w|: exact zeros select features");
     let mut rows = Vec::new();
@@ -98,9 +104,10 @@ pub fn sweep(figs: &mut Figures) -> Result<()> {
     let chart = Chart::new(
         "L1 regularization: features kept",
         "C (penalty 1/C, log scale)",
-        "non-zero coefficients",
+        "non-zero coefficients (of 30)",
     )
     .log_x()
-    .with(Series::line("non-zero coefficients", nonzero));
-    figs.save("l1_sparsity.svg", &chart)
+    .integer_y()
+    .with(Series::line("non-zero coefficients", nonzero).with_markers());
+    figs.save("l1_sparsity", &chart)
 }
