@@ -137,7 +137,7 @@ impl<'a, D: Design, L: MultiLoss> LinearObjective<'a, D, L> {
     /// Uses sample weights (finite, non-negative, not all zero; normalized to sum to `n`).
     ///
     /// # Errors
-    /// Invalid weights ([`normalize_weights`](crate::normalize_weights)).
+    /// Invalid weights ([`normalize_weights`]).
     pub fn weights(mut self, sample_weight: Option<&[f64]>) -> Result<Self> {
         self.weights = normalize_weights(sample_weight, self.x.nrows())?.map(Cow::Owned);
         Ok(self)
