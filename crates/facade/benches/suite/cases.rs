@@ -109,7 +109,8 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
             "gd",
             "sgd",
         ] {
-            // first-order solvers get an iteration budget: they are shown, not expected to reach 1e-8
+            // first-order solvers get an iteration (SGD: epoch) budget: they are shown, not
+            // expected to reach 1e-8
             let max_iter = match solver {
                 "gd" | "fista" => 300,
                 "sgd" => 5,
@@ -287,6 +288,7 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
                 .l2(*l2)
                 .tol(*tol)
                 .max_iter(*max_iter)
+                .epochs(*max_iter)
                 .solver(solver)
                 .learning_rate(1.0);
             let (seconds, fit) = timed(|| cfg.fit(x, y));
