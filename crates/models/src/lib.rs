@@ -39,6 +39,7 @@ pub mod inference;
 mod labels;
 pub mod linear;
 pub mod logistic;
+mod memory;
 pub mod metrics;
 pub mod mlp;
 mod penalty;
@@ -46,4 +47,4 @@ pub mod persist;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
-pub use penalty::Penalty;
+pub use penalty::{MAX_STRENGTH, Penalty};

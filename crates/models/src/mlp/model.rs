@@ -293,6 +293,11 @@ impl Mlp {
         check_target(y, x.nrows())?;
         let (k, labels) = training_classes(y)?;
         let arch = Architecture::new(x.ncols(), self.hidden, k)?;
+        // parameters, gradient, SGD's velocity and its best iterate
+        crate::memory::ensure_f64s(
+            arch.dim().checked_mul(4),
+            "the network's parameters and SGD's buffers (4 ((p + K + 1) h + K) values)",
+        )?;
         let mut objective = MlpObjective::from_checked(x, labels, arch, self.activation, self.l2);
         let theta0 = arch.initial_parameters(self.effective_init(), self.seed);
         let report = match observer {
