@@ -145,7 +145,8 @@ impl Chart {
     pub fn write_svg(&self, path: &Path) -> Result<()> {
         let (x0, x1) = self.range(|p| p.0, self.log_x)?;
         let (y0, y1) = self.range(|p| p.1, self.log_y)?;
-        let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (800, 500)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
         match (self.log_x, self.log_y) {
             (false, false) => self.draw::<Lin, Lin>(&root, (x0..x1).into(), (y0..y1).into()),
@@ -163,7 +164,9 @@ impl Chart {
         }
         .with_context(|| format!("drawing {}", path.display()))?;
         root.present()
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+            .map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))?;
+        drop(root);
+        crate::output::write_file(path, |w| Ok(w.write_all(svg.as_bytes())?))
     }
 
     fn draw<X, Y>(

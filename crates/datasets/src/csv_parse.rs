@@ -158,9 +158,16 @@ fn csv_reader<R: Read>(source: R, spec: &Spec<'_>) -> csv::Reader<LineLimit<R>> 
         })
 }
 
-/// A record's 1-based line (its first line, for quoted cells spanning lines).
-fn line_of(record: &csv::ByteRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
+/// The 1-based line of the record just read (its first line, for quoted cells spanning
+/// lines), counted back from where the reader stopped: the parser's own start position of a
+/// record is where it began looking, before any blank lines it skipped.
+fn line_of<R: Read>(rdr: &csv::Reader<LineLimit<R>>, record: &csv::ByteRecord) -> u64 {
+    let end = rdr.position().line();
+    let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
+    // a record ended by `\n` has moved the count past its own line; the last one of a file
+    // without a final line break has not
+    let terminated = u64::from(!rdr.is_done());
+    end.saturating_sub(inside + terminated).max(1)
 }
 
 /// True for a record that is a blank line (a `\r\n` blank line reads as one empty field).
@@ -233,7 +240,7 @@ fn read_names<R: Read>(
         let names = (1..=record.len()).map(|j| format!("column {j}")).collect();
         return Ok((names, Some(record)));
     }
-    let line = line_of(&record);
+    let line = line_of(rdr, &record);
     let mut names = Vec::with_capacity(record.len());
     for (j, field) in record.iter().enumerate() {
         let name = std::str::from_utf8(field).map_err(|_| DatasetError::BadHeader {
@@ -289,10 +296,10 @@ fn check_unique(names: &[String], file: &Path) -> Result<()> {
     }
 }
 
-fn ragged(file: &Path, record: &csv::ByteRecord, expected: usize) -> DatasetError {
+fn ragged(file: &Path, line: u64, record: &csv::ByteRecord, expected: usize) -> DatasetError {
     DatasetError::RaggedRow {
         file: file.to_path_buf(),
-        line: line_of(record),
+        line,
         expected,
         found: record.len(),
     }
@@ -306,7 +313,7 @@ fn survey<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<(Vec<Strin
     let mut record = csv::ByteRecord::new();
     while next_record(&mut rdr, &mut record, file)? {
         if record.len() != names.len() {
-            return Err(ragged(file, &record, names.len()));
+            return Err(ragged(file, line_of(&rdr, &record), &record, names.len()));
         }
         count += 1;
     }
@@ -376,10 +383,10 @@ fn fill<R: Read>(
     };
     let mut kept = 0usize;
     while next_record(&mut rdr, &mut record, file)? {
+        let line = line_of(&rdr, &record);
         if record.len() != c {
-            return Err(ragged(file, &record, c));
+            return Err(ragged(file, line, &record, c));
         }
-        let line = line_of(&record);
         let mut finite = true;
         for (j, field) in record.iter().enumerate() {
             let v =

@@ -41,10 +41,9 @@ pub enum DatasetError {
     },
     /// A target value is not a class label, where class labels are required.
     #[error(
-        "target value {value} at row {row} is not a class label \
+        "target value {value_short} at row {row} is not a class label \
          (an integer in 0..{max_label})",
-        max_label = crate::dataset::MAX_CLASSES
-    )]
+        max_label = crate::dataset::MAX_CLASSES, value_short = linalg_core::Short(*.value))]
     NotClassLabel {
         /// Row of the value, 0-based.
         row: usize,
@@ -60,7 +59,7 @@ pub enum DatasetError {
         len: usize,
     },
     /// An in-memory matrix holds a NaN or an infinity where finite values are required.
-    #[error("non-finite value {value} at row {row}, column {column} (0-based) of {what}")]
+    #[error("non-finite value {value_short} at row {row}, column {column} (0-based) of {what}", value_short = linalg_core::Short(*.value))]
     NonFiniteValue {
         /// What holds the value.
         what: &'static str,
@@ -197,9 +196,8 @@ pub enum DatasetError {
     /// An `.npy` array holds NaN or an infinity (rejected unless rows with such values are
     /// dropped).
     #[error(
-        "{}: non-finite value {value} at row {row}, column {column} (0-based)",
-        .file.display()
-    )]
+        "{}: non-finite value {value_short} at row {row}, column {column} (0-based)",
+        .file.display(), value_short = linalg_core::Short(*.value))]
     NonFiniteElement {
         /// The file.
         file: PathBuf,

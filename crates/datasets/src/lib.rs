@@ -11,7 +11,7 @@
 //! | scaling | [`StandardScaler`] |
 //! | CSV | [`read_csv`], [`read_csv_with_lines`], [`read_csv_from`], [`read_csv_features`], [`read_csv_features_from`], [`write_csv`], [`write_csv_to`], [`CsvOptions`], [`SourceLines`] |
 //! | names | [`Dataset::select_features`] (columns by name), [`close_matches`] |
-//! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`] |
+//! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`], [`write_npy_matrix_to`], [`write_npy_vector_to`] |
 //!
 //! Classification targets hold the labels `0.0, 1.0, ..., K-1`. Every failure that depends
 //! on data or parameters is a [`DatasetError`] naming what is wrong and where; nothing
@@ -64,7 +64,8 @@ pub use error::{DatasetError, Result};
 pub use names::close_matches;
 pub use npy::{
     NpyOrder, read_npy_dataset, read_npy_matrix, read_npy_matrix_from_bytes, read_npy_vector,
-    read_npy_vector_from_bytes, write_npy_dataset, write_npy_matrix, write_npy_vector,
+    read_npy_vector_from_bytes, write_npy_dataset, write_npy_matrix, write_npy_matrix_to,
+    write_npy_vector, write_npy_vector_to,
 };
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};
