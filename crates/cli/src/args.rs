@@ -259,7 +259,7 @@ pub struct SimulateArgs {
     #[arg(value_enum)]
     pub kind: SimKind,
 
-    /// Rows (rows x features at most 10^9).
+    /// Rows (rows x features at most 10^8).
     #[arg(long, default_value_t = 1000, value_parser = limits::at_least_one)]
     pub n: usize,
 

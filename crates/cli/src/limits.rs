@@ -12,8 +12,9 @@ pub const MAX_THREADS: usize = 256;
 /// Most penalties on a regularization path (`path --n-lambdas`).
 pub const MAX_LAMBDAS: usize = 10_000;
 
-/// Most cells (`rows x features`) `simulate` writes: 10^9 values, 8 GB of `f64`.
-pub const MAX_SIMULATED_CELLS: usize = 1_000_000_000;
+/// Most values `simulate` draws: `rows x features` (plus `features x classes` random
+/// coefficients for the multinomial simulator) at most 10^8, 800 MB of `f64`.
+pub const MAX_SIMULATED_CELLS: usize = 100_000_000;
 
 /// Classes up to which `evaluate` prints the whole confusion matrix; above, the largest
 /// confusions (and `--confusion-matrix FILE` writes the whole matrix).

@@ -559,7 +559,7 @@ fn cli_simulate_refuses_outputs_and_sizes_that_would_be_wrong_or_unbounded() {
             "s.csv",
         ],
         dir.path(),
-        &["more than 1000000000 values"],
+        &["more than 100000000 values"],
     );
 }
 

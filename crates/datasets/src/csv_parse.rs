@@ -1,9 +1,10 @@
 //! The CSV engine: two passes over the text, straight into the column-major matrix.
 //!
-//! The first pass reads the header and counts the data records (checking that each has as
-//! many fields as the header); the matrix and the target are then reserved at their exact
-//! size, fallibly, and the second pass parses the cells into them block by block. The peak
-//! memory is the data plus one block of rows, instead of a row-major copy of the whole file.
+//! The first pass counts the line breaks and bytes (no parsing, at the speed of reading, and
+//! refusing over-long lines); the second reads the header, reserves the matrix and the target
+//! for the most rows the counts allow (fallibly), and parses the cells into them block by
+//! block. The peak memory is the data plus one block of rows, instead of a row-major copy of
+//! the whole file.
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -305,19 +306,31 @@ fn ragged(file: &Path, line: u64, record: &csv::ByteRecord, expected: usize) -> 
     }
 }
 
-/// The first pass: the names and the number of data records.
-fn survey<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<(Vec<String>, usize)> {
-    let mut rdr = csv_reader(source, spec);
-    let (names, first) = read_names(&mut rdr, spec, file)?;
-    let mut count = usize::from(first.is_some());
-    let mut record = csv::ByteRecord::new();
-    while next_record(&mut rdr, &mut record, file)? {
-        if record.len() != names.len() {
-            return Err(ragged(file, line_of(&rdr, &record), &record, names.len()));
-        }
-        count += 1;
+/// The first pass: the number of line breaks and of bytes, which bound the number of data
+/// rows (a row of `c` numbers takes at least `2c` bytes); no parsing, so it runs at the
+/// speed of reading, and lines longer than the limit are refused here.
+fn survey<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<(u64, u64)> {
+    let mut limited = LineLimit {
+        inner: source,
+        limit: spec.max_line_bytes,
+        current: 0,
+        newlines: 0,
+        exceeded: None,
+    };
+    match io::copy(&mut limited, &mut io::sink()) {
+        Ok(bytes) => Ok((limited.newlines, bytes)),
+        Err(source) => Err(match limited.exceeded {
+            Some(line) => DatasetError::LineTooLong {
+                file: file.to_path_buf(),
+                line,
+                limit: spec.max_line_bytes,
+            },
+            None => DatasetError::Io {
+                file: file.to_path_buf(),
+                source,
+            },
+        }),
     }
-    Ok((names, count))
 }
 
 fn target_index(names: &[String], spec: &Spec<'_>, file: &Path) -> Result<Option<usize>> {
@@ -343,35 +356,41 @@ fn fill<R: Read>(
     source: R,
     spec: &Spec<'_>,
     file: &Path,
-    names: Vec<String>,
-    rows: usize,
+    (newlines, bytes): (u64, u64),
 ) -> Result<Parsed> {
+    let mut rdr = csv_reader(source, spec);
+    let (names, first) = read_names(&mut rdr, spec, file)?;
     let c = names.len();
     let target = target_index(&names, spec, file)?;
     let p = c - usize::from(target.is_some());
+    // At most one row per line, and a row of c numbers takes at least 2c bytes (c digits,
+    // c - 1 delimiters, a line break). The bound is exact for a file without blank lines;
+    // reserved memory that no row fills is never touched, so it is not resident either.
+    let bound = newlines
+        .saturating_add(1)
+        .min(bytes.saturating_add(1) / (2 * c as u64).max(1));
+    let rows = usize::try_from(bound).map_err(|_| out_of_memory(file, usize::MAX))?;
     let mut x = Mat::<f64>::new();
     let cells = rows
         .checked_mul(p)
         .ok_or_else(|| out_of_memory(file, usize::MAX))?;
-    x.try_reserve(rows, p)
-        .map_err(|_| out_of_memory(file, cells))?;
+    if p > 0 {
+        // (faer reserves a column's worth of rows even for zero columns)
+        x.try_reserve(rows, p)
+            .map_err(|_| out_of_memory(file, cells))?;
+    }
     let mut y = Vec::new();
     if target.is_some() {
         y.try_reserve_exact(rows)
             .map_err(|_| out_of_memory(file, rows))?;
-    }
-    let mut rdr = csv_reader(source, spec);
-    if spec.header {
-        // the header was checked by the first pass
-        let mut header = csv::ByteRecord::new();
-        next_record(&mut rdr, &mut header, file)?;
     }
     let block_rows = (BLOCK_CELLS / c.max(1)).max(1);
     let mut block: Vec<f64> = Vec::with_capacity(block_rows * p);
     let mut row = vec![0.0; c];
     let mut lines = SourceLines::default();
     let mut dropped = 0;
-    let mut record = csv::ByteRecord::new();
+    let mut record = first.unwrap_or_default();
+    let mut pending = !record.is_empty();
     let flush = |x: &mut Mat<f64>, block: &mut Vec<f64>| {
         // (a target-only table, p = 0, gets its rows-by-0 matrix at the end)
         if p > 0 && !block.is_empty() {
@@ -382,7 +401,7 @@ fn fill<R: Read>(
         block.clear();
     };
     let mut kept = 0usize;
-    while next_record(&mut rdr, &mut record, file)? {
+    while std::mem::take(&mut pending) || next_record(&mut rdr, &mut record, file)? {
         let line = line_of(&rdr, &record);
         if record.len() != c {
             return Err(ragged(file, line, &record, c));
@@ -500,9 +519,9 @@ pub(crate) fn read_seekable<S: Read + Seek>(
         source,
     };
     let start = source.stream_position().map_err(io)?;
-    let (names, rows) = survey(&mut source, spec, file)?;
+    let counts = survey(&mut source, spec, file)?;
     source.seek(SeekFrom::Start(start)).map_err(io)?;
-    fill(source, spec, file, names, rows)
+    fill(source, spec, file, counts)
 }
 
 /// Reads any source: a regular file in two passes; anything else (a pipe, a device) is first

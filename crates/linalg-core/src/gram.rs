@@ -216,6 +216,9 @@ fn gram_pass(
 
 /// Copies the strict lower triangle of a square matrix onto its upper triangle.
 ///
+/// # Panics
+/// If `a` is not square.
+///
 /// # Examples
 /// ```
 /// use linmod_linalg_core::{mat, symmetrize_lower};

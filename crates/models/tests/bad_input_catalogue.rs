@@ -989,6 +989,13 @@ fn a_newton_solver_on_a_hundred_thousand_features_is_an_allocation_error() {
     let e = logistic_error(&cfg, &x, &y);
     assert!(matches!(e, ModelError::OutOfMemory { .. }), "{e}");
     assert!(e.to_string().contains("choose the lbfgs"), "{e}");
+    // the default solver for this shape keeps no p x p matrix and fits
+    let fit = LogisticRegression::new()
+        .l2(1.0)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    assert_eq!(fit.solver(), LogisticSolver::Lbfgs);
+    assert!(fit.coef().iter().all(|w| w.is_finite()));
 }
 
 #[test]

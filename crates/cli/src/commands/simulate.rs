@@ -17,13 +17,18 @@ fn check(args: &SimulateArgs) -> Result<()> {
         SimKind::Linear => args.beta.as_ref().map_or(3, Vec::len),
         SimKind::Multinomial => args.p,
     };
-    if args
+    let coefficients = match args.kind {
+        SimKind::Multinomial => p.checked_mul(args.classes),
+        _ => Some(0),
+    };
+    let values = args
         .n
         .checked_mul(p.max(1))
-        .is_none_or(|c| c > MAX_SIMULATED_CELLS)
-    {
+        .zip(coefficients)
+        .and_then(|(x, c)| x.checked_add(c));
+    if values.is_none_or(|v| v > MAX_SIMULATED_CELLS) {
         bail!(
-            "--n {} with {p} features is more than {MAX_SIMULATED_CELLS} values (8 GB); \
+            "--n {} with {p} features is more than {MAX_SIMULATED_CELLS} values (800 MB); \
              simulate fewer rows or features",
             args.n
         );
