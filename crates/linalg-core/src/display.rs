@@ -9,7 +9,7 @@ use std::fmt;
 ///
 /// # Examples
 /// ```
-/// use linalg_core::Short;
+/// use linmod_linalg_core::Short;
 /// assert_eq!(Short(3.0).to_string(), "3");
 /// assert_eq!(Short(-0.5).to_string(), "-0.5");
 /// assert_eq!(Short(1e308).to_string(), "1e308");
