@@ -45,7 +45,7 @@ pub(crate) fn class_indices(y: &[f64], k: usize) -> Result<Vec<usize>> {
 /// numbers `0..K-1`, every class occurs, and `K >= 2`.
 ///
 /// # Errors
-/// [`ModelError::InvalidLabel`] for a label that is not a class index or a class that has no
+/// [`ModelError::InvalidLabel`] for a label that is not a class index, [`ModelError::MissingClass`] for a class that has no
 /// samples; [`ModelError::SingleClass`]; [`ModelError::Empty`] for no labels.
 pub(crate) fn training_classes(y: &[f64]) -> Result<(usize, Vec<usize>)> {
     let Some(&first) = y.first() else {

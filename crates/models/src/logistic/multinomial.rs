@@ -86,8 +86,8 @@ impl MultinomialRegression {
     /// Fits the model to `x` and labels `y` in `0..K`.
     ///
     /// # Errors
-    /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`, every
-    /// class present.
+    /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`
+    /// ([`ModelError::InvalidLabel`]), every class present ([`ModelError::MissingClass`]).
     pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedMultinomial> {
         self.fit_with(x, y, None)
     }
