@@ -35,16 +35,30 @@ struct GramTask {
 impl GramScratch {
     /// Buffers for an `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
     #[must_use]
+    ///
+    /// The `p x p` buffers are allocated by the first Gram pass, not here: an objective that
+    /// holds the scratch but is minimized by a first-order solver never pays for them.
     pub fn new(part: RowBlocks, p: usize) -> Self {
-        let tasks = (0..part.n_tasks())
-            .map(|_| GramTask {
-                gram: Mat::zeros(p, p),
-                xtd: vec![0.0; p],
-                dsum: 0.0,
-                block: vec![0.0; part.block_rows().min(part.n_rows()) * p],
-            })
-            .collect();
-        Self { part, p, tasks }
+        Self {
+            part,
+            p,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// Allocates the per-task buffers on first use.
+    fn allocate(&mut self) {
+        if self.tasks.is_empty() {
+            let (part, p) = (self.part, self.p);
+            self.tasks = (0..part.n_tasks())
+                .map(|_| GramTask {
+                    gram: Mat::zeros(p, p),
+                    xtd: vec![0.0; p],
+                    dsum: 0.0,
+                    block: vec![0.0; part.block_rows().min(part.n_rows()) * p],
+                })
+                .collect();
+        }
     }
 
     /// Buffers for `x` with the partition [`RowBlocks::for_gram`].
@@ -147,6 +161,7 @@ fn gram_pass(
         (p, p),
         "Gram output has the wrong shape"
     );
+    scratch.allocate();
     for_each_task(&mut scratch.tasks, par, |t, task| {
         task.gram.fill(0.0);
         task.xtd.fill(0.0);
@@ -200,6 +215,9 @@ fn gram_pass(
 }
 
 /// Copies the strict lower triangle of a square matrix onto its upper triangle.
+///
+/// # Panics
+/// If `a` is not square.
 ///
 /// # Examples
 /// ```

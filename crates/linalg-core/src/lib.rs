@@ -50,6 +50,7 @@
 //! ```
 
 mod cholesky;
+mod display;
 mod error;
 mod fused;
 mod gram;
@@ -63,6 +64,7 @@ mod stats;
 mod vector_state;
 
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
+pub use display::Short;
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
 pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};

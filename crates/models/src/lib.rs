@@ -39,6 +39,7 @@ pub mod inference;
 mod labels;
 pub mod linear;
 pub mod logistic;
+mod memory;
 pub mod metrics;
 pub mod mlp;
 mod penalty;
@@ -46,7 +47,7 @@ pub mod persist;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
-pub use penalty::Penalty;
+pub use penalty::{MAX_STRENGTH, Penalty};
 
 /// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to
 /// write one, the kernels' [`Parallelism`] setting and error: fitting needs no dependency
