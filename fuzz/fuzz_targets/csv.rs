@@ -1,6 +1,6 @@
 //! The CSV loader on arbitrary bytes: it returns a data set or a typed error, never panics,
 //! and a data set it returns is consistent and finite (the default policy rejects NaN and
-//! infinities).
+//! infinities), with unique column names.
 
 #![no_main]
 
@@ -10,6 +10,13 @@ use libfuzzer_sys::fuzz_target;
 fn check(d: &Dataset, with_target: bool) {
     assert!(d.n_samples() >= 1, "a loaded data set has rows");
     assert_eq!(d.feature_names.len(), d.x.ncols());
+    // columns are found by name: a returned header never repeats one
+    let mut names: Vec<&String> = d.feature_names.iter().collect();
+    if with_target {
+        names.push(&d.target_name);
+    }
+    names.sort();
+    assert!(names.windows(2).all(|w| w[0] != w[1]), "repeated column name");
     if with_target {
         assert_eq!(d.y.len(), d.x.nrows());
         assert!(d.y.iter().all(|v| v.is_finite()));

@@ -4,15 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::limits;
+
 /// Linear models and the optimizers behind them.
 ///
 /// Without a subcommand, runs the guided tour.
 #[derive(Parser, Debug)]
 #[command(name = "linmod", version, about, long_about = None)]
 pub struct Cli {
-    /// Worker threads for the blocked kernels (default: one per core). Results are
-    /// bit-for-bit the same for any number.
-    #[arg(long, global = true, value_name = "N")]
+    /// Worker threads for the blocked kernels, 1 to 256 (default: one per core). Results
+    /// are bit-for-bit the same for any number.
+    #[arg(long, global = true, value_name = "N", value_parser = limits::threads)]
     pub threads: Option<usize>,
 
     /// No progress display on stderr.
@@ -109,21 +111,23 @@ pub struct FitArgs {
     #[arg(long, value_enum)]
     pub model: ModelKind,
 
-    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2`.
+    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2` (0 to 1e100).
     #[arg(
         long,
         value_name = "X",
         conflicts_with = "c",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = limits::strength
     )]
     pub l1: Option<f64>,
 
-    /// L2 strength `l2`.
+    /// L2 strength `l2` (0 to 1e100).
     #[arg(
         long,
         value_name = "X",
         conflicts_with = "c",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = limits::strength
     )]
     pub l2: Option<f64>,
 
@@ -132,7 +136,8 @@ pub struct FitArgs {
         long,
         value_name = "C",
         requires = "penalty",
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = limits::inverse_strength
     )]
     pub c: Option<f64>,
 
@@ -146,7 +151,7 @@ pub struct FitArgs {
     pub solver: String,
 
     /// Convergence tolerance (gradient infinity norm; duality gap for coordinate descent).
-    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = limits::non_negative)]
     pub tol: Option<f64>,
 
     /// Iteration limit (epochs for sgd).
@@ -154,11 +159,11 @@ pub struct FitArgs {
     pub max_iter: Option<usize>,
 
     /// Learning rate of gd and sgd.
-    #[arg(long, value_name = "LR", allow_negative_numbers = true)]
+    #[arg(long, value_name = "LR", allow_negative_numbers = true, value_parser = limits::positive)]
     pub learning_rate: Option<f64>,
 
     /// Batch size of sgd.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = limits::at_least_one)]
     pub batch_size: Option<usize>,
 
     /// Seed of sgd's shuffling.
@@ -177,8 +182,8 @@ pub struct FitArgs {
     #[arg(long)]
     pub balanced: bool,
 
-    /// Confidence level of the intervals in the summary.
-    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
+    /// Confidence level of the intervals in the summary, strictly between 0 and 1.
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true, value_parser = limits::open_unit_interval)]
     pub level: f64,
 
     /// Heteroskedasticity-robust (HC1) standard errors.
@@ -200,8 +205,9 @@ pub struct PredictArgs {
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
 
-    /// Features: CSV with a header (columns matched by name when the model knows them), or
-    /// `.npy`.
+    /// Features: CSV with a header, whose columns are found by the model's feature names
+    /// (other columns are ignored), or `.npy`, whose columns are the model's features in
+    /// order.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
 
@@ -209,8 +215,8 @@ pub struct PredictArgs {
     #[arg(long)]
     pub proba: bool,
 
-    /// Probability threshold of the positive class (binary models).
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    /// Probability threshold of the positive class (binary models), in [0, 1].
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true, value_parser = limits::unit_interval)]
     pub threshold: f64,
 
     /// Write the CSV here instead of standard output.
@@ -227,13 +233,18 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub data: DataArgs,
 
-    /// Probability threshold of the positive class (binary models).
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    /// Probability threshold of the positive class (binary models), in [0, 1].
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true, value_parser = limits::unit_interval)]
     pub threshold: f64,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+
+    /// Write the whole confusion matrix as CSV here (the text output shows it only up to 20
+    /// classes, and the largest confusions above).
+    #[arg(long, value_name = "FILE")]
+    pub confusion_matrix: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,33 +263,33 @@ pub struct SimulateArgs {
     #[arg(value_enum)]
     pub kind: SimKind,
 
-    /// Rows.
-    #[arg(long, default_value_t = 1000)]
+    /// Rows (rows x features at most 10^8).
+    #[arg(long, default_value_t = 1000, value_parser = limits::at_least_one)]
     pub n: usize,
 
     /// Coefficients; for logistic the first is the intercept (the course's beta). Default:
     /// 1, 1, -1 (logistic) or 1, 2, -1 (linear).
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true, value_parser = limits::finite)]
     pub beta: Option<Vec<f64>>,
 
     /// Intercept of the linear simulator.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, value_parser = limits::finite)]
     pub intercept: f64,
 
     /// Noise standard deviation of the linear simulator.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = limits::non_negative)]
     pub noise: f64,
 
-    /// AR(1) correlation between neighbouring features (linear).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    /// AR(1) correlation between neighbouring features (linear), strictly between -1 and 1.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, value_parser = limits::correlation)]
     pub rho: f64,
 
     /// Features of the multinomial simulator.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = limits::at_least_one)]
     pub p: usize,
 
-    /// Classes of the multinomial simulator.
-    #[arg(long, default_value_t = 3)]
+    /// Classes of the multinomial simulator (2 to 65536, and at most --n).
+    #[arg(long, default_value_t = 3, value_parser = limits::classes)]
     pub classes: usize,
 
     /// Seed.
@@ -290,7 +301,7 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 
-    /// Target file for `.npy` output.
+    /// Target file for `.npy` output (another file than --out).
     #[arg(long, value_name = "FILE")]
     pub out_y: Option<PathBuf>,
 }
@@ -304,32 +315,32 @@ pub struct PathArgs {
     #[arg(long, value_enum, default_value = "linear")]
     pub model: ModelKind,
 
-    /// L1 share of the penalty: 1 is the lasso, below 1 the elastic net.
-    #[arg(long, default_value_t = 1.0)]
+    /// L1 share of the penalty: 1 is the lasso, below 1 the elastic net (in [0, 1]).
+    #[arg(long, default_value_t = 1.0, value_parser = limits::unit_interval)]
     pub l1_ratio: f64,
 
-    /// Number of penalties on the grid.
-    #[arg(long, default_value_t = 100)]
+    /// Number of penalties on the grid (1 to 10000).
+    #[arg(long, default_value_t = 100, value_parser = limits::lambdas)]
     pub n_lambdas: usize,
 
-    /// Smallest penalty as a fraction of lambda_max.
-    #[arg(long, default_value_t = 1e-3)]
+    /// Smallest penalty as a fraction of lambda_max, strictly between 0 and 1.
+    #[arg(long, default_value_t = 1e-3, value_parser = limits::open_unit_interval)]
     pub eps: f64,
 
     /// Smallest penalty (overrides --eps).
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = limits::positive)]
     pub l1: Option<f64>,
 
     /// Duality-gap tolerance.
-    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = limits::non_negative)]
     pub tol: Option<f64>,
 
     /// Sweep limit per penalty.
     #[arg(long, value_name = "N")]
     pub max_iter: Option<usize>,
 
-    /// Cross-validation folds (0: no cross-validation).
-    #[arg(long, default_value_t = 5)]
+    /// Cross-validation folds: 0 (no cross-validation) or at least 2.
+    #[arg(long, default_value_t = 5, value_parser = limits::folds)]
     pub folds: usize,
 
     /// Seed of the fold assignment.

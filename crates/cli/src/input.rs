@@ -1,15 +1,22 @@
-//! Reading data files: CSV with a header, or NumPy `.npy`.
+//! Reading data files: CSV with a header, or NumPy `.npy`; and naming the place in a file
+//! that an error about a row refers to.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use linmod::datasets::{
-    CsvOptions, Dataset, NonFinite, read_csv, read_csv_features, read_npy_dataset, read_npy_matrix,
-    read_npy_vector,
+    CsvOptions, Dataset, DatasetError, NonFinite, SourceLines, read_csv_with_lines,
+    read_npy_dataset, read_npy_matrix, read_npy_vector,
 };
-use linmod::linalg::Mat;
+use linmod::linalg::Short;
+use linmod::models::ModelError;
 
 use crate::args::DataArgs;
+
+/// True for a file whose columns have names (CSV), false for `.npy`.
+pub fn has_column_names(path: &Path) -> bool {
+    !is_npy(path)
+}
 
 fn is_npy(path: &Path) -> bool {
     path.extension()
@@ -24,8 +31,77 @@ fn policy(drop: bool) -> NonFinite {
     }
 }
 
+/// A loader error in the command line's words: the remedy for a non-finite cell is a flag.
+fn explained(e: DatasetError) -> anyhow::Error {
+    match e {
+        DatasetError::NonFiniteCell { .. } => {
+            anyhow::anyhow!("{e}; --drop-non-finite skips such rows")
+        }
+        other => other.into(),
+    }
+}
+
+/// Where the target values came from: a CSV column (with each row's line) or a `.npy` file.
+enum TargetSource {
+    Csv {
+        file: PathBuf,
+        column: String,
+        lines: SourceLines,
+    },
+    Npy {
+        file: PathBuf,
+    },
+}
+
+/// Labelled data and where each target value is in its file.
+pub struct Labelled {
+    pub data: Dataset,
+    source: TargetSource,
+}
+
+impl Labelled {
+    /// Where target value `row` (0-based) is, as a person finds it: the file and its 1-based
+    /// line and column, or the 1-based element of a `.npy` vector.
+    pub fn place(&self, row: usize) -> String {
+        match &self.source {
+            TargetSource::Csv {
+                file,
+                column,
+                lines,
+            } => match lines.line(row) {
+                Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
+                None => format!("{}, data row {}", file.display(), row + 1),
+            },
+            TargetSource::Npy { file } => {
+                format!("{}, element {} (1-based)", file.display(), row + 1)
+            }
+        }
+    }
+
+    /// A model error about the target, located in its file; other errors as they are.
+    pub fn locate(&self, e: ModelError) -> anyhow::Error {
+        match e {
+            ModelError::InvalidLabel {
+                row,
+                value,
+                expected,
+            } => anyhow::anyhow!(
+                "{}: invalid label {}: labels must be {expected}",
+                self.place(row),
+                Short(value)
+            ),
+            ModelError::NonFinite {
+                what: "y",
+                index,
+                value,
+            } => anyhow::anyhow!("{}: non-finite target {}", self.place(index), Short(value)),
+            other => other.into(),
+        }
+    }
+}
+
 /// Features and target from `--data` and `--target` / `--target-file`.
-pub fn labelled(args: &DataArgs) -> Result<Dataset> {
+pub fn labelled(args: &DataArgs) -> Result<Labelled> {
     let non_finite = policy(args.drop_non_finite);
     match (&args.target, &args.target_file) {
         (Some(name), None) => {
@@ -35,37 +111,42 @@ pub fn labelled(args: &DataArgs) -> Result<Dataset> {
                     args.data.display()
                 );
             }
-            Ok(read_csv(
-                &args.data,
-                &CsvOptions::new(name.clone()).non_finite(non_finite),
-            )?)
+            let options = CsvOptions::new(name.clone()).non_finite(non_finite);
+            let (data, lines) = read_csv_with_lines(&args.data, &options).map_err(explained)?;
+            Ok(Labelled {
+                data,
+                source: TargetSource::Csv {
+                    file: args.data.clone(),
+                    column: name.clone(),
+                    lines,
+                },
+            })
         }
-        (None, Some(target_file)) if is_npy(&args.data) && is_npy(target_file) => {
-            Ok(read_npy_dataset(&args.data, target_file, non_finite)?)
-        }
+        (None, Some(target_file)) if is_npy(&args.data) && is_npy(target_file) => Ok(Labelled {
+            data: read_npy_dataset(&args.data, target_file, non_finite)?,
+            source: TargetSource::Npy {
+                file: target_file.clone(),
+            },
+        }),
         (None, Some(target_file)) => {
             if args.drop_non_finite {
                 bail!(
                     "--drop-non-finite needs the target in the same file (--target NAME) or two .npy files"
                 );
             }
-            let x = features(&args.data, false)?;
-            let y = target_values(target_file)?;
-            if y.len() != x.n_samples() {
+            let mut data = features(&args.data, false)?;
+            let (y, source) = target_values(target_file)?;
+            if y.len() != data.n_samples() {
                 bail!(
                     "{} has {} values but {} has {} rows",
                     target_file.display(),
                     y.len(),
                     args.data.display(),
-                    x.n_samples()
+                    data.n_samples()
                 );
             }
-            let mut d = x;
-            d.y = y;
-            d.check().with_context(|| {
-                format!("{} with {}", args.data.display(), target_file.display())
-            })?;
-            Ok(d)
+            data.y = y;
+            Ok(Labelled { data, source })
         }
         _ => bail!("give the target with --target NAME (CSV) or --target-file FILE"),
     }
@@ -85,16 +166,20 @@ pub fn features(path: &Path, drop_non_finite: bool) -> Result<Dataset> {
             x,
         })
     } else {
-        Ok(read_csv_features(path, b',', policy(drop_non_finite))?)
+        let options = CsvOptions::features().non_finite(policy(drop_non_finite));
+        Ok(read_csv_with_lines(path, &options).map_err(explained)?.0)
     }
 }
 
-/// Target values: a `.npy` vector, or a CSV file with a single column (header optional).
-fn target_values(path: &Path) -> Result<Vec<f64>> {
+/// Target values: a `.npy` vector, or a CSV file with a header and a single column.
+fn target_values(path: &Path) -> Result<(Vec<f64>, TargetSource)> {
     if is_npy(path) {
-        return Ok(read_npy_vector(path)?);
+        let source = TargetSource::Npy {
+            file: path.to_path_buf(),
+        };
+        return Ok((read_npy_vector(path)?, source));
     }
-    let d = read_csv_features(path, b',', NonFinite::Reject)?;
+    let (d, lines) = read_csv_with_lines(path, &CsvOptions::features()).map_err(explained)?;
     if d.n_features() != 1 {
         bail!(
             "{}: a target file needs exactly one column, found {}",
@@ -102,29 +187,39 @@ fn target_values(path: &Path) -> Result<Vec<f64>> {
             d.n_features()
         );
     }
-    Ok(d.x.col(0).iter().copied().collect())
+    let source = TargetSource::Csv {
+        file: path.to_path_buf(),
+        column: d.feature_names[0].clone(),
+        lines,
+    };
+    Ok((d.x.col(0).iter().copied().collect(), source))
 }
 
-/// The columns of `data` in the order of `names` when every name is present; otherwise the
-/// data as they are.
-pub fn select_columns(data: Dataset, names: Option<&[String]>) -> Dataset {
-    let Some(names) = names else { return data };
-    let idx: Option<Vec<usize>> = names
-        .iter()
-        .map(|n| data.feature_names.iter().position(|f| f == n))
-        .collect();
-    match idx {
-        Some(idx)
-            if data.feature_names.len() != names.len()
-                || idx.iter().enumerate().any(|(a, b)| a != *b) =>
-        {
-            let x = Mat::from_fn(data.n_samples(), idx.len(), |i, j| data.x[(i, idx[j])]);
-            Dataset {
-                x,
-                feature_names: names.to_vec(),
-                ..data
-            }
+/// The model's features of `data`: from a CSV file, found by name (other columns, such as
+/// the target, are ignored; a missing name is an error with close matches); from a `.npy`
+/// file (no names), by position, with exactly the model's number of columns.
+pub fn model_features(
+    data: Dataset,
+    file: &Path,
+    names: Option<&[String]>,
+    n_features: usize,
+) -> Result<Dataset> {
+    if is_npy(file) || names.is_none() {
+        if data.n_features() != n_features {
+            bail!(
+                "{}: the model has {n_features} features but the file has {} columns \
+                 (without column names, columns are matched by position{})",
+                file.display(),
+                data.n_features(),
+                if is_npy(file) {
+                    ""
+                } else {
+                    ": this model file has no feature names"
+                }
+            );
         }
-        _ => data,
+        return Ok(data);
     }
+    let names = names.unwrap_or_default();
+    Ok(data.select_features(names, file)?)
 }

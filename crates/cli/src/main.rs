@@ -9,6 +9,7 @@ mod output;
 mod args;
 mod commands;
 mod input;
+mod limits;
 mod plot;
 mod progress;
 
@@ -25,17 +26,32 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<output::BrokenPipe>() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::from(1)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
-    if let Some(n) = cli.threads {
-        if n == 0 {
-            anyhow::bail!("--threads must be at least 1");
+/// The error and its causes on one line, each cause once: library errors often repeat their
+/// source's text (`file: No such file or directory`), which `{:#}` would print twice.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
         }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+fn run(cli: Cli) -> Result<()> {
+    // `--threads` is at most `limits::MAX_THREADS` (checked when parsed)
+    if let Some(n) = cli.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()

@@ -105,8 +105,28 @@ pub fn print_json(v: &Value) -> Result<()> {
 /// Writes `text` to `path`, or to standard output without a path.
 pub fn write_text(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        Some(p) => write_file(p, |w| Ok(w.write_all(text.as_bytes())?)),
         None => emit(format_args!("{text}"), false),
+    }
+}
+
+/// Writes a file the command replaces (models, predictions, figures, simulated data)
+/// atomically: `write` fills a temporary file in the same folder, which is flushed and
+/// renamed into place, so an interrupted or failed write leaves the old file intact.
+pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    // `write_atomically` takes an I/O error; the command's own error is kept aside and
+    // returned as it is
+    let mut failure = None;
+    let written = linmod::models::persist::write_atomically(path, |w| {
+        write(w).map_err(|e| {
+            failure = Some(e);
+            std::io::Error::other("the write failed")
+        })
+    });
+    match (written, failure) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(e).with_context(|| format!("cannot write {}", path.display())),
+        (Ok(()), None) => Ok(()),
     }
 }
 

@@ -201,6 +201,6 @@ impl Chart {
         } else {
             render::svg(self, &layout)?.into_bytes()
         };
-        std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        crate::output::write_file(path, |w| Ok(w.write_all(&bytes)?))
     }
 }

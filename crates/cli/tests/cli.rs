@@ -364,7 +364,10 @@ fn invalid_labels_are_named() {
         dir.path(),
     );
     assert_eq!(code, 1);
-    assert!(err.contains("invalid label 2 at row 2"), "{err}");
+    assert!(
+        err.contains("d.csv, line 4, column `y`: invalid label 2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -398,11 +401,22 @@ fn predicting_with_the_wrong_number_of_features_fails() {
         ],
         d,
     );
+    // by name: the columns of a CSV file are found by the model's feature names
     write(d, "two.csv", "u,v\n1,2\n");
     let (code, err) = fails(&["predict", "--model", "m.json", "--data", "two.csv"], d);
     assert_eq!(code, 1);
+    assert!(err.contains("two.csv: no column named `age`"), "{err}");
+    // by position: a `.npy` file must have exactly the model's columns
+    ok(
+        &[
+            "simulate", "linear", "--n", "3", "--beta", "1,2", "--out", "two.npy",
+        ],
+        d,
+    );
+    let (code, err) = fails(&["predict", "--model", "m.json", "--data", "two.npy"], d);
+    assert_eq!(code, 1);
     assert!(
-        err.contains("fitted on 1 features but the data have 2"),
+        err.contains("the model has 1 features but the file has 2 columns"),
         "{err}"
     );
 }
@@ -439,8 +453,11 @@ fn invalid_hyper_parameters_are_named() {
         ],
         d,
     );
-    assert_eq!(code, 1);
-    assert!(err.contains("l2 = -1"), "{err}");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'--l2 <X>'") && err.contains("must be finite, >= 0"),
+        "{err}"
+    );
     let (_, err) = fails(
         &[
             "fit", "--data", "chd.csv", "--target", "y", "--model", "logistic", "--solver",

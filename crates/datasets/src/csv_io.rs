@@ -2,39 +2,54 @@
 
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write as _};
+use std::io::{BufWriter, Read};
 use std::path::Path;
 
-use linalg_core::Mat;
-
 use crate::Dataset;
+use crate::csv_parse::{
+    MAX_LINE_BYTES, Parsed, SourceLines, Spec, TargetColumn, csv_error, read_any, read_seekable,
+};
 use crate::dataset::NonFinite;
 use crate::error::{DatasetError, Result};
 
-/// How to read a CSV file: which column is the target, the delimiter and what to do with NaN
-/// and infinite values.
+/// How to read a CSV file: which column is the target, the delimiter, what to do with NaN
+/// and infinite values, and the longest line accepted.
 ///
 /// # Examples
 /// ```
 /// use linmod_datasets::{CsvOptions, NonFinite};
 /// let opts = CsvOptions::new("price").delimiter(b';').non_finite(NonFinite::DropRows);
+/// let features = CsvOptions::features().max_line_bytes(1 << 20);
 /// ```
 #[derive(Clone, Debug)]
 pub struct CsvOptions {
-    target: String,
+    target: Option<String>,
     delimiter: u8,
     non_finite: NonFinite,
+    max_line_bytes: usize,
 }
 
 impl CsvOptions {
     /// Read the column named `target` (in the header) as the target, every other column as a
-    /// feature; comma-delimited; non-finite values rejected.
+    /// feature; comma-delimited; non-finite values rejected; lines up to
+    /// [`MAX_LINE_BYTES`].
     #[must_use]
     pub fn new(target: impl Into<String>) -> Self {
         Self {
-            target: target.into(),
+            target: Some(target.into()),
+            ..Self::features()
+        }
+    }
+
+    /// Every column a feature and no target (the input of predictions); otherwise as
+    /// [`new`](Self::new).
+    #[must_use]
+    pub fn features() -> Self {
+        Self {
+            target: None,
             delimiter: b',',
             non_finite: NonFinite::Reject,
+            max_line_bytes: MAX_LINE_BYTES,
         }
     }
 
@@ -51,15 +66,37 @@ impl CsvOptions {
         self.non_finite = policy;
         self
     }
+
+    /// The longest line accepted, in bytes (default [`MAX_LINE_BYTES`], 16 MiB).
+    #[must_use]
+    pub fn max_line_bytes(mut self, bytes: usize) -> Self {
+        self.max_line_bytes = bytes;
+        self
+    }
+
+    fn spec(&self) -> Spec<'_> {
+        Spec {
+            delimiter: self.delimiter,
+            header: true,
+            non_finite: self.non_finite,
+            target: self
+                .target
+                .as_deref()
+                .map_or(TargetColumn::None, TargetColumn::Named),
+            max_line_bytes: self.max_line_bytes,
+        }
+    }
 }
 
 /// Reads a CSV file with a header line: the column named in `options` is the target, the
-/// others are the features, in file order.
+/// others are the features, in file order (with [`CsvOptions::features`], every column is a
+/// feature and the target is empty).
 ///
-/// Cells are trimmed and parsed as `f64`; empty lines are skipped. The file is parsed row by
-/// row into a growing row-major buffer that is then copied into the column-major matrix, so
-/// the peak memory is two to three times the size of the data (use `.npy` for data sets near
-/// the memory size).
+/// Cells are trimmed and parsed as `f64`; blank lines are skipped; lines end at `\n` (a `\r`
+/// before it is trimmed). The file is read twice: once to check the header and count the
+/// rows, once to parse the cells straight into the column-major matrix, reserved at its exact
+/// size; the peak memory is the data (8 bytes a cell) plus one block of 65 536 cells. A source
+/// that is not a regular file (a pipe) is first copied into memory.
 ///
 /// # Errors
 /// Each names the file and, where it applies, the line (1-based, the header is line 1) and
@@ -67,12 +104,17 @@ impl CsvOptions {
 /// - [`DatasetError::Io`] if the file cannot be read;
 /// - [`DatasetError::EmptyInput`] for a file without a header or without data rows (or whose
 ///   every row was dropped);
-/// - [`DatasetError::MissingColumn`] / [`DatasetError::DuplicateColumn`] when the target name
-///   is not in the header / is there twice;
+/// - [`DatasetError::BadHeader`] for a first line of numbers only (no header) or a name that
+///   is not UTF-8; [`DatasetError::DuplicateColumn`] for a name used twice (with both
+///   positions);
+/// - [`DatasetError::MissingColumn`] when the target name is not in the header (with close
+///   matches);
+/// - [`DatasetError::LineTooLong`] for a line longer than the limit;
 /// - [`DatasetError::RaggedRow`] for a row with a different number of fields than the header;
 /// - [`DatasetError::NonNumeric`] for a cell that is not a number (empty cells included);
 /// - [`DatasetError::NonFiniteCell`] for NaN or infinity, unless [`NonFinite::DropRows`];
-/// - [`DatasetError::Csv`] for malformed CSV (invalid UTF-8, ...).
+/// - [`DatasetError::OutOfMemory`] when the matrix cannot be allocated;
+/// - [`DatasetError::Csv`] for malformed CSV.
 ///
 /// # Examples
 /// ```
@@ -86,15 +128,39 @@ impl CsvOptions {
 /// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn read_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset> {
-    let path = path.as_ref();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
-    read_csv_from(file, path, options)
+    read_csv_with_lines(path, options).map(|(d, _)| d)
 }
 
-/// [`read_csv`] from any reader; `name` stands for the file in error messages.
+/// [`read_csv`], also returning the 1-based line of every data row, so that an error about
+/// a row (an invalid label, say) can name its line in the file.
+///
+/// # Errors
+/// As [`read_csv`].
+///
+/// # Examples
+/// See [`SourceLines`].
+pub fn read_csv_with_lines(
+    path: impl AsRef<Path>,
+    options: &CsvOptions,
+) -> Result<(Dataset, SourceLines)> {
+    let path = path.as_ref();
+    let io = |source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let regular = file.metadata().map_err(io)?.is_file();
+    let spec = options.spec();
+    let parsed = if regular {
+        read_seekable(file, &spec, path)?
+    } else {
+        read_any(file, &spec, path)?
+    };
+    Ok(finish(parsed, path, options))
+}
+
+/// [`read_csv`] from any reader; `name` stands for the file in error messages. The text is
+/// first copied into memory (the parser reads it twice).
 ///
 /// # Errors
 /// As [`read_csv`].
@@ -121,37 +187,44 @@ pub fn read_csv_from<R: Read>(
     options: &CsvOptions,
 ) -> Result<Dataset> {
     let file = name.as_ref();
-    let table = read_table(reader, file, options.delimiter, true, options.non_finite)?;
-    let mut positions = (0..table.ncols).filter(|&j| table.names[j] == options.target);
-    let target = positions
-        .next()
-        .ok_or_else(|| DatasetError::MissingColumn {
-            file: file.to_path_buf(),
-            name: options.target.clone(),
-            available: table.names.clone(),
-        })?;
-    if positions.next().is_some() {
-        return Err(DatasetError::DuplicateColumn {
-            file: file.to_path_buf(),
-            name: options.target.clone(),
-        });
+    let parsed = read_any(reader, &options.spec(), file)?;
+    Ok(finish(parsed, file, options).0)
+}
+
+/// The data set and its lines, with a description of where it came from.
+fn finish(parsed: Parsed, file: &Path, options: &CsvOptions) -> (Dataset, SourceLines) {
+    let (n, p) = (parsed.x.nrows(), parsed.x.ncols());
+    let mut description = match &parsed.target_name {
+        Some(t) => format!(
+            "read from {}: {n} rows, {p} features, target `{t}`",
+            file.display()
+        ),
+        None => format!(
+            "features read from {}: {n} rows, {p} columns",
+            file.display()
+        ),
+    };
+    if parsed.dropped > 0 {
+        description.push_str(&format!(
+            "; {} rows with non-finite values dropped",
+            parsed.dropped
+        ));
     }
-    let dropped = table.dropped;
-    let mut description = format!(
-        "read from {}: {} rows, {} features, target `{}`",
-        file.display(),
-        table.nrows,
-        table.ncols - 1,
-        options.target
-    );
-    if dropped > 0 {
-        description.push_str(&format!("; {dropped} rows with non-finite values dropped"));
-    }
-    Ok(table.into_dataset(Some(target), description))
+    debug_assert_eq!(parsed.target_name.is_some(), options.target.is_some());
+    let data = Dataset {
+        x: parsed.x,
+        y: parsed.y,
+        feature_names: parsed.feature_names,
+        target_name: parsed.target_name.unwrap_or_else(|| "y".into()),
+        target_names: Vec::new(),
+        description,
+    };
+    (data, parsed.lines)
 }
 
 /// Reads a CSV file with a header line as features only (every column a feature, an empty
-/// target): the input of predictions.
+/// target): the input of predictions. The same as [`read_csv`] with
+/// [`CsvOptions::features`].
 ///
 /// # Errors
 /// As [`read_csv`], without the target-column errors.
@@ -172,12 +245,10 @@ pub fn read_csv_features(
     delimiter: u8,
     non_finite: NonFinite,
 ) -> Result<Dataset> {
-    let path = path.as_ref();
-    let file = File::open(path).map_err(|source| DatasetError::Io {
-        file: path.to_path_buf(),
-        source,
-    })?;
-    read_csv_features_from(file, path, delimiter, non_finite)
+    let options = CsvOptions::features()
+        .delimiter(delimiter)
+        .non_finite(non_finite);
+    read_csv(path, &options)
 }
 
 /// [`read_csv_features`] from any reader; `name` stands for the file in error messages.
@@ -200,15 +271,40 @@ pub fn read_csv_features_from<R: Read>(
     delimiter: u8,
     non_finite: NonFinite,
 ) -> Result<Dataset> {
-    let path = name.as_ref();
-    let table = read_table(reader, path, delimiter, true, non_finite)?;
-    let description = format!(
-        "features read from {}: {} rows, {} columns",
-        path.display(),
-        table.nrows,
-        table.ncols
-    );
-    Ok(table.into_dataset(None, description))
+    let options = CsvOptions::features()
+        .delimiter(delimiter)
+        .non_finite(non_finite);
+    read_csv_from(reader, name, &options)
+}
+
+/// Parses an embedded header-less table (every column a feature, or the last the target).
+pub(crate) fn read_embedded(
+    text: &'static str,
+    file: &Path,
+    delimiter: u8,
+    header: bool,
+    last_is_target: bool,
+) -> Result<Dataset> {
+    let spec = Spec {
+        delimiter,
+        header,
+        non_finite: NonFinite::Reject,
+        target: if last_is_target {
+            TargetColumn::Last
+        } else {
+            TargetColumn::None
+        },
+        max_line_bytes: MAX_LINE_BYTES,
+    };
+    let parsed = read_seekable(std::io::Cursor::new(text.as_bytes()), &spec, file)?;
+    Ok(Dataset {
+        x: parsed.x,
+        y: parsed.y,
+        feature_names: parsed.feature_names,
+        target_name: parsed.target_name.unwrap_or_else(|| "y".into()),
+        target_names: Vec::new(),
+        description: String::new(),
+    })
 }
 
 /// Writes a data set as CSV: a header with the feature names and the target name, then one
@@ -235,12 +331,38 @@ pub fn read_csv_features_from<R: Read>(
 pub fn write_csv(path: impl AsRef<Path>, data: &Dataset) -> Result<()> {
     let path = path.as_ref();
     data.check()?;
+    let file = File::create(path).map_err(|source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    write_csv_to(BufWriter::new(file), data, path)
+}
+
+/// [`write_csv`] to any writer (flushed at the end); `name` stands for the file in error
+/// messages.
+///
+/// # Errors
+/// As [`write_csv`].
+///
+/// # Examples
+/// ```
+/// let mut text = Vec::new();
+/// linmod_datasets::write_csv_to(&mut text, &linmod_datasets::chd_age(), "chd.csv")?;
+/// assert!(text.starts_with(b"age,y\n22.0,0.0\n"));
+/// # Ok::<(), linmod_datasets::DatasetError>(())
+/// ```
+pub fn write_csv_to<W: std::io::Write>(
+    writer: W,
+    data: &Dataset,
+    name: impl AsRef<Path>,
+) -> Result<()> {
+    let path = name.as_ref();
+    data.check()?;
     let io = |source| DatasetError::Io {
         file: path.to_path_buf(),
         source,
     };
-    let file = File::create(path).map_err(io)?;
-    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    let mut w = csv::Writer::from_writer(writer);
     let csv_err = |source: csv::Error| csv_error(path, source);
     let header = data
         .feature_names
@@ -266,192 +388,12 @@ pub fn write_csv(path: impl AsRef<Path>, data: &Dataset) -> Result<()> {
     inner.flush().map_err(io)
 }
 
-/// A numeric table read from delimited text: row-major values with the column names.
-pub(crate) struct Table {
-    /// Column names: the header, or `column 1, column 2, ...` without one.
-    pub names: Vec<String>,
-    pub nrows: usize,
-    pub ncols: usize,
-    /// Row-major, `nrows * ncols`.
-    pub values: Vec<f64>,
-    /// Rows dropped for non-finite values.
-    pub dropped: usize,
-}
-
-impl Table {
-    /// The data set with column `target` as the target and the other columns as features
-    /// (every column a feature and an empty target for `None`).
-    pub fn into_dataset(self, target: Option<usize>, description: String) -> Dataset {
-        let (n, c) = (self.nrows, self.ncols);
-        let t = target.unwrap_or(c);
-        let col = |j: usize| if j < t { j } else { j + 1 };
-        let p = if target.is_some() { c - 1 } else { c };
-        let x = Mat::from_fn(n, p, |i, j| self.values[i * c + col(j)]);
-        let y = match target {
-            Some(t) => (0..n).map(|i| self.values[i * c + t]).collect(),
-            None => Vec::new(),
-        };
-        let feature_names = (0..p).map(|j| self.names[col(j)].clone()).collect();
-        let target_name = target.map_or_else(|| "y".into(), |t| self.names[t].clone());
-        Dataset {
-            x,
-            y,
-            feature_names,
-            target_name,
-            target_names: Vec::new(),
-            description,
-        }
-    }
-}
-
-fn csv_error(file: &Path, source: csv::Error) -> DatasetError {
-    if source.is_io_error() {
-        let text = source.to_string();
-        let source = match source.into_kind() {
-            csv::ErrorKind::Io(e) => e,
-            _ => std::io::Error::other(text),
-        };
-        return DatasetError::Io {
-            file: file.to_path_buf(),
-            source,
-        };
-    }
-    DatasetError::Csv {
-        file: file.to_path_buf(),
-        line: source.position().map(csv::Position::line),
-        source,
-    }
-}
-
-/// Reads delimited numeric text. Without a header, the first row fixes the number of columns.
-pub(crate) fn read_table<R: Read>(
-    reader: R,
-    file: &Path,
-    delimiter: u8,
-    header: bool,
-    non_finite: NonFinite,
-) -> Result<Table> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(header)
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let empty = |reason| DatasetError::EmptyInput {
-        file: file.to_path_buf(),
-        reason,
-    };
-    let mut names: Vec<String> = if header {
-        let h = rdr.headers().map_err(|e| csv_error(file, e))?;
-        if h.is_empty() {
-            return Err(empty("no header line"));
-        }
-        h.iter().map(str::to_owned).collect()
-    } else {
-        Vec::new()
-    };
-    let mut values = Vec::new();
-    let (mut nrows, mut dropped) = (0, 0);
-    let mut record = csv::ByteRecord::new();
-    let mut row = Vec::new();
-    while rdr
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(file, e))?
-    {
-        let line = record.position().map_or(0, csv::Position::line);
-        if names.is_empty() {
-            names = (1..=record.len()).map(|j| format!("column {j}")).collect();
-        }
-        if record.len() != names.len() {
-            return Err(DatasetError::RaggedRow {
-                file: file.to_path_buf(),
-                line,
-                expected: names.len(),
-                found: record.len(),
-            });
-        }
-        row.clear();
-        let mut finite = true;
-        for (j, field) in record.iter().enumerate() {
-            let text = String::from_utf8_lossy(field);
-            let at = CellAt {
-                file,
-                line,
-                column: j + 1,
-                name: &names[j],
-                value: &text,
-            };
-            let v: f64 = text.parse().map_err(|_| at.non_numeric())?;
-            if !v.is_finite() {
-                if non_finite == NonFinite::Reject {
-                    return Err(at.non_finite());
-                }
-                finite = false;
-            }
-            row.push(v);
-        }
-        if finite {
-            values.extend_from_slice(&row);
-            nrows += 1;
-        } else {
-            dropped += 1;
-        }
-    }
-    if nrows == 0 {
-        return Err(empty(if dropped > 0 {
-            "every row holds a non-finite value and was dropped"
-        } else if header {
-            "no data rows after the header"
-        } else {
-            "no data rows"
-        }));
-    }
-    Ok(Table {
-        ncols: names.len(),
-        names,
-        nrows,
-        values,
-        dropped,
-    })
-}
-
-/// Where a bad cell is, for its error.
-struct CellAt<'a> {
-    file: &'a Path,
-    line: u64,
-    column: usize,
-    name: &'a str,
-    value: &'a str,
-}
-
-impl CellAt<'_> {
-    fn non_numeric(&self) -> DatasetError {
-        DatasetError::NonNumeric {
-            file: self.file.to_path_buf(),
-            line: self.line,
-            column: self.column,
-            name: self.name.to_owned(),
-            value: self.value.to_owned(),
-        }
-    }
-
-    fn non_finite(&self) -> DatasetError {
-        DatasetError::NonFiniteCell {
-            file: self.file.to_path_buf(),
-            line: self.line,
-            column: self.column,
-            name: self.name.to_owned(),
-            value: self.value.to_owned(),
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // values must come back bit for bit
 mod tests {
     use std::path::PathBuf;
 
-    use linalg_core::mat;
+    use linalg_core::{Mat, mat};
     use proptest::prelude::*;
 
     use super::*;
@@ -555,12 +497,15 @@ mod tests {
         let (file, err) = error("a,b\n1,2\n");
         assert_eq!(
             err.to_string(),
-            format!("{file}: no column named `y` in the header (columns: a, b)")
+            format!("{file}: no column named `y`; the columns are a, b")
         );
         let (file, err) = error("y,a,y\n1,2,3\n");
         assert_eq!(
             err.to_string(),
-            format!("{file}: the header names column `y` more than once")
+            format!(
+                "{file}, line 1: the header names column `y` twice (columns 1 and 3); \
+                 column names must be unique"
+            )
         );
     }
 
@@ -572,7 +517,7 @@ mod tests {
             err.to_string(),
             format!(
                 "{file}, line 3, column 1 (`a`): non-finite value \"NaN\" \
-                 (use NonFinite::DropRows to skip such rows)"
+                 (NaN and infinities are refused unless rows holding them are dropped)"
             )
         );
         let dir = tempfile::tempdir().unwrap();
@@ -611,7 +556,10 @@ mod tests {
         );
         let err = read_csv_from(&b"\xff,y\n1,1\n"[..], "bytes", &CsvOptions::new("y"));
         let err = err.unwrap_err();
-        assert!(matches!(err, DatasetError::Csv { .. }), "{err}");
+        assert!(
+            matches!(err, DatasetError::BadHeader { line: 1, .. }),
+            "{err}"
+        );
         assert!(err.to_string().starts_with("bytes"), "{err}");
     }
 

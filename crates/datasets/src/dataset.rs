@@ -185,6 +185,58 @@ impl Dataset {
         })
     }
 
+    /// The data set whose features are the columns named `names`, in that order, found by
+    /// name (moved without a copy when they are already in that order): extra columns are
+    /// left out, and a name that is missing is an error naming it
+    /// with close matches. `file` names the source in the error.
+    ///
+    /// # Errors
+    /// [`DatasetError::MissingColumn`] for the first name not among the feature names.
+    ///
+    /// # Examples
+    /// ```
+    /// let d = linmod_datasets::diabetes();
+    /// let two = d.clone().select_features(&["bmi".into(), "age".into()], "diabetes")?;
+    /// assert_eq!(two.feature_names, vec!["bmi", "age"]);
+    /// assert_eq!(two.x[(0, 1)], d.x[(0, 0)]);
+    /// let err = d.select_features(&["BMI".into()], "diabetes").unwrap_err();
+    /// assert!(err.to_string().contains("did you mean `bmi`?"), "{err}");
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
+    /// ```
+    pub fn select_features(
+        self,
+        names: &[String],
+        file: impl AsRef<std::path::Path>,
+    ) -> Result<Self> {
+        let idx = names
+            .iter()
+            .map(|n| {
+                self.feature_names
+                    .iter()
+                    .position(|f| f == n)
+                    .ok_or_else(|| {
+                        crate::names::missing_column(file.as_ref(), n, &self.feature_names)
+                    })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        if idx.len() == self.n_features() && idx.iter().enumerate().all(|(a, b)| a == *b) {
+            // the columns are already in place: no copy
+            return Ok(self);
+        }
+        let mut x = Mat::<f64>::new();
+        x.try_reserve(self.n_samples(), idx.len())
+            .map_err(|_| DatasetError::OutOfMemory {
+                file: file.as_ref().to_path_buf(),
+                bytes: (self.n_samples() as u64).saturating_mul(idx.len() as u64 * 8),
+            })?;
+        x.resize_with(self.n_samples(), idx.len(), |i, j| self.x[(i, idx[j])]);
+        Ok(Self {
+            x,
+            feature_names: names.to_vec(),
+            ..self
+        })
+    }
+
     /// Number of samples of each class, indexed by label; see [`class_counts`].
     ///
     /// # Errors

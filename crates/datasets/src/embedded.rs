@@ -7,8 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::Dataset;
-use crate::csv_io::{Table, read_table};
-use crate::dataset::NonFinite;
+use crate::csv_io::read_embedded;
 
 const DIGITS: &str = include_str!("../data/digits.csv");
 const BREAST_CANCER: &str = include_str!("../data/breast_cancer.csv");
@@ -178,17 +177,14 @@ pub fn breast_cancer() -> Dataset {
 pub fn diabetes() -> Dataset {
     static CELL: OnceLock<Dataset> = OnceLock::new();
     CELL.get_or_init(|| {
-        let x = table("diabetes_data_raw.csv", DIABETES_X, b' ');
-        let y = table("diabetes_target.csv", DIABETES_Y, b' ');
-        let mut d = x.into_dataset(
-            None,
+        let mut d = parsed("diabetes_data_raw.csv", DIABETES_X, b' ', false, false);
+        d.y = parsed("diabetes_target.csv", DIABETES_Y, b' ', false, true).y;
+        d.description = String::from(
             "Diabetes progression: 442 patients, 10 raw baseline variables (age, sex, bmi, bp, \
              s1..s6), target a quantitative measure of disease progression one year later. \
              Source: Efron, Hastie, Johnstone, Tibshirani (2004), \"Least Angle Regression\", \
-             Annals of Statistics; as distributed with scikit-learn."
-                .into(),
+             Annals of Statistics; as distributed with scikit-learn.",
         );
-        d.y = y.values;
         d.feature_names = names(&[
             "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6",
         ]);
@@ -278,12 +274,10 @@ pub fn wine() -> Dataset {
 pub fn chd_age() -> Dataset {
     static CELL: OnceLock<Dataset> = OnceLock::new();
     CELL.get_or_init(|| {
-        let t = parsed("chd_age.csv", CHD_AGE, b',', true);
-        let mut d = t.into_dataset(
-            Some(1),
+        let mut d = parsed("chd_age.csv", CHD_AGE, b',', true, true);
+        d.description = String::from(
             "Age and signs of coronary heart disease, 33 people (lecture table after Hosmer & \
-             Lemeshow, Applied Logistic Regression)."
-                .into(),
+             Lemeshow, Applied Logistic Regression).",
         );
         d.target_names = names(&["no signs", "signs of CHD"]);
         d
@@ -302,29 +296,17 @@ fn after_count_line(text: &'static str) -> &'static str {
 }
 
 /// Parses an embedded file.
-fn parsed(file: &str, text: &'static str, delimiter: u8, header: bool) -> Table {
+fn parsed(file: &str, text: &'static str, delimiter: u8, header: bool, target: bool) -> Dataset {
     // The embedded files are fixed at compile time and each is parsed by the tests of this
     // module, so a failure here is a defect of the build, not a condition of the run.
-    read_table(
-        text.as_bytes(),
-        Path::new(file),
-        delimiter,
-        header,
-        NonFinite::Reject,
-    )
-    .expect("embedded data parse")
-}
-
-fn table(file: &str, text: &'static str, delimiter: u8) -> Table {
-    parsed(file, text, delimiter, false)
+    read_embedded(text, Path::new(file), delimiter, header, target).expect("embedded data parse")
 }
 
 /// A headerless comma-separated file whose last column is the class label.
 fn labelled(file: &str, text: &'static str, description: &str) -> Dataset {
-    let t = table(file, text, b',');
-    let target = t.ncols - 1;
-    t.into_dataset(Some(target), description.into())
-        .with_target_name("target")
+    let mut d = parsed(file, text, b',', false, true).with_target_name("target");
+    d.description = description.into();
+    d
 }
 
 #[cfg(test)]

@@ -41,10 +41,9 @@ pub enum DatasetError {
     },
     /// A target value is not a class label, where class labels are required.
     #[error(
-        "target value {value} at row {row} is not a class label \
+        "target value {value_short} at row {row} is not a class label \
          (an integer in 0..{max_label})",
-        max_label = linalg_core::MAX_CLASSES
-    )]
+        max_label = linalg_core::MAX_CLASSES, value_short = linalg_core::Short(*.value))]
     NotClassLabel {
         /// Row of the value, 0-based.
         row: usize,
@@ -60,7 +59,7 @@ pub enum DatasetError {
         len: usize,
     },
     /// An in-memory matrix holds a NaN or an infinity where finite values are required.
-    #[error("non-finite value {value} at row {row}, column {column} (0-based) of {what}")]
+    #[error("non-finite value {value_short} at row {row}, column {column} (0-based) of {what}", value_short = linalg_core::Short(*.value))]
     NonFiniteValue {
         /// What holds the value.
         what: &'static str,
@@ -87,27 +86,61 @@ pub enum DatasetError {
         /// What is missing.
         reason: &'static str,
     },
-    /// The CSV header has no column of the requested name.
+    /// The CSV header (or a data set's feature names) has no column of the requested name.
     #[error(
-        "{}: no column named `{name}` in the header (columns: {})",
+        "{}: no column named `{name}`{}; the columns are {}",
         .file.display(),
-        .available.join(", ")
+        crate::names::did_you_mean(.suggestions),
+        crate::names::name_list(.available, 20)
     )]
     MissingColumn {
         /// The file.
         file: PathBuf,
         /// The name asked for.
         name: String,
+        /// Close matches among the available names (case-insensitive, or a few edits away).
+        suggestions: Vec<String>,
         /// The names in the header.
         available: Vec<String>,
     },
-    /// The CSV header names the target column more than once.
-    #[error("{}: the header names column `{name}` more than once", .file.display())]
+    /// The CSV header names a column twice (names are how columns are found).
+    #[error(
+        "{}, line 1: the header names column `{name}` twice (columns {first} and {second}); \
+         column names must be unique",
+        .file.display()
+    )]
     DuplicateColumn {
         /// The file.
         file: PathBuf,
         /// The repeated name.
         name: String,
+        /// 1-based position of its first occurrence.
+        first: usize,
+        /// 1-based position of its second occurrence.
+        second: usize,
+    },
+    /// The CSV header line is not a list of column names.
+    #[error("{}, line {line}: not a header line: {reason}", .file.display())]
+    BadHeader {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A line of a CSV file is longer than the reader's limit.
+    #[error(
+        "{}, line {line}: the line is longer than {limit} bytes (is this a CSV file?)",
+        .file.display()
+    )]
+    LineTooLong {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// A CSV row has a different number of fields than the header.
     #[error(
@@ -141,10 +174,11 @@ pub enum DatasetError {
         /// The cell's text.
         value: String,
     },
-    /// A CSV cell holds NaN or an infinity (rejected unless rows with such values are dropped).
+    /// A CSV cell holds NaN or an infinity (rejected unless rows with such values are dropped:
+    /// [`NonFinite::DropRows`](crate::NonFinite::DropRows)).
     #[error(
         "{}, line {line}, column {column} (`{name}`): non-finite value {value:?} \
-         (use NonFinite::DropRows to skip such rows)",
+         (NaN and infinities are refused unless rows holding them are dropped)",
         .file.display()
     )]
     NonFiniteCell {
@@ -162,9 +196,8 @@ pub enum DatasetError {
     /// An `.npy` array holds NaN or an infinity (rejected unless rows with such values are
     /// dropped).
     #[error(
-        "{}: non-finite value {value} at row {row}, column {column} (0-based)",
-        .file.display()
-    )]
+        "{}: non-finite value {value_short} at row {row}, column {column} (0-based)",
+        .file.display(), value_short = linalg_core::Short(*.value))]
     NonFiniteElement {
         /// The file.
         file: PathBuf,

@@ -9,8 +9,9 @@
 //! | embedded data | [`digits`], [`digits_0_vs_1`], [`breast_cancer`], [`diabetes`], [`iris`], [`wine`], [`chd_age`] |
 //! | splitting | [`train_test_split`], [`TrainTestSplit`] (stratified), [`KFold`] (shuffled, stratified) |
 //! | scaling | [`StandardScaler`] |
-//! | CSV | [`read_csv`], [`read_csv_from`], [`read_csv_features`], [`read_csv_features_from`], [`write_csv`], [`CsvOptions`] |
-//! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`] |
+//! | CSV | [`read_csv`], [`read_csv_with_lines`], [`read_csv_from`], [`read_csv_features`], [`read_csv_features_from`], [`write_csv`], [`write_csv_to`], [`CsvOptions`], [`SourceLines`] |
+//! | names | [`Dataset::select_features`] (columns by name), [`close_matches`] |
+//! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`], [`write_npy_matrix_to`], [`write_npy_vector_to`] |
 //!
 //! Classification targets hold the labels `0.0, 1.0, ..., K-1`. Every failure that depends
 //! on data or parameters is a [`DatasetError`] naming what is wrong and where; nothing
@@ -40,9 +41,11 @@
 //! ```
 
 mod csv_io;
+mod csv_parse;
 mod dataset;
 mod embedded;
 mod error;
+mod names;
 mod npy;
 mod scale;
 pub mod simulate;
@@ -51,14 +54,18 @@ mod split;
 mod test_util;
 
 pub use csv_io::{
-    CsvOptions, read_csv, read_csv_features, read_csv_features_from, read_csv_from, write_csv,
+    CsvOptions, read_csv, read_csv_features, read_csv_features_from, read_csv_from,
+    read_csv_with_lines, write_csv, write_csv_to,
 };
+pub use csv_parse::{MAX_LINE_BYTES, SourceLines};
 pub use dataset::{Dataset, MAX_CLASSES, NonFinite, class_counts};
 pub use embedded::{breast_cancer, chd_age, diabetes, digits, digits_0_vs_1, iris, wine};
 pub use error::{DatasetError, Result};
+pub use names::close_matches;
 pub use npy::{
     NpyOrder, read_npy_dataset, read_npy_matrix, read_npy_matrix_from_bytes, read_npy_vector,
-    read_npy_vector_from_bytes, write_npy_dataset, write_npy_matrix, write_npy_vector,
+    read_npy_vector_from_bytes, write_npy_dataset, write_npy_matrix, write_npy_matrix_to,
+    write_npy_vector, write_npy_vector_to,
 };
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};

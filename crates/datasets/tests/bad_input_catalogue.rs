@@ -9,7 +9,7 @@ mod support {
 
 use linmod_datasets::{
     CsvOptions, DatasetError, NonFinite, read_csv, read_csv_features_from, read_csv_from,
-    read_npy_dataset, read_npy_matrix_from_bytes, read_npy_vector_from_bytes,
+    read_csv_with_lines, read_npy_dataset, read_npy_matrix_from_bytes, read_npy_vector_from_bytes,
 };
 use support::npy_bytes::{f64_bytes, npy_bytes as npy};
 
@@ -72,14 +72,19 @@ fn csv_without_a_header_line_is_empty_input() {
 }
 
 #[test]
-fn csv_with_a_numeric_first_line_has_no_header_and_no_target() {
-    // A file without a header reads its first data line as the header: the target name is
-    // then missing, and the message lists what was taken for column names.
+fn csv_whose_first_line_is_numbers_has_no_header() {
+    // A first line of numbers is data, not names: taking it for the header would silently
+    // lose a row, so it is refused (for features-only files too).
     let e = csv_error("1,0\n2,1\n");
+    assert!(matches!(e, DatasetError::BadHeader { line: 1, .. }), "{e}");
     assert_eq!(
         e.to_string(),
-        "data.csv: no column named `y` in the header (columns: 1, 0)"
+        "data.csv, line 1: not a header line: it holds numbers (1, 0), not column names: \
+         the file needs a header line naming its columns"
     );
+    let e = read_csv_features_from("0.5\n1\n".as_bytes(), "y.csv", b',', NonFinite::Reject)
+        .unwrap_err();
+    assert!(matches!(e, DatasetError::BadHeader { line: 1, .. }), "{e}");
 }
 
 #[test]
@@ -101,21 +106,151 @@ fn csv_missing_target_column_lists_the_columns() {
 }
 
 #[test]
-fn csv_target_named_twice_is_refused() {
-    let e = csv_error("y,a,y\n1,2,3\n");
+fn csv_missing_target_column_suggests_close_matches() {
+    let e = read_csv_from(
+        "Age,Label,x\n1,0,2\n".as_bytes(),
+        "data.csv",
+        &CsvOptions::new("label"),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "data.csv: the header names column `y` more than once"
+        "data.csv: no column named `label` (did you mean `Label`?); the columns are Age, Label, x"
     );
 }
 
 #[test]
-fn csv_nan_cell_is_refused_by_default_with_the_remedy() {
+fn csv_target_named_twice_is_refused() {
+    let e = csv_error("y,a,y\n1,2,3\n");
+    assert!(
+        matches!(
+            e,
+            DatasetError::DuplicateColumn {
+                first: 1,
+                second: 3,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_duplicate_feature_names_are_refused_with_both_positions() {
+    // Any repeated name, not only the target's: columns are found by name, so a repeated
+    // one would be ambiguous (and the features-only reader refuses it too).
+    let e = csv_error("a,b,y,b\n1,2,0,3\n");
+    assert_eq!(
+        e.to_string(),
+        "data.csv, line 1: the header names column `b` twice (columns 2 and 4); \
+         column names must be unique"
+    );
+    let e = read_csv_features_from("a,a\n1,2\n".as_bytes(), "x.csv", b',', NonFinite::Reject)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DatasetError::DuplicateColumn {
+                first: 1,
+                second: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_line_longer_than_the_limit_is_refused() {
+    // A file without line breaks (like /dev/zero) is refused at the limit instead of being
+    // read until memory runs out.
+    let opts = CsvOptions::new("y").max_line_bytes(64);
+    let text = format!("a,y\n1,0\n{}", "1".repeat(200));
+    let e = read_csv_from(text.as_bytes(), "data.csv", &opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DatasetError::LineTooLong {
+                line: 3,
+                limit: 64,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "data.csv, line 3: the line is longer than 64 bytes (is this a CSV file?)"
+    );
+    let zeros = std::io::Read::take(std::io::repeat(0), 1 << 20);
+    let e = read_csv_from(
+        zeros,
+        "/dev/zero",
+        &CsvOptions::new("y").max_line_bytes(1 << 16),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, DatasetError::LineTooLong { line: 1, .. }),
+        "{e}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn csv_from_dev_zero_is_a_line_too_long() {
+    let e = read_csv("/dev/zero", &CsvOptions::new("y")).unwrap_err();
+    assert!(
+        matches!(e, DatasetError::LineTooLong { line: 1, .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn csv_crlf_line_numbers_are_the_lines_of_the_file() {
+    let e = csv_error("a,y\r\n1,0\r\n\r\n2,x\r\n");
+    assert!(
+        matches!(
+            e,
+            DatasetError::NonNumeric {
+                line: 4,
+                column: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let d = read_csv_from(
+        "a,y\r\n1,0\r\n2,1\r\n".as_bytes(),
+        "d.csv",
+        &CsvOptions::new("y"),
+    )
+    .unwrap();
+    assert_eq!(
+        (d.feature_names[0].as_str(), d.target_name.as_str()),
+        ("a", "y")
+    );
+    assert_eq!(d.y, vec![0.0, 1.0]);
+}
+
+#[test]
+fn csv_rows_know_their_lines_past_blank_lines_and_dropped_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.csv");
+    std::fs::write(&path, "a,y\n1,0\n\nnan,1\n2,1\n3,0\n").unwrap();
+    let opts = CsvOptions::new("y").non_finite(NonFinite::DropRows);
+    let (d, lines) = read_csv_with_lines(&path, &opts).unwrap();
+    assert_eq!(d.y, vec![0.0, 1.0, 0.0]);
+    let all: Vec<Option<u64>> = (0..4).map(|r| lines.line(r)).collect();
+    assert_eq!(all, vec![Some(2), Some(5), Some(6), None]);
+}
+
+#[test]
+fn csv_nan_cell_is_refused_by_default() {
     let e = csv_error("a,y\n1,0\nnan,1\n");
     assert_eq!(
         e.to_string(),
         "data.csv, line 3, column 1 (`a`): non-finite value \"nan\" \
-         (use NonFinite::DropRows to skip such rows)"
+         (NaN and infinities are refused unless rows holding them are dropped)"
     );
 }
 

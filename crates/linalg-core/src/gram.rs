@@ -21,6 +21,7 @@ use crate::vector_state::vector_sum;
 pub struct GramScratch {
     part: RowBlocks,
     p: usize,
+    block_len: usize,
     tasks: Vec<GramTask>,
 }
 
@@ -34,24 +35,40 @@ struct GramTask {
 
 impl GramScratch {
     /// Buffers for a dense `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
+    ///
+    /// The `p x p` buffers are allocated by the first Gram pass, not here: an objective that
+    /// holds the scratch but is minimized by a first-order solver never pays for them.
     #[must_use]
     pub fn new(part: RowBlocks, p: usize) -> Self {
         Self::with_block_len(part, p, part.block_rows().min(part.n_rows()) * p)
     }
 
     /// Buffers for an `n x p` design with the row partition `part` and `block_len` entries of
-    /// per-task scratch for the design's block products ([`Design::gram_buffer_len`]).
+    /// per-task scratch for the design's block products ([`Design::gram_buffer_len`]),
+    /// allocated by the first Gram pass.
     #[must_use]
     pub fn with_block_len(part: RowBlocks, p: usize, block_len: usize) -> Self {
-        let tasks = (0..part.n_tasks())
-            .map(|_| GramTask {
-                gram: Mat::zeros(p, p),
-                xtd: vec![0.0; p],
-                dsum: 0.0,
-                block: vec![0.0; block_len],
-            })
-            .collect();
-        Self { part, p, tasks }
+        Self {
+            part,
+            p,
+            block_len,
+            tasks: Vec::new(),
+        }
+    }
+
+    /// Allocates the per-task buffers on first use.
+    fn allocate(&mut self) {
+        if self.tasks.is_empty() {
+            let (part, p, block_len) = (self.part, self.p, self.block_len);
+            self.tasks = (0..part.n_tasks())
+                .map(|_| GramTask {
+                    gram: Mat::zeros(p, p),
+                    xtd: vec![0.0; p],
+                    dsum: 0.0,
+                    block: vec![0.0; block_len],
+                })
+                .collect();
+        }
     }
 
     /// Buffers for the design `x` with its Gram partition ([`Design::gram_partition`]).
@@ -155,6 +172,7 @@ fn gram_pass<D: Design>(
         (p, p),
         "Gram output has the wrong shape"
     );
+    scratch.allocate();
     for_each_task(&mut scratch.tasks, par, |t, task| {
         task.gram.fill(0.0);
         task.xtd.fill(0.0);
@@ -183,6 +201,9 @@ fn gram_pass<D: Design>(
 }
 
 /// Copies the strict lower triangle of a square matrix onto its upper triangle.
+///
+/// # Panics
+/// If `a` is not square.
 ///
 /// # Examples
 /// ```

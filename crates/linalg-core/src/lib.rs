@@ -51,6 +51,7 @@
 
 mod cholesky;
 mod design;
+mod display;
 mod error;
 mod fused;
 mod gram;
@@ -66,6 +67,7 @@ mod vector_state;
 
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
 pub use design::Design;
+pub use display::Short;
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
 pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};

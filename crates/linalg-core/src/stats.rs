@@ -45,6 +45,9 @@ pub fn column_sums<D: Design>(x: D, par: Parallelism) -> Vec<f64> {
 /// # Panics
 /// If `weights` is given with a length other than the number of rows.
 ///
+/// # Panics
+/// If `weights` does not have one entry per row of `x`.
+///
 /// # Examples
 /// ```
 /// use linmod_linalg_core::{column_means, mat};
@@ -79,6 +82,9 @@ pub fn column_means(x: MatRef<'_, f64>, weights: Option<&[f64]>) -> Vec<f64> {
 ///
 /// # Panics
 /// If `means` does not have one entry per column.
+///
+/// # Panics
+/// If `means` does not have one entry per column of `x`.
 ///
 /// # Examples
 /// ```

@@ -96,6 +96,9 @@ pub(crate) fn first_non_finite(what: &'static str, v: &[f64]) -> Result<()> {
 /// let w = linmod_models::normalize_weights(Some(&[1.0, 3.0]), 2).unwrap().unwrap();
 /// assert_eq!(w, vec![0.5, 1.5]);
 /// assert!(linmod_models::normalize_weights(Some(&[1.0, -1.0]), 2).is_err());
+/// // huge weights keep their proportions
+/// let w = linmod_models::normalize_weights(Some(&[1e308, 1e308]), 2).unwrap().unwrap();
+/// assert_eq!(w, vec![1.0, 1.0]);
 /// ```
 pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec<f64>>> {
     let Some(w) = weights else { return Ok(None) };
@@ -114,15 +117,15 @@ pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec
     {
         return Err(ModelError::InvalidWeight { row, value });
     }
-    let total: f64 = w.iter().sum();
-    if total <= 0.0 {
-        return Err(ModelError::InvalidWeight {
-            row: 0,
-            value: total,
-        });
+    // Divided by the largest weight first, the sum cannot overflow (it is at most n), so
+    // weights near f64's maximum keep their proportions instead of summing to infinity.
+    let largest = w.iter().copied().fold(0.0, f64::max);
+    if largest == 0.0 {
+        return Err(ModelError::InvalidWeight { row: 0, value: 0.0 });
     }
+    let total: f64 = w.iter().map(|v| v / largest).sum();
     let scale = n as f64 / total;
-    Ok(Some(w.iter().map(|v| v * scale).collect()))
+    Ok(Some(w.iter().map(|v| v / largest * scale).collect()))
 }
 
 /// Checks that a prediction matrix has the fitted number of features and finite values.

@@ -27,7 +27,7 @@ pub enum ModelError {
         what: &'static str,
     },
     /// A value that must be finite is not (vectors: `index`).
-    #[error("non-finite value {value} in {what} at index {index}")]
+    #[error("non-finite value {value_short} in {what} at index {index}", value_short = linalg_core::Short(*.value))]
     NonFinite {
         /// The input holding the value.
         what: &'static str,
@@ -37,7 +37,7 @@ pub enum ModelError {
         value: f64,
     },
     /// A value of the design matrix is not finite.
-    #[error("non-finite value {value} in X at row {row}, column {col}")]
+    #[error("non-finite value {value_short} in X at row {row}, column {col}", value_short = linalg_core::Short(*.value))]
     NonFiniteFeature {
         /// Row, 0-based.
         row: usize,
@@ -47,7 +47,7 @@ pub enum ModelError {
         value: f64,
     },
     /// A label is outside the allowed set.
-    #[error("invalid label {value} at row {row}: labels must be {expected}")]
+    #[error("invalid label {value_short} at row {row}: labels must be {expected}", value_short = linalg_core::Short(*.value))]
     InvalidLabel {
         /// Row, 0-based.
         row: usize,
@@ -64,8 +64,7 @@ pub enum ModelError {
     },
     /// A sample weight is negative or non-finite, or all are zero.
     #[error(
-        "invalid sample weight {value} at row {row}: weights must be finite, >= 0 and not all 0"
-    )]
+        "invalid sample weight {value_short} at row {row}: weights must be finite, >= 0 and not all 0", value_short = linalg_core::Short(*.value))]
     InvalidWeight {
         /// Row, 0-based (0 when all weights are zero).
         row: usize,
@@ -73,7 +72,7 @@ pub enum ModelError {
         value: f64,
     },
     /// A probability is outside `[0, 1]` (or not a number).
-    #[error("invalid probability {value} at index {index}: probabilities must be in [0, 1]")]
+    #[error("invalid probability {value_short} at index {index}: probabilities must be in [0, 1]", value_short = linalg_core::Short(*.value))]
     InvalidProbability {
         /// Position of the value.
         index: usize,
@@ -81,7 +80,7 @@ pub enum ModelError {
         value: f64,
     },
     /// A hyper-parameter is out of range.
-    #[error("invalid {name} = {value}: must be {requirement}")]
+    #[error("invalid {name} = {value_short}: must be {requirement}", value_short = linalg_core::Short(*.value))]
     InvalidParameter {
         /// The hyper-parameter.
         name: &'static str,
@@ -122,6 +121,32 @@ pub enum ModelError {
     RankDeficient {
         /// What was observed (e.g. "column 3 is constant").
         detail: String,
+    },
+    /// A buffer whose size comes from the input (a `p x p` Hessian, a network's parameters, a
+    /// `K x K` confusion matrix) cannot be allocated.
+    #[error(
+        "{what} needs {}, which cannot be allocated",
+        crate::memory::size_text(*.bytes)
+    )]
+    OutOfMemory {
+        /// What the memory is for, with the sizes that set it.
+        what: &'static str,
+        /// Bytes requested (infinite when the count overflowed).
+        bytes: f64,
+    },
+    /// Multiclass labels `0..K-1` with a class that never occurs.
+    #[error(
+        "class {class} has no samples: multiclass labels must be the whole numbers 0..{} \
+         with every class present (found {found})",
+        .n_classes - 1
+    )]
+    MissingClass {
+        /// The class without samples.
+        class: usize,
+        /// The number of classes the largest label implies.
+        n_classes: usize,
+        /// The labels that do occur, in words (`1, 3`).
+        found: String,
     },
     /// A model file could not be written or read.
     #[error("{0}")]

@@ -5,6 +5,20 @@ use linalg_core::MAX_CLASSES;
 
 use crate::error::{ModelError, Result};
 
+/// Fails unless `k` is a class count per-class buffers can be sized from (at most
+/// 2^20 classes).
+pub(crate) fn check_class_count(k: usize) -> Result<()> {
+    if k <= MAX_CLASSES {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidParameter {
+            name: "number of classes",
+            value: k as f64,
+            requirement: "at most 1048576 (2^20)",
+        })
+    }
+}
+
 /// The class index of every label, each a whole number in `0..k`.
 ///
 /// # Errors
@@ -30,7 +44,7 @@ pub(crate) fn class_indices(y: &[f64], k: usize) -> Result<Vec<usize>> {
 /// numbers `0..K-1`, every class occurs, and `K >= 2`.
 ///
 /// # Errors
-/// [`ModelError::InvalidLabel`] for a label that is not a class index or a class that has no
+/// [`ModelError::InvalidLabel`] for a label that is not a class index, [`ModelError::MissingClass`] for a class that has no
 /// samples; [`ModelError::SingleClass`]; [`ModelError::Empty`] for no labels.
 pub(crate) fn training_classes(y: &[f64]) -> Result<(usize, Vec<usize>)> {
     let Some(&first) = y.first() else {
@@ -49,14 +63,16 @@ pub(crate) fn training_classes(y: &[f64]) -> Result<(usize, Vec<usize>)> {
         return Err(ModelError::SingleClass { label: first });
     }
     match seen.iter().position(|s| !s) {
-        Some(class) => Err(ModelError::InvalidLabel {
-            row: 0,
-            value: class as f64,
-            expected: format!(
-                "every class 0..{} to occur, but class {class} has no samples",
-                k - 1
-            ),
-        }),
+        Some(class) => {
+            let present: Vec<usize> = (0..k).filter(|&c| seen[c]).collect();
+            let shown: Vec<String> = present.iter().take(10).map(ToString::to_string).collect();
+            let more = if present.len() > 10 { ", ..." } else { "" };
+            Err(ModelError::MissingClass {
+                class,
+                n_classes: k,
+                found: format!("{}{more}", shown.join(", ")),
+            })
+        }
         None => Ok((k, labels)),
     }
 }
@@ -90,10 +106,14 @@ pub(crate) fn check_binary(y: &[f64]) -> Result<()> {
 }
 
 /// Number of samples per class for labels in `0..k`.
-pub(crate) fn class_counts(y: &[f64], k: usize) -> Vec<usize> {
+///
+/// # Errors
+/// [`ModelError::InvalidLabel`] for a label that is not a whole number in `0..k` (negative
+/// and NaN labels included: they are never counted as class 0).
+pub(crate) fn class_counts(y: &[f64], k: usize) -> Result<Vec<usize>> {
     let mut counts = vec![0usize; k];
-    for &v in y {
-        counts[v as usize] += 1;
+    for c in class_indices(y, k)? {
+        counts[c] += 1;
     }
-    counts
+    Ok(counts)
 }

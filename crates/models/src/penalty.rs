@@ -37,26 +37,35 @@ pub struct Penalty {
     pub l2: f64,
 }
 
+/// The largest penalty strength accepted. Objectives are mean losses, so a strength of
+/// `1e100` already holds every coefficient at zero to a hundred digits; beyond it the
+/// penalty's curvature `2 l2` and its value overflow, which would surface as an
+/// optimizer failure instead of an error about the penalty.
+pub const MAX_STRENGTH: f64 = 1e100;
+
 fn check_strength(name: &'static str, v: f64) -> Result<f64> {
-    if v.is_finite() && v >= 0.0 {
+    if v.is_finite() && (0.0..=MAX_STRENGTH).contains(&v) {
         Ok(v)
     } else {
         Err(ModelError::InvalidParameter {
             name,
             value: v,
-            requirement: "finite and >= 0",
+            requirement: "finite, >= 0 and at most 1e100 (stronger penalties overflow)",
         })
     }
 }
 
 fn check_c(c: f64) -> Result<f64> {
-    if c.is_finite() && c > 0.0 {
+    // the strength is 1/C (times positive factors >= 1 for the conversions that divide by
+    // n), so C below 1/MAX_STRENGTH would make it overflow or exceed the limit
+    if c.is_finite() && c >= 1.0 / MAX_STRENGTH {
         Ok(c)
     } else {
         Err(ModelError::InvalidParameter {
             name: "C",
             value: c,
-            requirement: "finite and > 0 (use Penalty::none() for no penalty)",
+            requirement: "finite and at least 1e-100 (the penalty strength is 1/C; \
+                          for no penalty, set no C)",
         })
     }
 }

@@ -252,7 +252,40 @@ fn a_class_without_samples_is_named() {
         .multinomial()
         .fit(x.as_ref(), &y)
         .unwrap_err();
-    assert!(e.to_string().contains("class 1 has no samples"), "{e}");
+    assert!(
+        matches!(
+            e,
+            ModelError::MissingClass {
+                class: 1,
+                n_classes: 3,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "class 1 has no samples: multiclass labels must be the whole numbers 0..2 with every \
+         class present (found 0, 2)"
+    );
+}
+
+#[test]
+fn labels_that_skip_class_0_name_the_missing_class_not_a_row() {
+    // labels {1, 3}: classes 0 and 2 are missing; no row holds an invalid label
+    let (x, _) = multiclass_problem(20, 2, 3, 4);
+    let y: Vec<f64> = (0..20)
+        .map(|i| if i % 2 == 0 { 3.0 } else { 1.0 })
+        .collect();
+    let e = LogisticRegression::new()
+        .multinomial()
+        .fit(x.as_ref(), &y)
+        .unwrap_err();
+    assert!(
+        e.to_string().starts_with("class 0 has no samples")
+            && e.to_string().contains("(found 1, 3)"),
+        "{e}"
+    );
 }
 
 // --- degenerate designs --------------------------------------------------------------------
@@ -375,7 +408,10 @@ fn negative_l1_penalty_is_an_invalid_parameter() {
         .penalty(Penalty { l1: -0.1, l2: 0.0 })
         .fit(x.as_ref(), &y)
         .unwrap_err();
-    assert_eq!(e.to_string(), "invalid l1 = -0.1: must be finite and >= 0");
+    assert_eq!(
+        e.to_string(),
+        "invalid l1 = -0.1: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
+    );
 }
 
 #[test]
@@ -392,14 +428,17 @@ fn nan_l2_penalty_is_an_invalid_parameter() {
 fn infinite_penalty_is_an_invalid_parameter() {
     let (x, y) = binary();
     let e = logistic_error(&LogisticRegression::new().l1(f64::INFINITY), &x, &y);
-    assert_eq!(e.to_string(), "invalid l1 = inf: must be finite and >= 0");
+    assert_eq!(
+        e.to_string(),
+        "invalid l1 = inf: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
+    );
 }
 
 #[test]
 fn negative_logistic_tolerance_is_an_invalid_parameter() {
     let (x, y) = binary();
     let e = logistic_error(&LogisticRegression::new().tol(-1e-8), &x, &y);
-    assert!(e.to_string().contains("gradient_tol = -0.00000001"), "{e}");
+    assert!(e.to_string().contains("gradient_tol = -1e-8"), "{e}");
 }
 
 #[test]
@@ -628,19 +667,23 @@ fn a_model_file_of_version_0_is_refused() {
     assert_eq!(e.to_string(), "model file has no valid `version`");
 }
 
-#[test]
-fn a_multinomial_model_file_with_one_class_is_refused() {
+/// The file of a softmax model on one feature and two classes.
+fn one_feature_two_class_model() -> String {
     let (x, y) = multiclass_problem(30, 1, 2, 5);
     let fit = LogisticRegression::new()
         .l2(0.1)
         .multinomial()
         .fit(x.as_ref(), &y)
         .unwrap();
-    let json = ModelFile::new(SavedModel::Multinomial(fit), None)
+    ModelFile::new(SavedModel::Multinomial(fit), None)
         .unwrap()
         .to_json()
         .unwrap()
-        .replace("\"n_classes\": 2", "\"n_classes\": 1");
+}
+
+#[test]
+fn a_multinomial_model_file_with_one_class_is_refused() {
+    let json = one_feature_two_class_model().replace("\"n_classes\": 2", "\"n_classes\": 1");
     let e = ModelFile::from_json(&json).unwrap_err();
     assert!(e.to_string().contains("n_classes = 1"), "{e}");
 }
@@ -868,4 +911,154 @@ fn log_loss_at_infinite_scores_is_its_limit_not_nan() {
     let row = mat![[f64::MAX.copysign(fit.coef()[0]), 0.0]];
     assert_eq!(fit.log_loss(row.as_ref(), &[1.0]).unwrap(), 0.0);
     assert_eq!(fit.log_loss(row.as_ref(), &[0.0]).unwrap(), f64::INFINITY);
+}
+
+// --- sizes, allocations and values a caller can pass (never a panic) ------------------------
+
+#[test]
+fn balanced_class_weights_refuse_labels_outside_the_classes() {
+    use linmod_models::logistic::ClassWeight;
+    for bad in [5.0, -1.0, f64::NAN, 0.5] {
+        let e = ClassWeight::Balanced.weights(&[0.0, bad], 2).unwrap_err();
+        assert!(
+            matches!(e, ModelError::InvalidLabel { row: 1, .. }),
+            "{bad}: {e}"
+        );
+    }
+    let e = ClassWeight::Uniform.weights(&[], 1 << 40).unwrap_err();
+    assert!(matches!(e, ModelError::InvalidParameter { .. }), "{e}");
+}
+
+#[test]
+fn confusion_matrix_queries_outside_its_classes_are_errors() {
+    use linmod_models::metrics::ConfusionMatrix;
+    let cm = ConfusionMatrix::new(&[0.0, 1.0], &[1.0, 1.0], 2).unwrap();
+    for e in [
+        cm.precision(5).unwrap_err(),
+        cm.recall(2).unwrap_err(),
+        cm.f1(7).unwrap_err(),
+    ] {
+        assert!(e.to_string().contains("a class of the matrix, 0..1"), "{e}");
+    }
+    assert_eq!(cm.precision(1).unwrap(), 0.5);
+}
+
+#[test]
+fn a_confusion_matrix_of_a_trillion_classes_is_refused_without_allocating() {
+    use linmod_models::metrics::ConfusionMatrix;
+    let e = ConfusionMatrix::new(&[0.0], &[0.0], 1_000_000_000_000).unwrap_err();
+    assert!(matches!(e, ModelError::InvalidParameter { .. }), "{e}");
+    // within the class limit, k^2 cells beyond memory are a typed error too
+    let e = ConfusionMatrix::new(&[0.0], &[0.0], 1 << 20).unwrap_err();
+    assert!(matches!(e, ModelError::OutOfMemory { .. }), "{e}");
+    assert!(e.to_string().contains("8.8 TB"), "{e}");
+}
+
+#[test]
+fn a_network_with_a_trillion_hidden_units_is_an_allocation_error() {
+    use linmod_models::mlp::Mlp;
+    let (x, y) = binary();
+    let e = Mlp::new()
+        .hidden(1_000_000_000_000)
+        .epochs(1)
+        .fit(x.as_ref(), &y)
+        .unwrap_err();
+    assert!(matches!(e, ModelError::OutOfMemory { .. }), "{e}");
+}
+
+#[test]
+fn a_wide_unpenalized_logistic_fit_is_rank_deficient_without_a_p_by_p_matrix() {
+    // 20 x 100 000: the p x p Gram matrix would take 80 GB
+    let x = Mat::from_fn(20, 100_000, |i, j| ((i * 7 + j * 13) % 11) as f64);
+    let y: Vec<f64> = (0..20).map(|i| (i % 2) as f64).collect();
+    let e = logistic_error(&LogisticRegression::new(), &x, &y);
+    assert!(
+        e.to_string()
+            .contains("100001 coefficients (with the intercept) but only 20 rows"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_newton_solver_on_a_hundred_thousand_features_is_an_allocation_error() {
+    let x = Mat::from_fn(20, 100_000, |i, j| ((i * 7 + j * 13) % 11) as f64);
+    let y: Vec<f64> = (0..20).map(|i| (i % 2) as f64).collect();
+    let cfg = LogisticRegression::new()
+        .l2(1.0)
+        .solver(LogisticSolver::Newton);
+    let e = logistic_error(&cfg, &x, &y);
+    assert!(matches!(e, ModelError::OutOfMemory { .. }), "{e}");
+    assert!(e.to_string().contains("choose the lbfgs"), "{e}");
+    // the default solver for this shape keeps no p x p matrix and fits
+    let fit = LogisticRegression::new()
+        .l2(1.0)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    assert_eq!(fit.solver(), LogisticSolver::Lbfgs);
+    assert!(fit.coef().iter().all(|w| w.is_finite()));
+}
+
+#[test]
+fn a_model_file_whose_sizes_overflow_is_corrupt() {
+    // 1 feature x 2 classes: 2 coefficients; a file claiming 2^63 + 1 features makes the
+    // product wrap around to 2 in unchecked arithmetic
+    let json = one_feature_two_class_model();
+    assert!(json.contains("\"n_features\": 1,"));
+    let json = json.replace(
+        "\"n_features\": 1,",
+        &format!("\"n_features\": {},", (1u64 << 63) + 1),
+    );
+    let e = ModelFile::from_json(&json).unwrap_err();
+    assert!(e.to_string().contains("overflows"), "{e}");
+}
+
+#[test]
+fn huge_penalties_and_tiny_c_are_refused_naming_the_limit() {
+    let e = Penalty::l2(1e308).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid l2 = 1e308: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
+    );
+    let e = Penalty::inverse_c_l2(1e-320).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("invalid C = 1e-320: must be finite and at least 1e-100"),
+        "{e}"
+    );
+}
+
+#[test]
+fn huge_sample_weights_keep_their_proportions() {
+    let (x, y) = binary();
+    let w = vec![1e308; y.len()];
+    let weighted = LogisticRegression::new()
+        .fit_weighted(x.as_ref(), &y, &w)
+        .unwrap();
+    let plain = LogisticRegression::new().fit(x.as_ref(), &y).unwrap();
+    for (a, b) in weighted.coef().iter().zip(plain.coef()) {
+        assert!((a - b).abs() < 1e-8, "{a} vs {b}");
+    }
+}
+
+#[test]
+fn saving_over_a_model_is_atomic_and_loading_checks_the_kind() {
+    use linmod_models::linear::FittedLinear;
+    use linmod_models::logistic::FittedLogistic;
+    let (x, y) = binary();
+    let fit = LogisticRegression::new().fit(x.as_ref(), &y).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    fit.save(&path).unwrap();
+    assert_eq!(FittedLogistic::load(&path).unwrap(), fit);
+    let e = FittedLinear::load(&path).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("the file holds a logistic model, not a linear one"),
+        "{e}"
+    );
+    // saving into a folder that does not exist names the path and leaves nothing behind
+    let e = fit.save(dir.path().join("missing/model.json")).unwrap_err();
+    assert!(e.to_string().contains("missing/model.json"), "{e}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
 }

@@ -63,10 +63,19 @@ fn confusion_matrix_and_averages_by_hand() {
     assert_eq!(cm.counts, vec![vec![1, 1, 0], vec![0, 2, 0], vec![1, 0, 2]]);
     assert_eq!(cm.accuracy(), 5.0 / 7.0);
     // class 0: P = 1/2, R = 1/2; class 1: P = 2/3, R = 1; class 2: P = 1, R = 2/3
-    assert_eq!((cm.precision(0), cm.recall(0)), (0.5, 0.5));
-    assert_eq!((cm.precision(1), cm.recall(1)), (2.0 / 3.0, 1.0));
-    assert_eq!((cm.precision(2), cm.recall(2)), (1.0, 2.0 / 3.0));
-    assert!((cm.f1(1) - 0.8).abs() < 1e-15);
+    assert_eq!(
+        (cm.precision(0).unwrap(), cm.recall(0).unwrap()),
+        (0.5, 0.5)
+    );
+    assert_eq!(
+        (cm.precision(1).unwrap(), cm.recall(1).unwrap()),
+        (2.0 / 3.0, 1.0)
+    );
+    assert_eq!(
+        (cm.precision(2).unwrap(), cm.recall(2).unwrap()),
+        (1.0, 2.0 / 3.0)
+    );
+    assert!((cm.f1(1).unwrap() - 0.8).abs() < 1e-15);
     let (mp, mr, _) = cm.macro_averages();
     assert!((mp - (0.5 + 2.0 / 3.0 + 1.0) / 3.0).abs() < 1e-15);
     assert!((mr - (0.5 + 1.0 + 2.0 / 3.0) / 3.0).abs() < 1e-15);

@@ -186,11 +186,11 @@ fn bad_input_is_a_typed_error() {
     ));
     assert!(matches!(
         fit(&x, &[0.0, 2.0, 2.0]),
-        Err(ModelError::InvalidLabel { value: 1.0, .. })
+        Err(ModelError::MissingClass { class: 1, .. })
     ));
     assert!(matches!(
         fit(&x, &[1.0, 1.0, 1.0]),
-        Err(ModelError::InvalidLabel { value: 0.0, .. })
+        Err(ModelError::MissingClass { class: 0, .. })
     ));
     assert!(matches!(
         fit(&x, &[0.0, 0.0, 0.0]),

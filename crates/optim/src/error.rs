@@ -11,7 +11,7 @@ use linalg_core::LinalgError;
 #[non_exhaustive]
 pub enum OptimError {
     /// A solver setting is out of its valid range.
-    #[error("invalid {name} = {value}: must be {requirement}")]
+    #[error("invalid {name} = {value_short}: must be {requirement}", value_short = linalg_core::Short(*.value))]
     InvalidParameter {
         /// The setting.
         name: &'static str,
@@ -30,9 +30,8 @@ pub enum OptimError {
     },
     /// The starting point, or the objective or its gradient there, is not finite.
     #[error(
-        "{what} is not finite at the starting point (entry {index} = {value}); \
-         choose another starting point or check the data"
-    )]
+        "{what} is not finite at the starting point (entry {index} = {value_short}); \
+         choose another starting point or check the data", value_short = linalg_core::Short(*.value))]
     NonFiniteStart {
         /// "starting point", "objective value" or "gradient".
         what: &'static str,

@@ -1,20 +1,28 @@
 //! `linmod evaluate`: metrics of a saved model on labelled data.
 
 use anyhow::{Result, bail};
+use linmod::datasets::Dataset;
 use linmod::models::metrics::{self, ConfusionMatrix};
 use linmod::models::persist::{ModelFile, SavedModel};
 use serde_json::{Map, Value, json};
 
 use crate::args::{EvaluateArgs, Format};
 use crate::input;
-use crate::output::{num, print_json, table};
+use crate::limits::CONFUSION_TABLE_CLASSES;
+use crate::output::{num, print_json, table, write_file};
 
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let mut data = input::labelled(&args.data)?;
-    let y = std::mem::take(&mut data.y);
-    let data = input::select_columns(data, file.feature_names.as_deref());
+    let mut loaded = input::labelled(&args.data)?;
+    let y = std::mem::take(&mut loaded.data.y);
+    let data = input::model_features(
+        std::mem::replace(&mut loaded.data, empty()),
+        &args.data.data,
+        file.feature_names.as_deref(),
+        file.model.n_features(),
+    )?;
     let x = data.x.as_ref();
+    let locate = |e| loaded.locate(e);
     let mut m = Map::new();
     let mut rows: Vec<(String, f64)> = Vec::new();
     let mut extra = String::new();
@@ -22,37 +30,40 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         SavedModel::Logistic(model) => {
             let proba = model.predict_proba(x)?;
             let labels = model.predict_with_threshold(x, args.threshold)?;
-            let cm = ConfusionMatrix::new(&y, &labels, 2)?;
+            let cm = ConfusionMatrix::new(&y, &labels, 2).map_err(locate)?;
             rows.push(("accuracy".into(), cm.accuracy()));
-            rows.push(("precision".into(), cm.precision(1)));
-            rows.push(("recall".into(), cm.recall(1)));
-            rows.push(("f1".into(), cm.f1(1)));
-            rows.push(("log_loss".into(), model.log_loss(x, &y)?));
+            rows.push(("precision".into(), cm.precision(1)?));
+            rows.push(("recall".into(), cm.recall(1)?));
+            rows.push(("f1".into(), cm.f1(1)?));
+            rows.push(("log_loss".into(), model.log_loss(x, &y).map_err(locate)?));
             rows.push(("brier".into(), metrics::brier_score(&y, &proba)?));
             match metrics::roc_auc(&y, &proba) {
                 Ok(auc) => rows.push(("roc_auc".into(), auc)),
                 Err(e) => extra.push_str(&format!("roc_auc unavailable: {e}\n")),
             }
             m.insert("threshold".into(), json!(args.threshold));
-            m.insert("confusion_matrix".into(), json!(cm.counts));
-            extra.push_str(&confusion_text(&cm));
+            confusion_output(&mut m, &mut extra, &cm, args)?;
         }
         SavedModel::Mlp(model) => {
             let labels = model.predict(x)?;
-            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes())?;
-            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y)?);
-            m.insert("confusion_matrix".into(), json!(cm.counts));
-            extra.push_str(&confusion_text(&cm));
+            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes()).map_err(locate)?;
+            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y).map_err(locate)?);
+            confusion_output(&mut m, &mut extra, &cm, args)?;
         }
         SavedModel::Multinomial(model) => {
             let labels = model.predict(x)?;
-            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes())?;
-            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y)?);
-            m.insert("confusion_matrix".into(), json!(cm.counts));
-            extra.push_str(&confusion_text(&cm));
+            let cm = ConfusionMatrix::new(&y, &labels, model.n_classes()).map_err(locate)?;
+            multiclass_rows(&mut rows, &cm, model.log_loss(x, &y).map_err(locate)?);
+            confusion_output(&mut m, &mut extra, &cm, args)?;
         }
         SavedModel::Linear(model) => {
             let pred = model.predict(x)?;
+            if args.confusion_matrix.is_some() {
+                bail!(
+                    "--confusion-matrix applies to classifiers; {} is a linear regression",
+                    args.model.display()
+                );
+            }
             let mse = metrics::mean_squared_error(&y, &pred)?;
             rows.push(("mse".into(), mse));
             rows.push(("rmse".into(), mse.sqrt()));
@@ -96,6 +107,61 @@ fn multiclass_rows(rows: &mut Vec<(String, f64)>, cm: &ConfusionMatrix, log_loss
     rows.push(("macro_recall".into(), r));
     rows.push(("macro_f1".into(), f));
     rows.push(("log_loss".into(), log_loss));
+}
+
+/// An empty data set, left behind when the loaded one is moved out.
+fn empty() -> Dataset {
+    Dataset {
+        x: linmod::linalg::Mat::new(),
+        y: Vec::new(),
+        feature_names: Vec::new(),
+        target_name: String::new(),
+        target_names: Vec::new(),
+        description: String::new(),
+    }
+}
+
+/// The confusion matrix in the output: whole up to `CONFUSION_TABLE_CLASSES` classes, else
+/// its largest confusions; and the whole matrix as CSV in `--confusion-matrix FILE`.
+fn confusion_output(
+    m: &mut Map<String, Value>,
+    extra: &mut String,
+    cm: &ConfusionMatrix,
+    args: &EvaluateArgs,
+) -> Result<()> {
+    let k = cm.n_classes();
+    if k <= CONFUSION_TABLE_CLASSES {
+        m.insert("confusion_matrix".into(), json!(cm.counts));
+        extra.push_str(&confusion_text(cm));
+    } else {
+        let top = cm.top_confusions(CONFUSION_TABLE_CLASSES);
+        let cells: Vec<Value> = top
+            .iter()
+            .map(|&(t, p, c)| json!({"true": t, "predicted": p, "count": c}))
+            .collect();
+        m.insert("top_confusions".into(), Value::Array(cells));
+        let rows: Vec<Vec<String>> = top
+            .iter()
+            .map(|&(t, p, c)| vec![t.to_string(), p.to_string(), c.to_string()])
+            .collect();
+        extra.push_str(&format!(
+            "\n{k} classes: the {} largest confusions (--confusion-matrix FILE writes the whole matrix)\n{}",
+            top.len(),
+            table(&["true", "predicted", "count"], &rows)
+        ));
+    }
+    if let Some(path) = &args.confusion_matrix {
+        write_file(path, |w| {
+            let header: Vec<String> = (0..k).map(|c| format!("predicted_{c}")).collect();
+            writeln!(w, "true,{}", header.join(","))?;
+            for (t, row) in cm.counts.iter().enumerate() {
+                let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+                writeln!(w, "{t},{}", cells.join(","))?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 fn confusion_text(cm: &ConfusionMatrix) -> String {

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 use linmod::datasets::Dataset;
+use linmod::linalg::Short;
 use linmod::models::Penalty;
 use linmod::models::inference::{CovarianceType, InferenceOptions, Summary};
 use linmod::models::linear::{LinearRegression, LinearSolver};
@@ -12,7 +13,7 @@ use linmod::models::persist::{ModelFile, SavedModel};
 use serde_json::{Map, Value, json};
 
 use crate::args::{FitArgs, Format, ModelKind, PenaltyKind, Strategy};
-use crate::input;
+use crate::input::{self, Labelled};
 use crate::output::{add_summary, num, print_json, table};
 use crate::progress::with_spinner;
 
@@ -38,14 +39,18 @@ struct Fitted {
 }
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
-    let data = input::labelled(&args.data)?;
+    let loaded = input::labelled(&args.data)?;
+    let data = &loaded.data;
     let pen = penalty(args.l1, args.l2, args.c, args.penalty)?;
     let fitted = match args.model {
-        ModelKind::Logistic | ModelKind::Multinomial => fit_logistic(args, &data, pen, quiet)?,
-        ModelKind::Linear => fit_linear(args, &data, pen, quiet)?,
+        ModelKind::Logistic | ModelKind::Multinomial => fit_logistic(args, &loaded, pen, quiet)?,
+        ModelKind::Linear => fit_linear(args, &loaded, pen, quiet)?,
     };
     if let Some(path) = &args.save {
-        ModelFile::new(fitted.model, Some(data.feature_names.clone()))?.save(path)?;
+        // names are the contract of CSV input; a `.npy` file has none, so its model is
+        // applied by position
+        let names = input::has_column_names(&args.data.data).then(|| data.feature_names.clone());
+        ModelFile::new(fitted.model, names)?.save(path)?;
     }
     match args.format {
         Format::Json => print_json(&Value::Object(fitted.json)),
@@ -110,8 +115,8 @@ fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String 
         data.n_samples(),
         data.n_features(),
         data.target_name,
-        pen.l1,
-        pen.l2
+        Short(pen.l1),
+        Short(pen.l2)
     )
 }
 
@@ -151,7 +156,8 @@ fn add_inference(
     }
 }
 
-fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Result<Fitted> {
+fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> Result<Fitted> {
+    let data = &loaded.data;
     let solver: LogisticSolver = args.solver.parse()?;
     let mut cfg = LogisticRegression::new()
         .penalty(pen)
@@ -180,7 +186,8 @@ fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Re
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     if args.model == ModelKind::Logistic {
         let start = Instant::now();
-        let fit = with_spinner("fitting logistic regression", quiet, || cfg.fit(x, y))?;
+        let fit = with_spinner("fitting logistic regression", quiet, || cfg.fit(x, y))
+            .map_err(|e| loaded.locate(e))?;
         let seconds = start.elapsed().as_secs_f64();
         let solver_name = fit.solver().to_string();
         let mut json = base_json(args, data, &solver_name, pen);
@@ -224,7 +231,8 @@ fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Re
     let start = Instant::now();
     let fit = with_spinner("fitting multinomial regression", quiet, || {
         cfg.multinomial().strategy(strategy).fit(x, y)
-    })?;
+    })
+    .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
     let k = fit.n_classes();
@@ -283,7 +291,8 @@ fn fit_logistic(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Re
     })
 }
 
-fn fit_linear(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Result<Fitted> {
+fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> Result<Fitted> {
+    let data = &loaded.data;
     if args.balanced || args.strategy != Strategy::Softmax {
         bail!("--balanced and --strategy apply to classifiers only");
     }
@@ -311,7 +320,8 @@ fn fit_linear(args: &FitArgs, data: &Dataset, pen: Penalty, quiet: bool) -> Resu
     }
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     let start = Instant::now();
-    let fit = with_spinner("fitting linear regression", quiet, || cfg.fit(x, y))?;
+    let fit = with_spinner("fitting linear regression", quiet, || cfg.fit(x, y))
+        .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
     // the objective 1/(2n) |y - X w - b|^2 + penalty, at the solution

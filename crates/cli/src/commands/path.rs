@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
+use linmod::linalg::Short;
 use linmod::models::linear::{
     CrossValidation, CvResult, LinearPath, RegularizationPath, lambda_max,
 };
@@ -18,7 +19,8 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     if args.model != ModelKind::Linear {
         bail!("regularization paths are available for --model linear only");
     }
-    let data = input::labelled(&args.data)?;
+    let loaded = input::labelled(&args.data)?;
+    let data = &loaded.data;
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     let mut cfg = RegularizationPath::new()
         .n_lambdas(args.n_lambdas)
@@ -26,7 +28,11 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     if let Some(smallest) = args.l1 {
         let top = lambda_max(x, y, None, true, args.l1_ratio)?;
         if !(smallest > 0.0 && smallest < top) {
-            bail!("--l1 {smallest} must lie in (0, lambda_max = {top})");
+            bail!(
+                "--l1 {} must lie in (0, lambda_max = {})",
+                Short(smallest),
+                Short(top)
+            );
         }
         cfg = cfg.eps(smallest / top);
     } else {
@@ -39,7 +45,8 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         cfg = cfg.max_iter(m);
     }
     let start = Instant::now();
-    let path = with_spinner("fitting the regularization path", quiet, || cfg.fit(x, y))?;
+    let path = with_spinner("fitting the regularization path", quiet, || cfg.fit(x, y))
+        .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let cv = if args.folds >= 2 {
         Some(with_spinner("cross-validating", quiet, || {

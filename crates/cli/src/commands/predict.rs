@@ -12,10 +12,12 @@ use crate::output::write_text;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let data = input::select_columns(
+    let data = input::model_features(
         input::features(&args.data, false)?,
+        &args.data,
         file.feature_names.as_deref(),
-    );
+        file.model.n_features(),
+    )?;
     let x = data.x.as_ref();
     let mut out = String::new();
     match &file.model {

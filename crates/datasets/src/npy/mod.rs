@@ -243,9 +243,38 @@ pub fn read_npy_dataset(
 /// ```
 pub fn write_npy_matrix(path: impl AsRef<Path>, x: MatRef<'_, f64>, order: NpyOrder) -> Result<()> {
     let path = path.as_ref();
+    let file = File::create(path).map_err(|source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    write_npy_matrix_to(file, x, order, path)
+}
+
+/// [`write_npy_matrix`] to any writer (flushed at the end); `name` stands for the file in
+/// error messages.
+///
+/// # Errors
+/// [`DatasetError::Io`] naming `name`.
+///
+/// # Examples
+/// ```
+/// use linmod_datasets::{NpyOrder, read_npy_matrix_from_bytes, write_npy_matrix_to};
+/// use linalg_core::mat;
+/// let mut bytes = Vec::new();
+/// write_npy_matrix_to(&mut bytes, mat![[1.0, 2.0]].as_ref(), NpyOrder::C, "x.npy")?;
+/// assert_eq!(read_npy_matrix_from_bytes(&bytes, "x.npy")?, mat![[1.0, 2.0]]);
+/// # Ok::<(), linmod_datasets::DatasetError>(())
+/// ```
+pub fn write_npy_matrix_to<W: Write>(
+    mut writer: W,
+    x: MatRef<'_, f64>,
+    order: NpyOrder,
+    name: impl AsRef<Path>,
+) -> Result<()> {
     let (n, p) = (x.nrows(), x.ncols());
-    write_file(
-        path,
+    write_to(
+        &mut writer,
+        name.as_ref(),
         &[n, p],
         order == NpyOrder::Fortran,
         |w, buf| match order {
@@ -271,7 +300,33 @@ pub fn write_npy_matrix(path: impl AsRef<Path>, x: MatRef<'_, f64>, order: NpyOr
 /// # Ok::<(), linmod_datasets::DatasetError>(())
 /// ```
 pub fn write_npy_vector(path: impl AsRef<Path>, v: &[f64]) -> Result<()> {
-    write_file(path.as_ref(), &[v.len()], false, |w, buf| {
+    let path = path.as_ref();
+    let file = File::create(path).map_err(|source| DatasetError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    write_npy_vector_to(file, v, path)
+}
+
+/// [`write_npy_vector`] to any writer (flushed at the end); `name` stands for the file in
+/// error messages.
+///
+/// # Errors
+/// [`DatasetError::Io`] naming `name`.
+///
+/// # Examples
+/// ```
+/// let mut bytes = Vec::new();
+/// linmod_datasets::write_npy_vector_to(&mut bytes, &[1.5, -2.0], "y.npy")?;
+/// assert_eq!(linmod_datasets::read_npy_vector_from_bytes(&bytes, "y.npy")?, vec![1.5, -2.0]);
+/// # Ok::<(), linmod_datasets::DatasetError>(())
+/// ```
+pub fn write_npy_vector_to<W: Write>(
+    mut writer: W,
+    v: &[f64],
+    name: impl AsRef<Path>,
+) -> Result<()> {
+    write_to(&mut writer, name.as_ref(), &[v.len()], false, |w, buf| {
         write_values(w, buf, v.iter().copied())
     })
 }
@@ -526,27 +581,27 @@ fn read_vector<R: Read>(npy: NpyFile<R>, non_finite: NonFinite) -> Result<(Vec<f
     Ok((y, chunks.saw_non_finite))
 }
 
-fn write_file(
+fn write_to(
+    w: &mut dyn Write,
     path: &Path,
     shape: &[usize],
     fortran_order: bool,
-    body: impl FnOnce(&mut File, &mut Vec<u8>) -> io::Result<()>,
+    body: impl FnOnce(&mut dyn Write, &mut Vec<u8>) -> io::Result<()>,
 ) -> Result<()> {
     let io_err = |source| DatasetError::Io {
         file: path.to_path_buf(),
         source,
     };
-    let mut file = File::create(path).map_err(io_err)?;
-    file.write_all(&header_bytes(shape, fortran_order))
+    w.write_all(&header_bytes(shape, fortran_order))
         .map_err(io_err)?;
     let mut buf = Vec::with_capacity(CHUNK_BYTES);
-    body(&mut file, &mut buf).map_err(io_err)?;
-    file.flush().map_err(io_err)
+    body(w, &mut buf).map_err(io_err)?;
+    w.flush().map_err(io_err)
 }
 
 /// Writes values in order, a chunk at a time.
 fn write_values(
-    w: &mut impl Write,
+    w: &mut dyn Write,
     buf: &mut Vec<u8>,
     values: impl Iterator<Item = f64>,
 ) -> io::Result<()> {
@@ -562,7 +617,7 @@ fn write_values(
 }
 
 /// Writes a matrix in row-major order, transposing a block of rows at a time.
-fn write_rows(w: &mut impl Write, buf: &mut Vec<u8>, x: MatRef<'_, f64>) -> io::Result<()> {
+fn write_rows(w: &mut dyn Write, buf: &mut Vec<u8>, x: MatRef<'_, f64>) -> io::Result<()> {
     let (n, p) = (x.nrows(), x.ncols());
     if p == 0 {
         return Ok(());

@@ -198,13 +198,13 @@ impl Simulator for Multinomial {
                 check_features(p)?;
                 check_classes(k)?;
                 check_non_negative("coef_scale", scale)?;
-                let coef = column_major(p, k, |_, _| scale * rng.sample::<f64, _>(StandardNormal));
+                let coef = column_major(p, k, |_, _| scale * rng.sample::<f64, _>(StandardNormal))?;
                 (coef, vec![0.0; k])
             }
         };
         let truth = centred(coef, intercepts);
         let (p, k) = (truth.coef.nrows(), truth.coef.ncols());
-        let x = column_major(self.n, p, |_, _| rng.random_range(-1.0..1.0));
+        let x = column_major(self.n, p, |_, _| rng.random_range(-1.0..1.0))?;
         let probs = truth.probabilities(&x);
         let y = (0..self.n)
             .map(|i| {
@@ -378,7 +378,7 @@ impl Simulator for Blobs {
         let sd = self.cluster_std;
         let x = column_major(self.n, p, |i, j| {
             centers[(labels[i], j)] + sd * rng.sample::<f64, _>(StandardNormal)
-        });
+        })?;
         let description = format!(
             "Gaussian blobs: {} rows, {p} features, {k} clusters with standard deviation {sd}",
             self.n

@@ -175,11 +175,23 @@ impl Simulator for LinearRegression {
             };
             previous[i] = v;
             v
-        });
-        let y = linear_predictor(&x, &self.coef, intercept)
+        })?;
+        let y: Vec<f64> = linear_predictor(&x, &self.coef, intercept)
             .into_iter()
             .map(|m| m + noise * rng.sample::<f64, _>(StandardNormal))
             .collect();
+        if let Some(i) = y.iter().position(|v| !v.is_finite()) {
+            // finite parameters whose products overflow: say so, instead of writing `inf`
+            return Err(invalid(
+                "coef",
+                format!(
+                    "{:?} (with intercept {intercept:?} and noise {noise:?}, the target of row \
+                     {i} is {})",
+                    self.coef, y[i]
+                ),
+                "coefficients, intercept and noise small enough for finite targets",
+            ));
+        }
         let description = format!(
             "linear regression simulation: {n} rows, {p} features x ~ N(0, 1) with AR(1) \
              correlation {rho}, y = {intercept} + x.coef + {noise} N(0, 1)"

@@ -94,7 +94,7 @@ impl Simulator for Logistic {
         check_finite("beta", &self.beta)?;
         let (intercept, coef) = (self.beta[0], self.beta[1..].to_vec());
         let p = coef.len();
-        let x = column_major(self.n, p, |_, _| rng.random_range(-1.0..1.0));
+        let x = column_major(self.n, p, |_, _| rng.random_range(-1.0..1.0))?;
         let y = linear_predictor(&x, &coef, intercept)
             .into_iter()
             .map(|z| f64::from(u8::from(rng.random::<f64>() < sigmoid(z))))

@@ -98,14 +98,23 @@ pub trait Simulator {
 
 /// An `n x p` matrix filled column by column, row by row within a column, so that the order of
 /// the random draws is fixed by this function and not by faer's fill order.
-fn column_major(n: usize, p: usize, mut f: impl FnMut(usize, usize) -> f64) -> Mat<f64> {
-    let mut x = Mat::<f64>::zeros(n, p);
-    for j in 0..p {
-        for i in 0..n {
-            x[(i, j)] = f(i, j);
-        }
-    }
-    x
+///
+/// # Errors
+/// [`DatasetError::OutOfMemory`](crate::DatasetError::OutOfMemory) when the matrix cannot be
+/// allocated (its size comes from the caller's `n` and `p`).
+fn column_major(n: usize, p: usize, f: impl FnMut(usize, usize) -> f64) -> Result<Mat<f64>> {
+    let mut x = Mat::<f64>::new();
+    let oom = || crate::DatasetError::OutOfMemory {
+        file: "the simulated data".into(),
+        bytes: (n as u64).saturating_mul(p as u64).saturating_mul(8),
+    };
+    n.checked_mul(p)
+        .and_then(|c| c.checked_mul(8))
+        .ok_or_else(oom)?;
+    x.try_reserve(n, p).map_err(|_| oom())?;
+    // `resize_with` fills column by column, row by row within a column
+    x.resize_with(n, p, f);
+    Ok(x)
 }
 
 /// `b + X w`, one value per row.
@@ -134,8 +143,8 @@ fn check_features(p: usize) -> Result<()> {
 }
 
 fn check_classes(k: usize) -> Result<()> {
-    if k < 2 {
-        return Err(invalid("k", k, "at least 2 classes"));
+    if !(2..=crate::MAX_CLASSES).contains(&k) {
+        return Err(invalid("k", k, "from 2 to 65536 classes"));
     }
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! The benchmark cases: data generation and one timed run each.
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use linmod::datasets::Dataset;
 use linmod::datasets::simulate::{
     LinearRegression as LinearSim, Logistic as LogisticSim, Multinomial as MultinomialSim,
     Simulator, SparseRegression,
 };
+use linmod::datasets::{CsvOptions, Dataset, read_csv, write_csv};
 use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
 use linmod::models::Penalty;
 use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
@@ -51,6 +52,11 @@ pub(crate) enum Work {
     Ols,
     /// Ridge regression.
     Ridge { l2: f64 },
+    /// Reading a CSV file of `n` rows, `p` features and a target column (`read_csv`); with
+    /// `target_only`, a one-column target file (`p = 0`). The file is written beforehand by
+    /// another process, and the case reports the read's peak memory over the data's `f64`
+    /// bytes.
+    CsvRead { target_only: bool },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -168,6 +174,19 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
         100,
         Work::Ridge { l2: 1e-3 },
     ));
+    let rows = if quick { 20_000 } else { 1_000_000 };
+    cases.push(Case::new(
+        &format!("csv_read_{rows}x20"),
+        rows,
+        20,
+        Work::CsvRead { target_only: false },
+    ));
+    cases.push(Case::new(
+        &format!("csv_read_target_{rows}"),
+        rows,
+        0,
+        Work::CsvRead { target_only: true },
+    ));
     let scaling: &[usize] = if quick {
         &[2_000, 20_000]
     } else {
@@ -212,6 +231,9 @@ pub(crate) fn data(case: &Case) -> Dataset {
             .noise(1.0)
             .simulate(seed)
             .map(|s| s.data),
+        Work::CsvRead { .. } => LinearSim::new(n, pattern(p.max(1)))
+            .simulate(seed)
+            .map(|s| s.data),
         Work::Ols | Work::Ridge { .. } => LinearSim::new(n, pattern(p))
             .intercept(1.0)
             .noise(1.0)
@@ -236,9 +258,45 @@ fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
     (t.elapsed().as_secs_f64(), out)
 }
 
+/// The CSV file a [`Work::CsvRead`] case reads.
+pub(crate) fn csv_path(case: &Case, dir: &Path) -> PathBuf {
+    dir.join(format!("{}.csv", case.name))
+}
+
+/// Writes the file of a [`Work::CsvRead`] case: the simulated data, or only its target.
+pub(crate) fn write_csv_case(case: &Case, dir: &Path) -> Result<(), String> {
+    let mut d = data(case);
+    if matches!(case.work, Work::CsvRead { target_only: true }) {
+        d.x = Mat::zeros(d.n_samples(), 0);
+        d.feature_names.clear();
+    }
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    write_csv(csv_path(case, dir), &d).map_err(|e| e.to_string())
+}
+
+/// One timed read of a [`Work::CsvRead`] case's file.
+pub(crate) fn read_csv_case(case: &Case, dir: &Path) -> (Run, u64) {
+    let path = csv_path(case, dir);
+    let (seconds, d) = timed(|| read_csv(&path, &CsvOptions::new("y")));
+    let d = d.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    let cells = d.n_samples() * (d.n_features() + 1);
+    let checksum = d.y.iter().sum::<f64>()
+        + (0..d.n_features())
+            .map(|j| d.x.col(j).iter().sum::<f64>())
+            .sum::<f64>();
+    let run = Run {
+        seconds,
+        iterations: 0,
+        converged: true,
+        objective: checksum,
+    };
+    (run, (cells * 8) as u64)
+}
+
 pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     let (x, y) = (d.x.as_ref(), &d.y[..]);
     match &case.work {
+        Work::CsvRead { .. } => unreachable!("CSV cases run through read_csv_case"),
         Work::GradientPass => {
             let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");
             let theta = vec![0.01; case.p + 1];

@@ -102,11 +102,52 @@ fn peak_rss() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-fn child(name: &str, quick: bool, reps: usize) -> Result<(), String> {
+/// Resident memory of this process now (`VmRSS`), in bytes.
+fn current_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// A CSV case's child: the file was written by another process, so the peak is the read's
+/// own, measured above the process's resident memory before it (the high-water mark is reset
+/// to the current size first).
+fn csv_child(case: &cases::Case, dir: &std::path::Path, reps: usize) -> Result<(), String> {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let before = current_rss();
+    let mut runs = Vec::new();
+    let mut data_bytes = 0;
+    for _ in 0..reps {
+        let (run, bytes) = cases::read_csv_case(case, dir);
+        runs.push(run.into());
+        data_bytes = bytes;
+    }
+    let out = ChildResult {
+        runs,
+        peak_bytes: peak_rss().saturating_sub(before),
+        x_bytes: data_bytes,
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&out).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+fn child(name: &str, quick: bool, reps: usize, dir: &std::path::Path) -> Result<(), String> {
     let case = cases::suite(quick)
         .into_iter()
         .find(|c| c.name == name)
         .ok_or(format!("no case `{name}`"))?;
+    if matches!(case.work, Work::CsvRead { .. }) {
+        return csv_child(&case, dir, reps);
+    }
     let d = cases::data(&case);
     let runs: Vec<RunOut> = (0..reps).map(|_| cases::run(&case, &d).into()).collect();
     let out = ChildResult {
@@ -195,7 +236,7 @@ fn main() {
     };
     if let Some(name) = &args.child {
         let reps = args.reps.unwrap_or(1);
-        if let Err(e) = child(name, args.quick, reps) {
+        if let Err(e) = child(name, args.quick, reps, &args.out) {
             eprintln!("bench child: {e}");
             std::process::exit(1);
         }
@@ -225,7 +266,15 @@ fn main() {
             continue;
         }
         let reps = reps_for(&case, args.quick, args.reps);
+        if matches!(case.work, Work::CsvRead { .. }) {
+            // written here, so that the child's peak memory is the read's alone
+            if let Err(e) = cases::write_csv_case(&case, &args.out) {
+                eprintln!("{}: cannot write its file: {e}", case.name);
+                std::process::exit(1);
+            }
+        }
         let mut cmd = Command::new(&exe);
+        cmd.args(["--out", &args.out.display().to_string()]);
         cmd.args(["--child", &case.name, "--reps", &reps.to_string()]);
         if args.quick {
             cmd.arg("--quick");
@@ -246,6 +295,9 @@ fn main() {
                 std::process::exit(1);
             }
         };
+        if matches!(case.work, Work::CsvRead { .. }) {
+            let _ = std::fs::remove_file(cases::csv_path(&case, &args.out));
+        }
         let row = report::Row::new(&case, &child, &machine);
         eprintln!("{}", row.line());
         results.push(row);

@@ -315,6 +315,13 @@ impl LinearRegression {
         };
         match solver {
             LinearSolver::Auto | LinearSolver::Qr | LinearSolver::Cholesky => {
+                let (n, p) = (data.n(), data.p());
+                crate::memory::ensure_square(
+                    n.min(p),
+                    2,
+                    "the direct solvers' min(n, p) x min(n, p) matrices (choose --solver cd or \
+                     an iterative solver for this shape)",
+                )?;
                 let yc = data.centered_target();
                 let direct = fit_direct(&data, &yc, self.penalty.l2, solver)?;
                 fitted.intercept = data.intercept(&direct.coef);

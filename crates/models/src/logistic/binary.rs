@@ -206,6 +206,7 @@ impl LogisticRegression {
         let dim = p + usize::from(self.fit_intercept);
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
+        solver.check_memory(dim)?;
         let x0 = self.start(p)?;
         let settings = SolverSettings::resolve(&self.settings);
         let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &settings, &x0)?;

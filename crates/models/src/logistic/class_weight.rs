@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
-use crate::labels::class_counts;
+use crate::labels::{check_class_count, class_counts};
 
 /// Weights per class, multiplied into the sample weights.
 ///
@@ -29,12 +29,23 @@ impl ClassWeight {
     ///
     /// # Errors
     /// [`ModelError::LengthMismatch`] when a custom vector does not have `k` entries,
-    /// [`ModelError::InvalidParameter`] for a negative or non-finite custom weight.
+    /// [`ModelError::InvalidParameter`] for a negative or non-finite custom weight or more than
+    /// 2^20 classes,
+    /// [`ModelError::InvalidLabel`] (balanced weights) for a label that is not a whole number
+    /// in `0..k`.
+    ///
+    /// # Examples
+    /// ```
+    /// use linmod_models::logistic::ClassWeight;
+    /// assert!(ClassWeight::Balanced.weights(&[0.0, 5.0], 2).is_err());
+    /// assert!(ClassWeight::Balanced.weights(&[0.0, -1.0], 2).is_err());
+    /// ```
     pub fn weights(&self, y: &[f64], k: usize) -> Result<Vec<f64>> {
+        check_class_count(k)?;
         match self {
             ClassWeight::Uniform => Ok(vec![1.0; k]),
             ClassWeight::Balanced => {
-                let counts = class_counts(y, k);
+                let counts = class_counts(y, k)?;
                 let n = y.len() as f64;
                 Ok(counts
                     .iter()

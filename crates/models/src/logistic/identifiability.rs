@@ -18,6 +18,21 @@ use crate::error::{ModelError, Result};
 /// `O(n p^2)` pass.
 pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result<()> {
     let (n, p) = (x.nrows(), x.ncols());
+    let dim = p + usize::from(fit_intercept);
+    if dim > n {
+        // the rank is at most n: no need for the p x p Gram matrix to know it
+        return Err(ModelError::RankDeficient {
+            detail: format!(
+                "{dim} coefficients{} but only {n} rows",
+                if fit_intercept {
+                    " (with the intercept)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    crate::memory::ensure_square(p, 1, "the p x p Gram matrix of the rank check")?;
     let mut gram = Mat::<f64>::zeros(p, p);
     let mut sums = vec![0.0; p];
     let ones = vec![1.0; n];

@@ -90,8 +90,8 @@ impl MultinomialRegression {
     /// Fits the model to `x` and labels `y` in `0..K`.
     ///
     /// # Errors
-    /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`, every
-    /// class present.
+    /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`
+    /// ([`ModelError::InvalidLabel`]), every class present ([`ModelError::MissingClass`]).
     pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedMultinomial> {
         self.fit_with(x, y, None)
     }
@@ -142,6 +142,7 @@ impl MultinomialRegression {
         let dim = (p + usize::from(cfg.fit_intercept)) * k;
         let solver = cfg.solver.resolve(dim, cfg.penalty);
         solver.check_penalty(cfg.penalty)?;
+        solver.check_memory(dim)?;
         let x0 = self.start(p, k)?;
         let mut report = minimize(
             &mut obj,
@@ -308,12 +309,16 @@ impl FittedMultinomial {
                 self.n_classes
             )));
         }
-        check_len(
-            "coef",
-            self.coef.len(),
-            self.n_features * self.n_classes,
-            "n_features x n_classes",
-        )?;
+        crate::labels::check_class_count(self.n_classes)
+            .map_err(|e| ModelError::Persistence(format!("corrupt model: {e}")))?;
+        // a file may claim any sizes: their product must not wrap around
+        let Some(cells) = self.n_features.checked_mul(self.n_classes) else {
+            return Err(ModelError::Persistence(format!(
+                "corrupt model: n_features x n_classes = {} x {} overflows",
+                self.n_features, self.n_classes
+            )));
+        };
+        check_len("coef", self.coef.len(), cells, "n_features x n_classes")?;
         check_len(
             "intercepts",
             self.intercepts.len(),

@@ -113,6 +113,20 @@ impl LogisticSolver {
         }
     }
 
+    /// Fails with [`ModelError::OutOfMemory`] when the solver keeps `dim x dim` matrices
+    /// (Newton, proximal Newton: the Hessian and its factor) that cannot be allocated.
+    pub(crate) fn check_memory(self, dim: usize) -> Result<()> {
+        if matches!(self, LogisticSolver::Newton | LogisticSolver::ProxNewton) {
+            crate::memory::ensure_square(
+                dim,
+                2,
+                "the Hessian of a Newton solver and its factor (dim x dim, dim = the number \
+                 of coefficients; choose the lbfgs or fista solver for this many features)",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Fails when the solver cannot minimize a non-smooth (L1) objective.
     pub(crate) fn check_penalty(self, penalty: Penalty) -> Result<()> {
         let smooth_only = matches!(

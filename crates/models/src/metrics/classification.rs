@@ -60,8 +60,10 @@ fn check_class_labels(what: &'static str, y: &[f64], k: usize) -> Result<()> {
 /// use linmod_models::metrics::ConfusionMatrix;
 /// let cm = ConfusionMatrix::new(&[0.0, 0.0, 1.0, 1.0, 1.0], &[0.0, 1.0, 1.0, 1.0, 0.0], 2).unwrap();
 /// assert_eq!(cm.counts, vec![vec![1, 1], vec![1, 2]]);
-/// assert_eq!(cm.precision(1), 2.0 / 3.0);
-/// assert_eq!(cm.recall(1), 2.0 / 3.0);
+/// assert_eq!(cm.precision(1)?, 2.0 / 3.0);
+/// assert_eq!(cm.recall(1)?, 2.0 / 3.0);
+/// assert!(cm.precision(5).is_err()); // no class 5 among 2
+/// # Ok::<(), linmod_models::ModelError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfusionMatrix {
@@ -72,12 +74,19 @@ pub struct ConfusionMatrix {
 impl ConfusionMatrix {
     /// Counts the pairs `(y_true_i, y_pred_i)` for labels `0..k`.
     ///
+    /// The matrix takes `8 k^2` bytes; [`top_confusions`](Self::top_confusions) summarizes a
+    /// large one.
+    ///
     /// # Errors
-    /// Length mismatch, empty input, non-finite values, or labels outside `0..k`.
+    /// Length mismatch, empty input, non-finite values, or labels outside `0..k`;
+    /// [`ModelError::InvalidParameter`] for more than 2^20 classes and
+    /// [`ModelError::OutOfMemory`] when the `k x k` counts cannot be allocated.
     pub fn new(y_true: &[f64], y_pred: &[f64], k: usize) -> Result<Self> {
         check_pair(y_true, y_pred)?;
+        crate::labels::check_class_count(k)?;
         check_class_labels("y_true", y_true, k)?;
         check_class_labels("y_pred", y_pred, k)?;
+        crate::memory::ensure_square(k, 1, "the k x k confusion matrix")?;
         let mut counts = vec![vec![0usize; k]; k];
         for (&t, &p) in y_true.iter().zip(y_pred) {
             counts[t as usize][p as usize] += 1;
@@ -99,28 +108,90 @@ impl ConfusionMatrix {
         self.counts[c].iter().sum()
     }
 
+    /// Fails unless `c` is one of the classes.
+    fn check_class(&self, c: usize) -> Result<()> {
+        if c < self.n_classes() {
+            Ok(())
+        } else {
+            Err(ModelError::InvalidLabel {
+                row: c,
+                value: c as f64,
+                expected: format!("a class of the matrix, 0..{}", self.n_classes() - 1),
+            })
+        }
+    }
+
     /// Precision of class `c`: `TP / (TP + FP)`; 0 when nothing was predicted as `c`
     /// (scikit-learn's `zero_division=0`).
-    #[must_use]
-    pub fn precision(&self, c: usize) -> f64 {
-        ratio(self.counts[c][c], self.predicted(c))
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidLabel`] when `c` is not a class of the matrix.
+    pub fn precision(&self, c: usize) -> Result<f64> {
+        self.check_class(c)?;
+        Ok(self.precision_of(c))
     }
 
     /// Recall of class `c`: `TP / (TP + FN)`; 0 when class `c` does not occur.
-    #[must_use]
-    pub fn recall(&self, c: usize) -> f64 {
-        ratio(self.counts[c][c], self.actual(c))
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidLabel`] when `c` is not a class of the matrix.
+    pub fn recall(&self, c: usize) -> Result<f64> {
+        self.check_class(c)?;
+        Ok(self.recall_of(c))
     }
 
     /// F1 score of class `c`: the harmonic mean `2 P R / (P + R)` (0 when both are 0).
-    #[must_use]
-    pub fn f1(&self, c: usize) -> f64 {
-        let (p, r) = (self.precision(c), self.recall(c));
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidLabel`] when `c` is not a class of the matrix.
+    pub fn f1(&self, c: usize) -> Result<f64> {
+        self.check_class(c)?;
+        Ok(self.f1_of(c))
+    }
+
+    fn precision_of(&self, c: usize) -> f64 {
+        ratio(self.counts[c][c], self.predicted(c))
+    }
+
+    fn recall_of(&self, c: usize) -> f64 {
+        ratio(self.counts[c][c], self.actual(c))
+    }
+
+    fn f1_of(&self, c: usize) -> f64 {
+        let (p, r) = (self.precision_of(c), self.recall_of(c));
         if p + r == 0.0 {
             0.0
         } else {
             2.0 * p * r / (p + r)
         }
+    }
+
+    /// The `count` largest off-diagonal cells, largest first (ties by true, then predicted
+    /// class): `(true class, predicted class, samples)`. The summary of a matrix too large to
+    /// print.
+    ///
+    /// # Examples
+    /// ```
+    /// use linmod_models::metrics::ConfusionMatrix;
+    /// let cm = ConfusionMatrix::new(&[0.0, 1.0, 1.0, 2.0], &[1.0, 2.0, 2.0, 2.0], 3).unwrap();
+    /// assert_eq!(cm.top_confusions(5), vec![(1, 2, 2), (0, 1, 1)]);
+    /// ```
+    #[must_use]
+    pub fn top_confusions(&self, count: usize) -> Vec<(usize, usize, usize)> {
+        let mut cells: Vec<(usize, usize, usize)> = self
+            .counts
+            .iter()
+            .enumerate()
+            .flat_map(|(t, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(move |&(p, &c)| p != t && c > 0)
+                    .map(move |(p, &c)| (t, p, c))
+            })
+            .collect();
+        cells.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+        cells.truncate(count);
+        cells
     }
 
     /// Fraction of samples on the diagonal.
@@ -139,9 +210,9 @@ impl ConfusionMatrix {
         let k = self.n_classes() as f64;
         let sum = |f: &dyn Fn(usize) -> f64| (0..self.n_classes()).map(f).sum::<f64>() / k;
         (
-            sum(&|c| self.precision(c)),
-            sum(&|c| self.recall(c)),
-            sum(&|c| self.f1(c)),
+            sum(&|c| self.precision_of(c)),
+            sum(&|c| self.recall_of(c)),
+            sum(&|c| self.f1_of(c)),
         )
     }
 }
@@ -165,7 +236,7 @@ pub fn precision_recall_f1(y_true: &[f64], y_pred: &[f64]) -> Result<(f64, f64, 
     check_binary_labels("y_true", y_true)?;
     check_binary_labels("y_pred", y_pred)?;
     let cm = ConfusionMatrix::new(y_true, y_pred, 2)?;
-    Ok((cm.precision(1), cm.recall(1), cm.f1(1)))
+    Ok((cm.precision_of(1), cm.recall_of(1), cm.f1_of(1)))
 }
 
 /// Points of the ROC curve of scores for a binary problem.
@@ -359,9 +430,9 @@ pub fn threshold_sweep(
             Ok(ThresholdMetrics {
                 threshold: t,
                 accuracy: cm.accuracy(),
-                precision: cm.precision(1),
-                recall: cm.recall(1),
-                f1: cm.f1(1),
+                precision: cm.precision_of(1),
+                recall: cm.recall_of(1),
+                f1: cm.f1_of(1),
             })
         })
         .collect()

@@ -226,14 +226,18 @@ impl Mlp {
     /// An invalid configuration (as [`check`](Self::check)); [`ModelError::Empty`],
     /// [`ModelError::NonFiniteFeature`], [`ModelError::LengthMismatch`],
     /// [`ModelError::NonFinite`] for bad data; [`ModelError::InvalidLabel`] unless the labels
-    /// are whole numbers `0..K-1` with every class present, [`ModelError::SingleClass`];
-    /// [`ModelError::Optim`] when the loss is not finite at the initial weights.
+    /// are whole numbers, [`ModelError::MissingClass`] unless every class `0..K-1` occurs,
+    /// [`ModelError::SingleClass`]; [`ModelError::OutOfMemory`] when the network's buffers
+    /// cannot be allocated; [`ModelError::Optim`] when the loss is not finite at the initial
+    /// weights.
     ///
     /// [`ModelError::Empty`]: crate::ModelError::Empty
     /// [`ModelError::NonFiniteFeature`]: crate::ModelError::NonFiniteFeature
     /// [`ModelError::LengthMismatch`]: crate::ModelError::LengthMismatch
     /// [`ModelError::NonFinite`]: crate::ModelError::NonFinite
     /// [`ModelError::InvalidLabel`]: crate::ModelError::InvalidLabel
+    /// [`ModelError::MissingClass`]: crate::ModelError::MissingClass
+    /// [`ModelError::OutOfMemory`]: crate::ModelError::OutOfMemory
     /// [`ModelError::SingleClass`]: crate::ModelError::SingleClass
     /// [`ModelError::Optim`]: crate::ModelError::Optim
     ///
@@ -244,7 +248,7 @@ impl Mlp {
     /// use linmod_models::mlp::Mlp;
     /// let x = mat![[0.0], [1.0], [2.0]];
     /// let err = Mlp::new().fit(x.as_ref(), &[0.0, 2.0, 2.0]).unwrap_err();
-    /// assert!(matches!(err, ModelError::InvalidLabel { .. })); // class 1 has no sample
+    /// assert!(matches!(err, ModelError::MissingClass { class: 1, .. }));
     /// ```
     pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedMlp> {
         self.fit_with(x, y, None)
@@ -293,6 +297,11 @@ impl Mlp {
         check_target(y, x.nrows())?;
         let (k, labels) = training_classes(y)?;
         let arch = Architecture::new(x.ncols(), self.hidden, k)?;
+        // parameters, gradient, SGD's velocity and its best iterate
+        crate::memory::ensure_f64s(
+            arch.dim().checked_mul(4),
+            "the network's parameters and SGD's buffers (4 ((p + K + 1) h + K) values)",
+        )?;
         let mut objective = MlpObjective::from_checked(x, labels, arch, self.activation, self.l2);
         let theta0 = arch.initial_parameters(self.effective_init(), self.seed);
         let report = match observer {

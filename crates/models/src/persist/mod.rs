@@ -11,6 +11,27 @@
 //! a save/load round trip predicts identically. Loading checks the format tag, the version,
 //! and that the model is internally consistent (lengths, finite coefficients); prediction then
 //! checks the number of features of the data.
+//!
+//! Every fitted model saves and loads in one call (`fit.save(path)`,
+//! `FittedLogistic::load(path)`, or [`save`] and [`load`] for any of them); a save replaces
+//! the file atomically ([`write_atomically`]), so an interrupted write never destroys the
+//! previous model.
+//!
+//! ```
+//! use linmod_models::logistic::{FittedLogistic, LogisticRegression};
+//! let chd = datasets::chd_age();
+//! let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y)?;
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("chd.json");
+//! fit.save(&path)?;
+//! let back = FittedLogistic::load(&path)?;
+//! assert_eq!(back, fit);
+//! // a file of another kind is refused by name
+//! assert!(linmod_models::linear::FittedLinear::load(&path).is_err());
+//! # Ok::<(), linmod_models::ModelError>(())
+//! ```
+
+mod atomic;
 
 use std::path::Path;
 
@@ -20,6 +41,8 @@ use crate::error::{ModelError, Result};
 use crate::linear::FittedLinear;
 use crate::logistic::{FittedLogistic, FittedMultinomial};
 use crate::mlp::FittedMlp;
+
+pub use atomic::write_atomically;
 
 /// The `format` tag of model files.
 pub const FORMAT: &str = "linmod-model";
@@ -190,13 +213,14 @@ impl ModelFile {
         Self::new(env.model, env.feature_names)
     }
 
-    /// Writes the model to `path`.
+    /// Writes the model to `path`, atomically: a failed write leaves the previous file
+    /// intact ([`write_atomically`]).
     ///
     /// # Errors
     /// As [`to_json`](Self::to_json), and I/O errors naming the path.
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = self.to_json()?;
-        std::fs::write(path, text)
+        write_atomically(path, |w| w.write_all(text.as_bytes()))
             .map_err(|e| ModelError::Persistence(format!("cannot write {}: {e}", path.display())))
     }
 
@@ -215,6 +239,106 @@ impl ModelFile {
         })
     }
 }
+
+/// Saves any fitted model to `path` (without feature names; [`ModelFile`] keeps them),
+/// atomically.
+///
+/// # Errors
+/// As [`ModelFile::save`].
+///
+/// # Examples
+/// ```
+/// use linmod_models::linear::{FittedLinear, LinearRegression};
+/// let d = datasets::diabetes();
+/// let fit = LinearRegression::new().fit(d.x.as_ref(), &d.y)?;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("ols.json");
+/// linmod_models::persist::save(&fit, &path)?;
+/// let back: FittedLinear = linmod_models::persist::load(&path)?;
+/// assert_eq!(back.coef(), fit.coef());
+/// # Ok::<(), linmod_models::ModelError>(())
+/// ```
+pub fn save<M: Clone + Into<SavedModel>>(model: &M, path: impl AsRef<Path>) -> Result<()> {
+    ModelFile::new(model.clone().into(), None)?.save(path.as_ref())
+}
+
+/// Loads a fitted model of type `M` from `path`.
+///
+/// # Errors
+/// As [`ModelFile::load`], and [`ModelError::Persistence`] when the file holds another kind
+/// of model.
+pub fn load<M: TryFrom<SavedModel, Error = ModelError>>(path: impl AsRef<Path>) -> Result<M> {
+    let path = path.as_ref();
+    M::try_from(ModelFile::load(path)?.model).map_err(|e| match e {
+        ModelError::Persistence(m) => ModelError::Persistence(format!("{}: {m}", path.display())),
+        other => other,
+    })
+}
+
+impl SavedModel {
+    /// The `kind` tag of the model in a file.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SavedModel::Logistic(_) => "logistic",
+            SavedModel::Multinomial(_) => "multinomial",
+            SavedModel::Linear(_) => "linear",
+            SavedModel::Mlp(_) => "mlp",
+        }
+    }
+}
+
+/// `From` a fitted type into [`SavedModel`], `TryFrom` back, and the one-call `save` / `load`
+/// methods of the fitted type.
+macro_rules! persistent {
+    ($fitted:ty, $variant:ident, $kind:literal) => {
+        impl From<$fitted> for SavedModel {
+            fn from(model: $fitted) -> Self {
+                SavedModel::$variant(model)
+            }
+        }
+
+        impl TryFrom<SavedModel> for $fitted {
+            type Error = ModelError;
+
+            fn try_from(saved: SavedModel) -> Result<Self> {
+                match saved {
+                    SavedModel::$variant(model) => Ok(model),
+                    other => Err(ModelError::Persistence(format!(
+                        "the file holds a {} model, not a {} one",
+                        other.kind(),
+                        $kind
+                    ))),
+                }
+            }
+        }
+
+        impl $fitted {
+            /// Saves the model to `path` as a versioned JSON model file, atomically (a failed
+            /// write leaves the previous file intact); see [`persist`](crate::persist).
+            ///
+            /// # Errors
+            /// [`ModelError::Persistence`] naming the path.
+            pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+                save(self, path)
+            }
+
+            /// Loads a model saved by [`save`](Self::save) (or by `linmod fit --save`).
+            ///
+            /// # Errors
+            /// [`ModelError::Persistence`] naming the path and the problem: unreadable,
+            /// corrupt, of a newer version, or holding another kind of model.
+            pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+                load(path)
+            }
+        }
+    };
+}
+
+persistent!(FittedLogistic, Logistic, "logistic");
+persistent!(FittedMultinomial, Multinomial, "multinomial");
+persistent!(FittedLinear, Linear, "linear");
+persistent!(FittedMlp, Mlp, "mlp");
 
 /// Checks the fields every single-output linear predictor stores: finite coefficients and
 /// intercept, no intercept without `fit_intercept`, a valid penalty.
