@@ -1,13 +1,14 @@
 //! Gradient descent: `x_{t+1} = x_t - eta grad f(x_t)`.
 
+use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start, line_search_step};
 use crate::error::{Result, check_range};
 use crate::line_search::{Armijo, LineSearch, Point, Trial};
-use crate::monitor::{Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::{Divergence, Report, Termination};
-use crate::run::{Begin, begin, common_setters, entry_points};
+use crate::report::Evaluations;
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::{first_non_finite, step_to};
+use crate::vecops::{grad_norm, step_to};
 
 /// Gradient descent with a fixed learning rate (the course algorithm) or a line search.
 ///
@@ -117,70 +118,85 @@ impl GradientDescent {
     }
 
     entry_points!(Objective, "iterations");
+}
 
-    fn run<O: Objective + ?Sized>(
+/// The state of a gradient-descent run.
+#[derive(Clone, Debug)]
+pub struct GdState {
+    /// The gradient at the current iterate.
+    g: Vec<f64>,
+    /// The search direction `-g` (line search only).
+    d: Vec<f64>,
+    trial: Trial,
+    /// The learning rate, or the next first trial step of the line search.
+    step: f64,
+}
+
+impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
+    type State = GdState;
+
+    fn init(
         &self,
         obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, mut cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
+        x: &mut [f64],
+        evaluations: &mut Evaluations,
+    ) -> Result<(GdState, Start)> {
+        let (f, g) = evaluate_start(obj, x, evaluations)?;
+        let start = Start::new(f, grad_norm(&g));
+        let state = GdState {
+            g,
+            d: vec![
+                0.0;
+                if self.line_search.is_some() {
+                    x.len()
+                } else {
+                    0
+                }
+            ],
+            trial: Trial::new(x.len()),
+            step: self.learning_rate,
         };
-        let mut trial = Trial::new(n);
-        let mut d = vec![0.0; n];
-        let mut step = self.learning_rate;
-        let mut increases = 0;
-        let termination = loop {
-            let (f_new, step_taken) = match &self.line_search {
-                None => {
-                    step_to(&mut trial.x, &cur.x, -step, &cur.g);
-                    let f_new = obj.value_and_gradient(&trial.x, &mut trial.gradient);
-                    monitor.evaluations.value += 1;
-                    monitor.evaluations.gradient += 1;
-                    if !f_new.is_finite() || first_non_finite(&trial.gradient).is_some() {
-                        break Termination::Diverged {
-                            iteration: cur.done + 1,
-                            cause: Divergence::NonFinite,
-                        };
-                    }
-                    (f_new, step)
-                }
-                Some(ls) => {
-                    d.iter_mut().zip(&cur.g).for_each(|(di, gi)| *di = -gi);
-                    let at = Point {
-                        x: &cur.x,
-                        value: cur.f,
-                        gradient: &cur.g,
-                    };
-                    match ls.search(obj, &mut monitor.evaluations, at, &d, step, &mut trial) {
-                        Ok(acc) => {
-                            step = 2.0 * acc.step;
-                            (acc.value, acc.step)
-                        }
-                        Err(reason) => break Termination::LineSearchFailed { reason },
-                    }
-                }
-            };
-            let f_old = cur.f;
-            if let Some(t) = cur.advance(&mut trial, f_new, step_taken, &mut monitor) {
-                break t;
-            }
-            if self.line_search.is_none() {
-                increases = if cur.f > f_old { increases + 1 } else { 0 };
-                if increases >= self.divergence_patience {
-                    break Termination::Diverged {
-                        iteration: cur.done,
-                        cause: Divergence::Increasing {
-                            iterations: increases,
-                        },
-                    };
-                }
-            }
+        Ok((state, start))
+    }
+
+    fn step(
+        &self,
+        obj: &mut O,
+        st: &mut GdState,
+        current: &Current<'_>,
+        next: &mut Vec<f64>,
+        context: &mut Context,
+    ) -> Step {
+        let Some(ls) = &self.line_search else {
+            step_to(next, current.x, -st.step, &st.g);
+            let f = obj.value_and_gradient(next, &mut st.g);
+            context.evaluations.value += 1;
+            context.evaluations.gradient += 1;
+            return Step::moved(f, grad_norm(&st.g), st.step);
         };
-        Ok(cur.finish(monitor, termination))
+        st.d.iter_mut().zip(&st.g).for_each(|(di, gi)| *di = -gi);
+        let at = Point {
+            x: current.x,
+            value: current.value,
+            gradient: &st.g,
+        };
+        let result = ls.search(
+            obj,
+            &mut context.evaluations,
+            at,
+            &st.d,
+            st.step,
+            &mut st.trial,
+        );
+        if let Ok(acc) = result {
+            st.step = 2.0 * acc.step;
+        }
+        line_search_step(result, &mut st.trial, &mut st.g, next)
+    }
+
+    fn divergence_patience(&self) -> Option<usize> {
+        self.line_search
+            .is_none()
+            .then_some(self.divergence_patience)
     }
 }

@@ -1,13 +1,14 @@
 //! Limited-memory BFGS.
 
+use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start, line_search_step};
 use crate::error::{Result, check_range};
 use crate::line_search::{Point, StrongWolfe, Trial};
-use crate::monitor::{Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::{Report, Termination};
-use crate::run::{Begin, begin, common_setters, entry_points};
+use crate::report::{Evaluations, Termination};
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::{dot, norm2};
+use crate::vecops::{dot, grad_norm, norm2};
 
 /// L-BFGS: a quasi-Newton method that approximates the inverse Hessian from the last `m`
 /// steps `s = x_{k+1} - x_k` and gradient changes `y = g_{k+1} - g_k`, applied by the two-loop
@@ -50,6 +51,7 @@ impl Default for Lbfgs {
 }
 
 /// The stored pairs, newest last, in a ring buffer.
+#[derive(Clone, Debug)]
 struct History {
     s: Vec<Vec<f64>>,
     y: Vec<Vec<f64>>,
@@ -166,66 +168,79 @@ impl Lbfgs {
     }
 
     entry_points!(Objective, "iterations");
+}
 
-    fn run<O: Objective + ?Sized>(
+/// The state of an L-BFGS run.
+#[derive(Clone, Debug)]
+pub struct LbfgsState {
+    hist: History,
+    /// The gradient at the current iterate.
+    g: Vec<f64>,
+    /// The search direction.
+    d: Vec<f64>,
+    trial: Trial,
+}
+
+impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
+    type State = LbfgsState;
+
+    fn init(
         &self,
         obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, mut cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
+        x: &mut [f64],
+        evaluations: &mut Evaluations,
+    ) -> Result<(LbfgsState, Start)> {
+        let (f, g) = evaluate_start(obj, x, evaluations)?;
+        let start = Start::new(f, grad_norm(&g));
+        let state = LbfgsState {
+            hist: History::new(self.memory, x.len()),
+            g,
+            d: vec![0.0; x.len()],
+            trial: Trial::new(x.len()),
         };
-        let mut hist = History::new(self.memory, n);
-        let mut d = vec![0.0; n];
-        let mut trial = Trial::new(n);
-        let termination = loop {
-            let mut retried = false;
-            let acc = loop {
-                hist.direction(&cur.g, &mut d);
-                let dg = dot(&d, &cur.g);
-                if dg.is_nan() || dg >= 0.0 {
-                    hist.clear();
-                    hist.direction(&cur.g, &mut d);
-                }
-                let alpha0 = if hist.len == 0 {
-                    1.0 / norm2(&cur.g)
-                } else {
-                    1.0
-                };
-                let at = Point {
-                    x: &cur.x,
-                    value: cur.f,
-                    gradient: &cur.g,
-                };
-                match self.line_search.search(
-                    obj,
-                    &mut monitor.evaluations,
-                    at,
-                    &d,
-                    alpha0,
-                    &mut trial,
-                ) {
-                    Ok(acc) => break Ok(acc),
-                    Err(reason) if retried || hist.len == 0 => break Err(reason),
-                    Err(_) => {
-                        hist.clear();
-                        retried = true;
-                    }
-                }
+        Ok((state, start))
+    }
+
+    fn step(
+        &self,
+        obj: &mut O,
+        st: &mut LbfgsState,
+        current: &Current<'_>,
+        next: &mut Vec<f64>,
+        context: &mut Context,
+    ) -> Step {
+        let mut retried = false;
+        let acc = loop {
+            st.hist.direction(&st.g, &mut st.d);
+            let dg = dot(&st.d, &st.g);
+            if dg.is_nan() || dg >= 0.0 {
+                st.hist.clear();
+                st.hist.direction(&st.g, &mut st.d);
+            }
+            let alpha0 = if st.hist.len == 0 {
+                1.0 / norm2(&st.g)
+            } else {
+                1.0
             };
-            let acc = match acc {
-                Ok(acc) => acc,
-                Err(reason) => break Termination::LineSearchFailed { reason },
+            let at = Point {
+                x: current.x,
+                value: current.value,
+                gradient: &st.g,
             };
-            hist.push(&trial.x, &cur.x, &trial.gradient, &cur.g);
-            if let Some(t) = cur.advance(&mut trial, acc.value, acc.step, &mut monitor) {
-                break t;
+            let evaluations = &mut context.evaluations;
+            match (self.line_search).search(obj, evaluations, at, &st.d, alpha0, &mut st.trial) {
+                Ok(acc) => break acc,
+                Err(reason) if retried || st.hist.len == 0 => {
+                    return Step::Stop(Termination::LineSearchFailed { reason });
+                }
+                Err(_) => {
+                    st.hist.clear();
+                    retried = true;
+                }
             }
         };
-        Ok(cur.finish(monitor, termination))
+        st.hist
+            .push(&st.trial.x, current.x, &st.trial.gradient, &st.g);
+        line_search_step(Ok(acc), &mut st.trial, &mut st.g, next)
     }
 }

@@ -46,6 +46,8 @@
 //! println!("{}", report.summary());
 //! ```
 
+mod coordinate_descent;
+mod driver;
 mod error;
 mod finite_diff;
 mod fista;
@@ -56,6 +58,7 @@ mod monitor;
 mod newton;
 mod objective;
 mod penalty;
+mod prox_newton;
 mod report;
 mod run;
 mod sgd;
@@ -63,20 +66,25 @@ mod stopping;
 pub mod testfns;
 mod vecops;
 
+pub use coordinate_descent::{CdState, CoordinateDescent};
+pub use driver::{Context, Current, Driver, Move, Solver, Start, Step};
 pub use error::{OptimError, Result};
 pub use finite_diff::{
     central_gradient, central_hessian, check_gradient, check_objective_gradient, fd_step,
 };
-pub use fista::Fista;
-pub use gd::GradientDescent;
-pub use lbfgs::Lbfgs;
+pub use fista::{Fista, FistaState};
+pub use gd::{GdState, GradientDescent};
+pub use lbfgs::{Lbfgs, LbfgsState};
 pub use line_search::{Accepted, Armijo, LineSearch, Point, StrongWolfe, Trial};
-pub use monitor::{Control, Iterate, Monitor, Observer, Progress, RunOptions};
-pub use newton::Newton;
-pub use objective::{Composite, FnObjective, Objective, SecondOrder, SumOfTerms};
+pub use monitor::{Control, Observer, Progress, RunOptions};
+pub use newton::{Newton, NewtonState};
+pub use objective::{
+    Certificate, Composite, Coordinates, FnObjective, Objective, SecondOrder, SumOfTerms,
+};
 pub use penalty::{ElasticNet, Penalized, soft_threshold};
+pub use prox_newton::{ProxNewton, ProxNewtonState};
 pub use report::{
     Divergence, Evaluations, IterationRecord, LineSearchFailure, Report, Termination,
 };
-pub use sgd::{Schedule, Sgd};
+pub use sgd::{Schedule, Sgd, SgdState};
 pub use stopping::{Criterion, Stopping};

@@ -388,7 +388,7 @@ impl LinearRegression {
                     max_iter: self.max_iter.unwrap_or(1000),
                     record_history: self.record_history,
                 };
-                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer);
+                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer)?;
                 drop(engine);
                 fitted.intercept = data.intercept(&w);
                 if self.fit_intercept {

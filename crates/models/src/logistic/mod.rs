@@ -19,7 +19,6 @@ mod identifiability;
 mod labels;
 mod multinomial;
 mod objective;
-mod prox_newton;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};

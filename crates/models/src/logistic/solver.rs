@@ -4,13 +4,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use optim::{
-    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, Report, RunOptions, SecondOrder,
+    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, ProxNewton, Report, SecondOrder,
     Sgd, Stopping, SumOfTerms,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
-use crate::logistic::prox_newton::ProxNewton;
 use crate::penalty::Penalty;
 
 /// The algorithm that fits a logistic model.
@@ -172,23 +171,21 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     settings: &SolverSettings,
     x0: &[f64],
 ) -> Result<Report> {
+    let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
     let s = settings.stopping;
-    let options = RunOptions {
-        record_history: settings.record_history,
-        observe_every: 1,
-    };
+    let history = settings.record_history;
     let report = match solver {
         LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
             .stopping(s)
-            .record_history(options.record_history)
+            .record_history(history)
             .minimize(obj, x0)?,
         LogisticSolver::Lbfgs => Lbfgs::default()
             .stopping(s)
-            .record_history(options.record_history)
+            .record_history(history)
             .minimize(obj, x0)?,
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
-            .record_history(options.record_history)
+            .record_history(history)
             .minimize(obj, x0)?,
         LogisticSolver::Sgd => Sgd::default()
             .learning_rate(settings.learning_rate)
@@ -197,18 +194,16 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
             .batch_size(settings.batch_size)
             .momentum(settings.momentum)
             .seed(settings.seed)
-            .record_history(options.record_history)
+            .record_history(history)
             .minimize(obj, x0)?,
-        LogisticSolver::Fista => {
-            let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
-            Fista::default()
-                .stopping(s)
-                .record_history(options.record_history)
-                .minimize(&mut Penalized::new(obj, pen), x0)?
-        }
-        LogisticSolver::ProxNewton => {
-            ProxNewton::new(l1, penalized, s, options).minimize(obj, x0)?
-        }
+        LogisticSolver::Fista => Fista::default()
+            .stopping(s)
+            .record_history(history)
+            .minimize(&mut Penalized::new(obj, pen), x0)?,
+        LogisticSolver::ProxNewton => ProxNewton::new(pen)
+            .stopping(s)
+            .record_history(history)
+            .minimize(obj, x0)?,
     };
     Ok(report)
 }
