@@ -81,9 +81,7 @@ macro_rules! entry_points {
             obj: &mut O,
             x0: &[f64],
         ) -> $crate::Result<$crate::Report> {
-            self.check()?;
-            let dim = obj.dim();
-            $crate::Driver::new(self.stopping, self.options).run(self, obj, dim, x0, None)
+            self.minimize_with(obj, x0, None)
         }
 
         #[doc = concat!("As [`minimize`](Self::minimize), calling `observer` every `observe_every` ", $what, ".")]
@@ -96,15 +94,23 @@ macro_rules! entry_points {
             x0: &[f64],
             observer: &mut dyn $crate::Observer,
         ) -> $crate::Result<$crate::Report> {
+            self.minimize_with(obj, x0, Some(observer))
+        }
+
+        /// [`minimize_observed`](Self::minimize_observed) when an observer is given, else
+        /// [`minimize`](Self::minimize).
+        ///
+        /// # Errors
+        /// As [`minimize`](Self::minimize).
+        pub fn minimize_with<O: $bound + ?Sized>(
+            &self,
+            obj: &mut O,
+            x0: &[f64],
+            observer: Option<&mut dyn $crate::Observer>,
+        ) -> $crate::Result<$crate::Report> {
             self.check()?;
             let dim = obj.dim();
-            $crate::Driver::new(self.stopping, self.options).run(
-                self,
-                obj,
-                dim,
-                x0,
-                Some(observer),
-            )
+            $crate::Driver::new(self.stopping, self.options).run(self, obj, dim, x0, observer)
         }
     };
 }

@@ -579,23 +579,11 @@ pub(crate) fn solve(
         .max_iter(settings.max_iter)
         .record_history(settings.record_history);
     let (report, gap) = match engine {
-        Engine::Gram(l) => (run(&cd, l, w, observer)?, l.check.gap),
-        Engine::Residual(l) => (run(&cd, l, w, observer)?, l.check.gap),
+        Engine::Gram(l) => (cd.minimize_with(l, w, observer)?, l.check.gap),
+        Engine::Residual(l) => (cd.minimize_with(l, w, observer)?, l.check.gap),
     };
     w.copy_from_slice(&report.x);
     Ok(CdRun { report, gap })
-}
-
-fn run<T: Tracking>(
-    cd: &CoordinateDescent,
-    lasso: &mut Lasso<T>,
-    w: &[f64],
-    observer: Option<&mut dyn Observer>,
-) -> Result<Report> {
-    Ok(match observer {
-        Some(o) => cd.minimize_observed(lasso, w, o)?,
-        None => cd.minimize(lasso, w)?,
-    })
 }
 
 #[cfg(test)]

@@ -256,7 +256,14 @@ impl LogisticRegression {
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         let x0 = self.start(p)?;
-        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &self.settings, &x0)?;
+        let report = minimize(
+            &mut obj,
+            solver,
+            (self.penalty.l1, 0..p),
+            &self.settings,
+            &x0,
+            None,
+        )?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];
             obj.linear_predictor(&report.x, &mut z);

@@ -4,8 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use optim::{
-    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, ProxNewton, Report, SecondOrder,
-    Sgd, Stopping, SumOfTerms,
+    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Observer, Penalized, ProxNewton, Report,
+    SecondOrder, Sgd, Stopping, SumOfTerms,
 };
 use serde::{Deserialize, Serialize};
 
@@ -162,14 +162,15 @@ impl Default for SolverSettings {
 }
 
 /// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
-/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`.
+/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`, calling `observer` (when
+/// given) after every iteration (every epoch for `Sgd`).
 pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     obj: &mut O,
     solver: LogisticSolver,
-    l1: f64,
-    penalized: std::ops::Range<usize>,
+    (l1, penalized): (f64, std::ops::Range<usize>),
     settings: &SolverSettings,
     x0: &[f64],
+    observer: Option<&mut dyn Observer>,
 ) -> Result<Report> {
     let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
     let s = settings.stopping;
@@ -178,15 +179,15 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
         LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
             .stopping(s)
             .record_history(history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Lbfgs => Lbfgs::default()
             .stopping(s)
             .record_history(history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
             .record_history(history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Sgd => Sgd::default()
             .learning_rate(settings.learning_rate)
             .epochs(s.max_iter)
@@ -195,15 +196,15 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
             .momentum(settings.momentum)
             .seed(settings.seed)
             .record_history(history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Fista => Fista::default()
             .stopping(s)
             .record_history(history)
-            .minimize(&mut Penalized::new(obj, pen), x0)?,
+            .minimize_with(&mut Penalized::new(obj, pen), x0, observer)?,
         LogisticSolver::ProxNewton => ProxNewton::new(pen)
             .stopping(s)
             .record_history(history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
     };
     Ok(report)
 }
