@@ -15,7 +15,7 @@ use crate::vecops::{grad_norm, step_to};
 /// With a fixed learning rate `eta`, each iteration is `x <- x - eta grad f(x)`. On a function
 /// whose gradient is `L`-Lipschitz, `eta < 2/L` decreases `f` at every iteration and
 /// `eta = 1/L` is the classic safe choice; a larger `eta` makes the iterates bounce or blow up.
-/// The run then stops with [`Termination::Diverged`]: when the value or gradient becomes
+/// The run then stops with [`Termination::Diverged`](crate::Termination::Diverged): when the value or gradient becomes
 /// non-finite (the last finite iterate is returned), or when the value increased at
 /// `divergence_patience` consecutive iterations (default 10).
 ///

@@ -7,10 +7,14 @@
 //! | value and gradient ([`Objective`]) | [`Lbfgs`], [`GradientDescent`] |
 //! | and the Hessian ([`SecondOrder`]) | [`Newton`] |
 //! | smooth part + L1 / elastic-net penalty ([`Composite`], [`Penalized`]) | [`Fista`] |
+//! | the Hessian + an elastic-net penalty ([`SecondOrder`], [`ElasticNet`]) | [`ProxNewton`] |
+//! | one coordinate at a time + an elastic-net penalty ([`Coordinates`], [`ElasticNet`]) | [`CoordinateDescent`] |
 //! | a mean of many terms ([`SumOfTerms`]) | [`Sgd`] |
 //!
-//! Every solver is a validated configuration (builder setters, `check()`), runs through one
-//! driver ([`Monitor`]) that applies the [`Stopping`] rules and calls the [`Observer`], and
+//! Every solver is a validated configuration (builder setters, `check()`) and a [`Solver`]:
+//! it says how to start and how to take one step. One [`Driver`] runs them all: it validates
+//! the start, applies the [`Stopping`] rules, calls the [`Observer`], keeps the history, ends
+//! the run at a non-finite value, gradient or Hessian with the last finite iterate, and
 //! returns a [`Report`] whose [`Termination`] says why it stopped. `converged` is true only
 //! when a convergence test held: an iteration limit, a failed line search or a divergence is
 //! never reported as convergence.

@@ -19,11 +19,11 @@ use crate::vecops::{dot, grad_norm, lower_is_finite};
 /// rank-deficient problems) `H + tau I` is factored instead, with the smallest `tau` of a
 /// doubling sequence that works (Nocedal & Wright, Algorithm 3.3): the direction is then a
 /// descent direction and the step a damped Newton step. When no shift works, or rounding
-/// leaves the solve without descent, the step is a steepest-descent step. A Hessian with a
-/// non-finite entry ends the run with [`Termination::Diverged`] and the last finite iterate. With the backtracking line search the
-/// method converges from any start on strictly convex problems, and takes full steps (with
-/// quadratic convergence) near the solution; a strictly convex quadratic is solved in one
-/// iteration.
+/// leaves the solve without descent, the step is a steepest-descent step. With the
+/// backtracking line search the method converges from any start on strictly convex problems,
+/// and takes full steps (with quadratic convergence) near the solution; a strictly convex
+/// quadratic is solved in one iteration. A Hessian with a non-finite entry ends the run with
+/// [`Termination::Diverged`](crate::Termination::Diverged) and the last finite iterate.
 ///
 /// For generalized linear models this is iteratively reweighted least squares (IRLS).
 ///
