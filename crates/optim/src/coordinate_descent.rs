@@ -1,6 +1,6 @@
 //! Cyclic coordinate descent for a smooth function plus an elastic-net penalty.
 
-use crate::driver::{Context, Current, Move, Solver, Start, Step};
+use crate::driver::{Iteration, Move, Solver, Start, Step};
 use crate::error::{Result, check_range};
 use crate::monitor::RunOptions;
 use crate::objective::{Certificate, Coordinates};
@@ -164,15 +164,12 @@ pub struct CdState {
 impl<C: Coordinates + ?Sized> Solver<C> for CoordinateDescent {
     type State = CdState;
 
-    fn init(
-        &self,
-        problem: &mut C,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(CdState, Start)> {
+    fn init(&self, problem: &mut C, x: &mut [f64]) -> Result<(CdState, Start)> {
         let mut candidates: Vec<usize> = (0..x.len()).collect();
-        let certificate = self.checkpoint(problem, x, &mut candidates, evaluations);
+        let mut evaluations = Evaluations::default();
+        let certificate = self.checkpoint(problem, x, &mut candidates, &mut evaluations);
         let start = Start {
+            evaluations,
             converged: certificate
                 .gap
                 .is_some_and(|gap| gap <= self.tol)
@@ -188,16 +185,10 @@ impl<C: Coordinates + ?Sized> Solver<C> for CoordinateDescent {
     }
 
     /// One round of sweeps (several while the certificate is not yet worth computing).
-    fn step(
-        &self,
-        problem: &mut C,
-        st: &mut CdState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
-        next.copy_from_slice(current.x);
-        let budget = context.remaining();
+    fn step(&self, problem: &mut C, st: &mut CdState, it: &mut Iteration<'_>) -> Step {
+        let budget = it.remaining();
+        let next = &mut **it.next;
+        next.copy_from_slice(it.x);
         let mut sweeps = 0;
         let full_change = loop {
             let full = self.sweep(problem, next, &st.candidates);
@@ -223,8 +214,7 @@ impl<C: Coordinates + ?Sized> Solver<C> for CoordinateDescent {
                 break full;
             }
         };
-        let certificate =
-            self.checkpoint(problem, next, &mut st.candidates, &mut context.evaluations);
+        let certificate = self.checkpoint(problem, next, &mut st.candidates, it.evaluations);
         let converged = match certificate.gap {
             Some(gap) => (gap <= self.tol).then_some(Criterion::DualityGap),
             None => (full_change <= self.tol).then_some(Criterion::CoordinateChange),

@@ -23,31 +23,29 @@ use crate::vecops::{first_non_finite, grad_norm, max_abs_diff};
 /// # Examples
 /// Gradient descent with a fixed step, as a solver of its own:
 /// ```
-/// use linmod_optim::{Context, Current, Driver, Evaluations, Objective, Result, RunOptions,
-///                    Solver, Start, Step, Stopping, testfns::Quadratic};
+/// use linmod_optim::{Driver, Evaluations, Iteration, Objective, Result, RunOptions, Solver,
+///                    Start, Step, Stopping, testfns::Quadratic};
 ///
 /// struct FixedStep(f64);
 ///
 /// impl<O: Objective> Solver<O> for FixedStep {
 ///     type State = Vec<f64>; // the gradient at the current iterate
 ///
-///     fn init(&self, obj: &mut O, x: &mut [f64], evals: &mut Evaluations) -> Result<(Vec<f64>, Start)> {
+///     fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(Vec<f64>, Start)> {
 ///         let mut g = vec![0.0; x.len()];
 ///         let f = obj.value_and_gradient(x, &mut g);
-///         evals.value += 1;
-///         evals.gradient += 1;
 ///         let norm = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-///         Ok((g, Start::new(f, norm)))
+///         let evaluations = Evaluations { value: 1, gradient: 1, ..Evaluations::default() };
+///         Ok((g, Start { evaluations, ..Start::new(f, norm) }))
 ///     }
 ///
-///     fn step(&self, obj: &mut O, g: &mut Vec<f64>, current: &Current<'_>, next: &mut Vec<f64>,
-///             context: &mut Context) -> Step {
-///         for ((n, x), gi) in next.iter_mut().zip(current.x).zip(g.iter()) {
+///     fn step(&self, obj: &mut O, g: &mut Vec<f64>, it: &mut Iteration<'_>) -> Step {
+///         for ((n, x), gi) in it.next.iter_mut().zip(it.x).zip(g.iter()) {
 ///             *n = x - self.0 * gi;
 ///         }
-///         let f = obj.value_and_gradient(next, g);
-///         context.evaluations.value += 1;
-///         context.evaluations.gradient += 1;
+///         let f = obj.value_and_gradient(it.next, g);
+///         it.evaluations.value += 1;
+///         it.evaluations.gradient += 1;
 ///         let norm = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
 ///         Step::moved(f, norm, self.0)
 ///     }
@@ -68,24 +66,11 @@ pub trait Solver<P: ?Sized> {
     ///
     /// # Errors
     /// A non-finite value or gradient at the start, or anything else that prevents the run.
-    fn init(
-        &self,
-        problem: &mut P,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(Self::State, Start)>;
+    fn init(&self, problem: &mut P, x: &mut [f64]) -> Result<(Self::State, Start)>;
 
-    /// Takes one step from `current`: writes the new iterate into `next` (a buffer of the
-    /// problem's dimension that the solver may also swap with one of its own) and returns
-    /// [`Step::Moved`], or ends the run.
-    fn step(
-        &self,
-        problem: &mut P,
-        state: &mut Self::State,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step;
+    /// Takes one step from the current iterate `it.x`: writes the new iterate into `it.next`
+    /// and returns [`Step::Moved`], or ends the run.
+    fn step(&self, problem: &mut P, state: &mut Self::State, it: &mut Iteration<'_>) -> Step;
 
     /// When `Some(k)`, the driver ends the run as diverged once the value has increased at
     /// `k` consecutive iterations (methods without a line search, which should decrease it
@@ -105,52 +90,55 @@ pub struct Start {
     pub grad_norm: f64,
     /// A convergence test of the solver's own that already holds (a duality gap).
     pub converged: Option<Criterion>,
+    /// The evaluations the start took.
+    pub evaluations: Evaluations,
 }
 
 impl Start {
-    /// A start with `value` and `grad_norm` and no test of the solver's own.
+    /// A start with `value` and `grad_norm`, no test of the solver's own and no evaluations
+    /// counted.
     #[must_use]
     pub fn new(value: f64, grad_norm: f64) -> Self {
         Self {
             value,
             grad_norm,
             converged: None,
+            evaluations: Evaluations::default(),
         }
     }
 }
 
-/// The current iterate, as a step sees it.
-#[derive(Clone, Copy, Debug)]
-pub struct Current<'a> {
-    /// The iterate.
+/// What a step works on besides its problem and state: the current iterate, the buffer for
+/// the next one, and the run's counters.
+#[derive(Debug)]
+pub struct Iteration<'a> {
+    /// The current iterate.
     pub x: &'a [f64],
     /// Objective value at `x`.
     pub value: f64,
     /// The optimality measure at `x` (see [`Start::grad_norm`]).
     pub grad_norm: f64,
-}
-
-/// What a step may count and consult besides its problem and state.
-#[derive(Clone, Debug)]
-pub struct Context {
+    /// Where the step writes the next iterate: a buffer of the problem's dimension, which the
+    /// solver may also swap with a buffer of its own.
+    pub next: &'a mut Vec<f64>,
     /// Evaluation counts of the run, incremented by the solver.
-    pub evaluations: Evaluations,
-    iteration: usize,
+    pub evaluations: &'a mut Evaluations,
+    completed: usize,
     max_iter: usize,
 }
 
-impl Context {
+impl Iteration<'_> {
     /// Iterations completed before this step.
     #[must_use]
-    pub fn iteration(&self) -> usize {
-        self.iteration
+    pub fn completed(&self) -> usize {
+        self.completed
     }
 
     /// Iterations left before the limit (a step that counts several iterations, such as the
     /// sweeps of coordinate descent, stays within it).
     #[must_use]
     pub fn remaining(&self) -> usize {
-        self.max_iter.saturating_sub(self.iteration)
+        self.max_iter.saturating_sub(self.completed)
     }
 }
 
@@ -271,13 +259,8 @@ impl Driver {
             });
         }
         let mut monitor = Monitor::new(self.stopping, self.options, observer);
-        let mut context = Context {
-            evaluations: Evaluations::default(),
-            iteration: 0,
-            max_iter: self.stopping.max_iter,
-        };
         let mut x = x0.to_vec();
-        let (mut state, start) = solver.init(problem, &mut x, &mut context.evaluations)?;
+        let (mut state, start) = solver.init(problem, &mut x)?;
         for (what, value) in [
             ("objective value", start.value),
             ("gradient norm", start.grad_norm),
@@ -290,32 +273,38 @@ impl Driver {
                 });
             }
         }
+        let mut evaluations = start.evaluations;
         let (mut value, mut grad_norm) = (start.value, start.grad_norm);
         if let Some(t) = monitor.start(value, grad_norm, start.converged) {
-            return Ok(monitor.finish(x, value, grad_norm, 0, t, context.evaluations));
+            return Ok(monitor.finish(x, value, grad_norm, 0, t, evaluations));
         }
         let patience = solver.divergence_patience();
         let mut increases = 0;
+        let mut completed = 0;
         let mut next = vec![0.0; dim];
         let termination = loop {
-            let current = Current {
+            let mut it = Iteration {
                 x: &x,
                 value,
                 grad_norm,
+                next: &mut next,
+                evaluations: &mut evaluations,
+                completed,
+                max_iter: self.stopping.max_iter,
             };
-            let m = match solver.step(problem, &mut state, &current, &mut next, &mut context) {
+            let m = match solver.step(problem, &mut state, &mut it) {
                 Step::Moved(m) if m.value.is_finite() && m.grad_norm.is_finite() => m,
-                Step::Moved(_) => break diverged(&context, Divergence::NonFinite),
-                Step::Diverged(cause) => break diverged(&context, cause),
+                Step::Moved(_) => break diverged(completed, Divergence::NonFinite),
+                Step::Diverged(cause) => break diverged(completed, cause),
                 Step::Stop(t) => break t,
             };
-            context.iteration += m.iterations.max(1);
+            completed += m.iterations.max(1);
             let max_change = max_abs_diff(&next, &x);
             std::mem::swap(&mut x, &mut next);
             let previous = value;
             (value, grad_norm) = (m.value, m.grad_norm);
             let it = Iterate {
-                iteration: context.iteration,
+                iteration: completed,
                 x: &x,
                 value,
                 previous_value: previous,
@@ -333,7 +322,7 @@ impl Driver {
                 increases = if value > previous { increases + 1 } else { 0 };
                 if increases >= k {
                     break Termination::Diverged {
-                        iteration: context.iteration,
+                        iteration: completed,
                         cause: Divergence::Increasing {
                             iterations: increases,
                         },
@@ -341,36 +330,26 @@ impl Driver {
                 }
             }
         };
-        Ok(monitor.finish(
-            x,
-            value,
-            grad_norm,
-            context.iteration,
-            termination,
-            context.evaluations,
-        ))
+        Ok(monitor.finish(x, value, grad_norm, completed, termination, evaluations))
     }
 }
 
-/// Divergence detected during the step after the completed iterations.
-fn diverged(context: &Context, cause: Divergence) -> Termination {
+/// Divergence detected during the step after `completed` iterations.
+fn diverged(completed: usize, cause: Divergence) -> Termination {
     Termination::Diverged {
-        iteration: context.iteration + 1,
+        iteration: completed + 1,
         cause,
     }
 }
 
 /// Evaluates `obj` and its gradient at the start `x`, with typed errors for a non-finite
-/// value or gradient entry, and counts the evaluation.
+/// value or gradient entry.
 pub(crate) fn evaluate_start<O: Objective + ?Sized>(
     obj: &mut O,
     x: &[f64],
-    evaluations: &mut Evaluations,
 ) -> Result<(f64, Vec<f64>)> {
     let mut g = vec![0.0; x.len()];
     let f = obj.value_and_gradient(x, &mut g);
-    evaluations.value += 1;
-    evaluations.gradient += 1;
     if !f.is_finite() {
         return Err(OptimError::NonFiniteStart {
             what: "objective value",
@@ -386,6 +365,28 @@ pub(crate) fn evaluate_start<O: Objective + ?Sized>(
         });
     }
     Ok((f, g))
+}
+
+/// One fused value-and-gradient evaluation.
+pub(crate) const ONE_PASS: Evaluations = Evaluations {
+    value: 1,
+    gradient: 1,
+    hessian: 0,
+    hessian_vector: 0,
+};
+
+/// The start of a method on a smooth objective: the gradient at `x`, and the value with the
+/// infinity norm of that gradient.
+pub(crate) fn smooth_start<O: Objective + ?Sized>(
+    obj: &mut O,
+    x: &[f64],
+) -> Result<(Vec<f64>, Start)> {
+    let (f, g) = evaluate_start(obj, x)?;
+    let start = Start {
+        evaluations: ONE_PASS,
+        ..Start::new(f, grad_norm(&g))
+    };
+    Ok((g, start))
 }
 
 /// The step to the point a line search accepted in `trial`: the point goes to `next`, its

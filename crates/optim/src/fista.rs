@@ -1,6 +1,6 @@
 //! Accelerated proximal gradient (FISTA) for composite objectives `f + h`.
 
-use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start};
+use crate::driver::{Iteration, ONE_PASS, Solver, Start, Step, evaluate_start};
 use crate::error::{Result, check_range};
 use crate::monitor::RunOptions;
 use crate::objective::Composite;
@@ -162,21 +162,20 @@ pub struct FistaState {
 impl<O: Composite + ?Sized> Solver<O> for Fista {
     type State = FistaState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(FistaState, Start)> {
-        let (f0, gy) = evaluate_start(obj, x, evaluations)?;
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(FistaState, Start)> {
+        let (f0, gy) = evaluate_start(obj, x)?;
+        let mut evaluations = ONE_PASS;
         let lip = match self.lipschitz {
             Some(l) => l,
-            None => self.secant_lipschitz(obj, x, &gy, evaluations),
+            None => self.secant_lipschitz(obj, x, &gy, &mut evaluations),
         };
         // the gradient mapping at the start, with the initial L
         let mut xn = vec![0.0; x.len()];
         prox_step(obj, x, &gy, lip, &mut xn);
-        let start = Start::new(f0 + obj.nonsmooth_value(x), lip * max_abs_diff(x, &xn));
+        let start = Start {
+            evaluations,
+            ..Start::new(f0 + obj.nonsmooth_value(x), lip * max_abs_diff(x, &xn))
+        };
         let state = FistaState {
             y: x.to_vec(),
             fy: f0,
@@ -187,15 +186,9 @@ impl<O: Composite + ?Sized> Solver<O> for Fista {
         Ok((state, start))
     }
 
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut FistaState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
-        let evaluations = &mut context.evaluations;
+    fn step(&self, obj: &mut O, st: &mut FistaState, it: &mut Iteration<'_>) -> Step {
+        let evaluations = &mut *it.evaluations;
+        let next = &mut **it.next;
         let mut f_new = f64::NAN;
         let mut accepted = false;
         // try a slightly longer step first: without it, an L inflated once (by rounding
@@ -231,12 +224,12 @@ impl<O: Composite + ?Sized> Solver<O> for Fista {
         }
         let gmap = st.lip * max_abs_diff(&st.y, next);
         let big_f_new = f_new + obj.nonsmooth_value(next);
-        if self.restart && big_f_new > current.value {
+        if self.restart && big_f_new > it.value {
             st.t = 1.0;
         }
         let t_next = 0.5 * (1.0 + (1.0 + 4.0 * st.t * st.t).sqrt());
         let beta = (st.t - 1.0) / t_next;
-        for ((yi, xni), xi) in st.y.iter_mut().zip(next.iter()).zip(current.x) {
+        for ((yi, xni), xi) in st.y.iter_mut().zip(next.iter()).zip(it.x) {
             *yi = xni + beta * (xni - xi);
         }
         st.t = t_next;

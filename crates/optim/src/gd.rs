@@ -1,11 +1,10 @@
 //! Gradient descent: `x_{t+1} = x_t - eta grad f(x_t)`.
 
-use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start, line_search_step};
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::{Result, check_range};
 use crate::line_search::{Armijo, LineSearch, Point, Trial};
 use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::Evaluations;
 use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
 use crate::vecops::{grad_norm, step_to};
@@ -135,14 +134,8 @@ pub struct GdState {
 impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
     type State = GdState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(GdState, Start)> {
-        let (f, g) = evaluate_start(obj, x, evaluations)?;
-        let start = Start::new(f, grad_norm(&g));
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(GdState, Start)> {
+        let (g, start) = smooth_start(obj, x)?;
         let state = GdState {
             g,
             d: vec![
@@ -159,39 +152,25 @@ impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
         Ok((state, start))
     }
 
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut GdState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
+    fn step(&self, obj: &mut O, st: &mut GdState, it: &mut Iteration<'_>) -> Step {
         let Some(ls) = &self.line_search else {
-            step_to(next, current.x, -st.step, &st.g);
-            let f = obj.value_and_gradient(next, &mut st.g);
-            context.evaluations.value += 1;
-            context.evaluations.gradient += 1;
+            step_to(it.next, it.x, -st.step, &st.g);
+            let f = obj.value_and_gradient(it.next, &mut st.g);
+            it.evaluations.value += 1;
+            it.evaluations.gradient += 1;
             return Step::moved(f, grad_norm(&st.g), st.step);
         };
         st.d.iter_mut().zip(&st.g).for_each(|(di, gi)| *di = -gi);
         let at = Point {
-            x: current.x,
-            value: current.value,
+            x: it.x,
+            value: it.value,
             gradient: &st.g,
         };
-        let result = ls.search(
-            obj,
-            &mut context.evaluations,
-            at,
-            &st.d,
-            st.step,
-            &mut st.trial,
-        );
+        let result = ls.search(obj, it.evaluations, at, &st.d, st.step, &mut st.trial);
         if let Ok(acc) = result {
             st.step = 2.0 * acc.step;
         }
-        line_search_step(result, &mut st.trial, &mut st.g, next)
+        line_search_step(result, &mut st.trial, &mut st.g, it.next)
     }
 
     fn divergence_patience(&self) -> Option<usize> {

@@ -1,14 +1,14 @@
 //! Limited-memory BFGS.
 
-use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start, line_search_step};
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::{Result, check_range};
 use crate::line_search::{Point, StrongWolfe, Trial};
 use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::{Evaluations, Termination};
+use crate::report::Termination;
 use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::{dot, grad_norm, norm2};
+use crate::vecops::{dot, norm2};
 
 /// L-BFGS: a quasi-Newton method that approximates the inverse Hessian from the last `m`
 /// steps `s = x_{k+1} - x_k` and gradient changes `y = g_{k+1} - g_k`, applied by the two-loop
@@ -184,14 +184,8 @@ pub struct LbfgsState {
 impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
     type State = LbfgsState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(LbfgsState, Start)> {
-        let (f, g) = evaluate_start(obj, x, evaluations)?;
-        let start = Start::new(f, grad_norm(&g));
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(LbfgsState, Start)> {
+        let (g, start) = smooth_start(obj, x)?;
         let state = LbfgsState {
             hist: History::new(self.memory, x.len()),
             g,
@@ -201,14 +195,7 @@ impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
         Ok((state, start))
     }
 
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut LbfgsState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
+    fn step(&self, obj: &mut O, st: &mut LbfgsState, it: &mut Iteration<'_>) -> Step {
         let mut retried = false;
         let acc = loop {
             st.hist.direction(&st.g, &mut st.d);
@@ -223,12 +210,11 @@ impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
                 1.0
             };
             let at = Point {
-                x: current.x,
-                value: current.value,
+                x: it.x,
+                value: it.value,
                 gradient: &st.g,
             };
-            let evaluations = &mut context.evaluations;
-            match (self.line_search).search(obj, evaluations, at, &st.d, alpha0, &mut st.trial) {
+            match (self.line_search).search(obj, it.evaluations, at, &st.d, alpha0, &mut st.trial) {
                 Ok(acc) => break acc,
                 Err(reason) if retried || st.hist.len == 0 => {
                     return Step::Stop(Termination::LineSearchFailed { reason });
@@ -239,8 +225,7 @@ impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
                 }
             }
         };
-        st.hist
-            .push(&st.trial.x, current.x, &st.trial.gradient, &st.g);
-        line_search_step(Ok(acc), &mut st.trial, &mut st.g, next)
+        st.hist.push(&st.trial.x, it.x, &st.trial.gradient, &st.g);
+        line_search_step(Ok(acc), &mut st.trial, &mut st.g, it.next)
     }
 }

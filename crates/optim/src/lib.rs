@@ -71,7 +71,7 @@ pub mod testfns;
 mod vecops;
 
 pub use coordinate_descent::{CdState, CoordinateDescent};
-pub use driver::{Context, Current, Driver, Move, Solver, Start, Step};
+pub use driver::{Driver, Iteration, Move, Solver, Start, Step};
 pub use error::{OptimError, Result};
 pub use finite_diff::{
     central_gradient, central_hessian, check_gradient, check_objective_gradient, fd_step,

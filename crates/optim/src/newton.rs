@@ -2,15 +2,15 @@
 
 use linalg_core::{Cholesky, Mat, factor_with_shift};
 
-use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start, line_search_step};
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::Result;
 use crate::line_search::{Armijo, Point, Trial};
 use crate::monitor::RunOptions;
 use crate::objective::SecondOrder;
-use crate::report::{Divergence, Evaluations};
+use crate::report::Divergence;
 use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::{dot, grad_norm, lower_is_finite};
+use crate::vecops::{dot, lower_is_finite};
 
 /// Newton's method: solve `H d = -g` by Cholesky and take the longest step `alpha <= 1` that
 /// satisfies the Armijo condition.
@@ -93,15 +93,9 @@ pub struct NewtonState {
 impl<O: SecondOrder + ?Sized> Solver<O> for Newton {
     type State = NewtonState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(NewtonState, Start)> {
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(NewtonState, Start)> {
         let n = x.len();
-        let (f, g) = evaluate_start(obj, x, evaluations)?;
-        let start = Start::new(f, grad_norm(&g));
+        let (g, start) = smooth_start(obj, x)?;
         let state = NewtonState {
             g,
             hess: Mat::zeros(n, n),
@@ -112,16 +106,9 @@ impl<O: SecondOrder + ?Sized> Solver<O> for Newton {
         Ok((state, start))
     }
 
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut NewtonState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
-        obj.hessian(current.x, st.hess.as_mut());
-        context.evaluations.hessian += 1;
+    fn step(&self, obj: &mut O, st: &mut NewtonState, it: &mut Iteration<'_>) -> Step {
+        obj.hessian(it.x, st.hess.as_mut());
+        it.evaluations.hessian += 1;
         if !lower_is_finite(st.hess.as_ref()) {
             return Step::Diverged(Divergence::NonFiniteHessian);
         }
@@ -135,12 +122,11 @@ impl<O: SecondOrder + ?Sized> Solver<O> for Newton {
             }
         }
         let at = Point {
-            x: current.x,
-            value: current.value,
+            x: it.x,
+            value: it.value,
             gradient: &st.g,
         };
-        let evaluations = &mut context.evaluations;
-        let result = (self.line_search).search(obj, evaluations, at, &st.d, 1.0, &mut st.trial);
-        line_search_step(result, &mut st.trial, &mut st.g, next)
+        let result = (self.line_search).search(obj, it.evaluations, at, &st.d, 1.0, &mut st.trial);
+        line_search_step(result, &mut st.trial, &mut st.g, it.next)
     }
 }

@@ -4,13 +4,13 @@
 use linalg_core::{Mat, MatRef, symmetrize_lower};
 
 use crate::coordinate_descent::CoordinateDescent;
-use crate::driver::{Context, Current, Solver, Start, Step, evaluate_start};
+use crate::driver::{Iteration, ONE_PASS, Solver, Start, Step, evaluate_start};
 use crate::error::Result;
 use crate::line_search::armijo_holds;
 use crate::monitor::RunOptions;
 use crate::objective::{Coordinates, SecondOrder};
 use crate::penalty::ElasticNet;
-use crate::report::{Divergence, Evaluations, LineSearchFailure, Termination};
+use crate::report::{Divergence, LineSearchFailure, Termination};
 use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
 use crate::vecops::{dot, lower_is_finite};
@@ -130,15 +130,13 @@ pub struct ProxNewtonState {
 impl<O: SecondOrder + ?Sized> Solver<O> for ProxNewton {
     type State = ProxNewtonState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(ProxNewtonState, Start)> {
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(ProxNewtonState, Start)> {
         let n = x.len();
-        let (f, g) = evaluate_start(obj, x, evaluations)?;
-        let start = Start::new(f + self.penalty.value(x), self.penalty.optimality(x, &g));
+        let (f, g) = evaluate_start(obj, x)?;
+        let start = Start {
+            evaluations: ONE_PASS,
+            ..Start::new(f + self.penalty.value(x), self.penalty.optimality(x, &g))
+        };
         let state = ProxNewtonState {
             h: Mat::zeros(n, n),
             hu: vec![0.0; n],
@@ -149,17 +147,10 @@ impl<O: SecondOrder + ?Sized> Solver<O> for ProxNewton {
         Ok((state, start))
     }
 
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut ProxNewtonState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
-        let (x, dim) = (current.x, current.x.len());
+    fn step(&self, obj: &mut O, st: &mut ProxNewtonState, it: &mut Iteration<'_>) -> Step {
+        let (x, dim) = (it.x, it.x.len());
         obj.hessian(x, st.h.as_mut());
-        context.evaluations.hessian += 1;
+        it.evaluations.hessian += 1;
         if !lower_is_finite(st.h.as_ref()) {
             return Step::Diverged(Divergence::NonFiniteHessian);
         }
@@ -169,7 +160,7 @@ impl<O: SecondOrder + ?Sized> Solver<O> for ProxNewton {
             st.hu[i] = (0..dim).map(|k| st.h[(i, k)] * x[k]).sum();
             st.c[i] = st.g[i] - st.hu[i];
         }
-        let opt = current.grad_norm;
+        let opt = it.grad_norm;
         let inner = CoordinateDescent::new(self.penalty.clone())
             .tol((1e-4 * opt * opt).max(1e-30))
             .max_iter(10_000);
@@ -198,21 +189,21 @@ impl<O: SecondOrder + ?Sized> Solver<O> for ProxNewton {
         }
         // a decrease below the rounding of F cannot be seen in its values: then the unit
         // step is accepted on a sanity bound, as in the approximate condition of Hager & Zhang
-        let f0 = current.value;
+        let f0 = it.value;
         let invisible = -delta <= 4.0 * f64::EPSILON * f0.abs();
         let mut t = 1.0;
         for trial in 0..60 {
             for j in 0..dim {
-                next[j] = x[j] + t * (u[j] - x[j]);
+                it.next[j] = x[j] + t * (u[j] - x[j]);
             }
-            let f = obj.value_and_gradient(next, &mut st.g_trial);
-            context.evaluations.value += 1;
-            context.evaluations.gradient += 1;
-            let big_f = f + self.penalty.value(next);
+            let f = obj.value_and_gradient(it.next, &mut st.g_trial);
+            it.evaluations.value += 1;
+            it.evaluations.gradient += 1;
+            let big_f = f + self.penalty.value(it.next);
             let approximate = invisible && trial == 0 && big_f <= f0 + 1e-6 * f0.abs();
             if big_f.is_finite() && (armijo_holds(f0, delta, 1e-4, t, big_f) || approximate) {
                 std::mem::swap(&mut st.g, &mut st.g_trial);
-                return Step::moved(big_f, self.penalty.optimality(next, &st.g), t);
+                return Step::moved(big_f, self.penalty.optimality(it.next, &st.g), t);
             }
             t *= 0.5;
         }

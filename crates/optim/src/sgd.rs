@@ -4,11 +4,11 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::driver::{Context, Current, Move, Solver, Start, Step, evaluate_start};
+use crate::driver::{Iteration, Move, Solver, Start, Step, smooth_start};
 use crate::error::{Result, check_range};
 use crate::monitor::RunOptions;
 use crate::objective::SumOfTerms;
-use crate::report::{Divergence, Evaluations};
+use crate::report::Divergence;
 use crate::run::entry_points;
 use crate::stopping::{Criterion, Stopping};
 use crate::vecops::{first_non_finite, grad_norm};
@@ -291,15 +291,9 @@ pub struct SgdState {
 impl<O: SumOfTerms + ?Sized> Solver<O> for Sgd {
     type State = SgdState;
 
-    fn init(
-        &self,
-        obj: &mut O,
-        x: &mut [f64],
-        evaluations: &mut Evaluations,
-    ) -> Result<(SgdState, Start)> {
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(SgdState, Start)> {
         let n = x.len();
-        let (f, g) = evaluate_start(obj, x, evaluations)?;
-        let start = Start::new(f, grad_norm(&g));
+        let (g, start) = smooth_start(obj, x)?;
         let state = SgdState {
             rng: ChaCha8Rng::seed_from_u64(self.seed),
             order: (0..obj.n_terms()).collect(),
@@ -307,41 +301,34 @@ impl<O: SumOfTerms + ?Sized> Solver<O> for Sgd {
             g,
             gb: vec![0.0; n],
             updates: 0,
-            best: f,
+            best: start.value,
             no_improvement: 0,
         };
         Ok((state, start))
     }
 
     /// One epoch.
-    fn step(
-        &self,
-        obj: &mut O,
-        st: &mut SgdState,
-        current: &Current<'_>,
-        next: &mut Vec<f64>,
-        context: &mut Context,
-    ) -> Step {
-        let epoch = context.iteration();
-        next.copy_from_slice(current.x);
+    fn step(&self, obj: &mut O, st: &mut SgdState, it: &mut Iteration<'_>) -> Step {
+        let epoch = it.completed();
+        it.next.copy_from_slice(it.x);
         st.order.shuffle(&mut st.rng);
         let eta_epoch = self.schedule.rate(epoch, st.updates);
         for batch in st.order.chunks(self.batch_size) {
             let eta = self.schedule.rate(epoch, st.updates);
-            let fb = obj.batch_value_and_gradient(next, batch, &mut st.gb);
-            context.evaluations.gradient += 1;
+            let fb = obj.batch_value_and_gradient(it.next, batch, &mut st.gb);
+            it.evaluations.gradient += 1;
             if !fb.is_finite() || first_non_finite(&st.gb).is_some() {
                 return Step::Diverged(Divergence::NonFinite);
             }
-            for ((v, xi), gi) in st.velocity.iter_mut().zip(next.iter_mut()).zip(&st.gb) {
+            for ((v, xi), gi) in st.velocity.iter_mut().zip(it.next.iter_mut()).zip(&st.gb) {
                 *v = self.momentum * *v - eta * gi;
                 *xi += *v;
             }
             st.updates += 1;
         }
-        let f = obj.value_and_gradient(next, &mut st.g);
-        context.evaluations.value += 1;
-        context.evaluations.gradient += 1;
+        let f = obj.value_and_gradient(it.next, &mut st.g);
+        it.evaluations.value += 1;
+        it.evaluations.gradient += 1;
         let converged = self.tol.and_then(|tol| {
             st.no_improvement = if f > st.best - tol {
                 st.no_improvement + 1
