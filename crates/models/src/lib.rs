@@ -32,7 +32,6 @@
 //! assert!(accuracy(&y, &predicted).unwrap() >= 4.0 / 6.0);
 //! ```
 
-mod cd;
 mod data;
 mod error;
 pub mod inference;

@@ -78,11 +78,17 @@ impl fmt::Display for Termination {
                 )
             }
             Termination::LineSearchFailed { reason } => write!(f, "line search failed: {reason}"),
-            Termination::Diverged { iteration, cause } => write!(
-                f,
-                "diverged at iteration {iteration}: {cause}; the last finite iterate is returned \
-                 (use a smaller learning rate or a line search)"
-            ),
+            Termination::Diverged { iteration, cause } => {
+                let remedy = match cause {
+                    Divergence::NonFiniteHessian => "check the scale of the data",
+                    _ => "use a smaller learning rate or a line search",
+                };
+                write!(
+                    f,
+                    "diverged at iteration {iteration}: {cause}; the last finite iterate is \
+                     returned ({remedy})"
+                )
+            }
             Termination::Stalled => {
                 write!(
                     f,
@@ -128,6 +134,8 @@ impl fmt::Display for LineSearchFailure {
 pub enum Divergence {
     /// The objective value or gradient became NaN or infinite.
     NonFinite,
+    /// The Hessian had a NaN or infinite entry.
+    NonFiniteHessian,
     /// With a fixed learning rate, the objective increased at this many consecutive iterations
     /// (gradient descent with a step below `2/L` decreases it at every iteration).
     Increasing {
@@ -140,6 +148,7 @@ impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Divergence::NonFinite => f.write_str("the objective or its gradient became non-finite"),
+            Divergence::NonFiniteHessian => f.write_str("the Hessian became non-finite"),
             Divergence::Increasing { iterations } => write!(
                 f,
                 "the objective increased at {iterations} consecutive iterations"

@@ -8,6 +8,8 @@ use linmod_optim::{
     Objective, Penalized, StrongWolfe, Termination,
 };
 
+mod problems;
+
 fn max_err(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0, |m, (x, y)| m.max((x - y).abs()))
 }
@@ -199,27 +201,8 @@ fn course_quartic_by_gradient_descent() {
 /// |grad_j| <= l1 where w_j = 0. A cyclic coordinate-descent solve agrees with it.
 #[test]
 fn fista_lasso_satisfies_optimality_conditions() {
-    let (n, p) = (40, 6);
-    let a: Vec<f64> = (0..n * p)
-        .map(|k| ((k * 7919) % 113) as f64 / 56.5 - 1.0)
-        .collect();
-    let truth = [2.0, 0.0, -1.5, 0.0, 0.0, 0.4];
-    let y: Vec<f64> = (0..n)
-        .map(|i| {
-            (0..p).map(|j| a[i * p + j] * truth[j]).sum::<f64>() + 0.05 * ((i as f64) * 1.3).sin()
-        })
-        .collect();
-    // 1/(2n)|Aw - y|^2 = w^T (A^T A / n) w / 2 - (A^T y / n).w + const
-    let mut ata = vec![0.0; p * p];
-    let mut aty = vec![0.0; p];
-    for i in 0..n {
-        for j in 0..p {
-            aty[j] -= a[i * p + j] * y[i] / n as f64;
-            for k in 0..p {
-                ata[j * p + k] += a[i * p + j] * a[i * p + k] / n as f64;
-            }
-        }
-    }
+    let p = 6;
+    let (ata, aty) = problems::lasso_quadratic();
     let l1 = 0.05;
     let q = Quadratic::new(ata.clone(), aty.clone()).unwrap();
     let mut obj = Penalized::new(q.clone(), ElasticNet::new(l1, 0.0).unwrap());

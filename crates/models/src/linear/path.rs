@@ -322,7 +322,7 @@ impl RegularizationPath {
         };
         for &lambda in &lambdas {
             let penalty = path_penalty(lambda, self.l1_ratio)?;
-            let run = solve(&mut engine, &mut w, penalty, scale, settings, None);
+            let run = solve(&mut engine, &mut w, penalty, scale, settings, None)?;
             path.intercepts.push(data.intercept(&w));
             path.coefs.push(w.clone());
             path.duality_gaps.push(run.gap);

@@ -346,7 +346,7 @@ impl LinearRegression {
                     max_iter: r.max_iter.unwrap_or(1000),
                     record_history: r.record_history,
                 };
-                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer);
+                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer)?;
                 drop(engine);
                 fitted.intercept = data.intercept(&w);
                 if self.fit_intercept {

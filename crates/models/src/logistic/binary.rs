@@ -209,7 +209,14 @@ impl LogisticRegression {
         solver.check_memory(dim)?;
         let x0 = self.start(p)?;
         let settings = SolverSettings::resolve(&self.settings);
-        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &settings, &x0)?;
+        let report = minimize(
+            &mut obj,
+            solver,
+            (self.penalty.l1, 0..p),
+            &settings,
+            &x0,
+            None,
+        )?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];
             obj.linear_predictors(&report.x, &mut z);

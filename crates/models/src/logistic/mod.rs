@@ -21,7 +21,6 @@ mod binary;
 mod class_weight;
 mod identifiability;
 mod multinomial;
-mod prox_newton;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};

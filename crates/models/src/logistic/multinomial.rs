@@ -147,10 +147,10 @@ impl MultinomialRegression {
         let mut report = minimize(
             &mut obj,
             solver,
-            cfg.penalty.l1,
-            0..p * k,
+            (cfg.penalty.l1, 0..p * k),
             &SolverSettings::resolve(&cfg.settings),
             &x0,
+            None,
         )?;
         center_flat_directions(
             &mut report.x,

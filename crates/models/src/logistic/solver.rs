@@ -4,13 +4,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use optim::{
-    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, Report, RunOptions, SecondOrder,
-    Sgd, Stopping, SumOfTerms,
+    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Observer, Penalized, ProxNewton, Report,
+    SecondOrder, Sgd, Stopping, SumOfTerms,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
-use crate::logistic::prox_newton::ProxNewton;
 use crate::penalty::Penalty;
 use crate::settings::FitSettings;
 
@@ -191,33 +190,32 @@ impl SolverSettings {
 }
 
 /// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
-/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`.
+/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`, calling `observer` (when
+/// given) after every iteration (every epoch for `Sgd`).
 pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     obj: &mut O,
     solver: LogisticSolver,
-    l1: f64,
-    penalized: std::ops::Range<usize>,
+    (l1, penalized): (f64, std::ops::Range<usize>),
     settings: &SolverSettings,
     x0: &[f64],
+    observer: Option<&mut dyn Observer>,
 ) -> Result<Report> {
+    let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
     let s = settings.stopping;
-    let options = RunOptions {
-        record_history: settings.record_history,
-        observe_every: 1,
-    };
+    let history = settings.record_history;
     let report = match solver {
         LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
             .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Lbfgs => Lbfgs::default()
             .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Sgd => Sgd::default()
             .learning_rate(settings.learning_rate)
             .epochs(settings.epochs)
@@ -225,18 +223,16 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
             .batch_size(settings.batch_size)
             .momentum(settings.momentum)
             .seed(settings.seed)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
-        LogisticSolver::Fista => {
-            let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
-            Fista::default()
-                .stopping(s)
-                .record_history(options.record_history)
-                .minimize(&mut Penalized::new(obj, pen), x0)?
-        }
-        LogisticSolver::ProxNewton => {
-            ProxNewton::new(l1, penalized, s, options).minimize(obj, x0)?
-        }
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
+        LogisticSolver::Fista => Fista::default()
+            .stopping(s)
+            .record_history(history)
+            .minimize_with(&mut Penalized::new(obj, pen), x0, observer)?,
+        LogisticSolver::ProxNewton => ProxNewton::new(pen)
+            .stopping(s)
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
     };
     Ok(report)
 }
