@@ -1,10 +1,10 @@
 //! Cyclic coordinate descent for a smooth function plus an elastic-net penalty.
 
 use crate::driver::{Iteration, Move, Solver, Start, Step};
+use crate::elastic_net::{ElasticNet, soft_threshold};
 use crate::error::{Result, check_range};
 use crate::monitor::RunOptions;
 use crate::objective::{Certificate, Coordinates};
-use crate::penalty::{ElasticNet, soft_threshold};
 use crate::report::Evaluations;
 use crate::run::{common_setters, entry_points};
 use crate::stopping::{Criterion, Stopping};

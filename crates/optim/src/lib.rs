@@ -52,6 +52,7 @@
 
 mod coordinate_descent;
 mod driver;
+mod elastic_net;
 mod error;
 mod finite_diff;
 mod fista;
@@ -61,7 +62,7 @@ mod line_search;
 mod monitor;
 mod newton;
 mod objective;
-mod penalty;
+mod penalized;
 mod prox_newton;
 mod report;
 mod run;
@@ -72,6 +73,7 @@ mod vecops;
 
 pub use coordinate_descent::{CdState, CoordinateDescent};
 pub use driver::{Driver, Iteration, Move, Solver, Start, Step};
+pub use elastic_net::{ElasticNet, soft_threshold};
 pub use error::{OptimError, Result};
 pub use finite_diff::{
     central_gradient, central_hessian, check_gradient, check_objective_gradient, fd_step,
@@ -85,7 +87,7 @@ pub use newton::{Newton, NewtonState};
 pub use objective::{
     Certificate, Composite, Coordinates, FnObjective, Objective, SecondOrder, SumOfTerms,
 };
-pub use penalty::{ElasticNet, Penalized, soft_threshold};
+pub use penalized::Penalized;
 pub use prox_newton::{ProxNewton, ProxNewtonState};
 pub use report::{
     Divergence, Evaluations, IterationRecord, LineSearchFailure, Report, Termination,

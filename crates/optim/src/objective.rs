@@ -2,7 +2,7 @@
 
 use linalg_core::MatMut;
 
-use crate::penalty::ElasticNet;
+use crate::elastic_net::ElasticNet;
 use crate::vecops::nan_max;
 
 /// A differentiable function `f: R^n -> R` to minimize.

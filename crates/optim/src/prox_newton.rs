@@ -5,11 +5,11 @@ use linalg_core::{Mat, MatRef, symmetrize_lower};
 
 use crate::coordinate_descent::CoordinateDescent;
 use crate::driver::{Iteration, ONE_PASS, Solver, Start, Step, evaluate_start};
+use crate::elastic_net::ElasticNet;
 use crate::error::Result;
 use crate::line_search::armijo_holds;
 use crate::monitor::RunOptions;
 use crate::objective::{Coordinates, SecondOrder};
-use crate::penalty::ElasticNet;
 use crate::report::{Divergence, LineSearchFailure, Termination};
 use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
