@@ -184,7 +184,9 @@ fn svd_solve(a: MatRef<'_, f64>, y: &[f64], rcond: f64) -> Result<LeastSquares> 
     })
 }
 
-fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
+/// Fails with [`LinalgError::NonFinite`] at the first NaN or infinity of `a`, column by
+/// column.
+pub(crate) fn check_matrix_finite(a: MatRef<'_, f64>) -> Result<()> {
     for j in 0..a.ncols() {
         if let Some((i, &value)) = a.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(LinalgError::NonFinite {
@@ -195,6 +197,11 @@ fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
             });
         }
     }
+    Ok(())
+}
+
+fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
+    check_matrix_finite(a)?;
     if let Some((i, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         return Err(LinalgError::NonFinite {
             what: "right-hand side",
