@@ -123,6 +123,22 @@ pub enum ModelError {
         /// What was observed (e.g. "column 3 is constant").
         detail: String,
     },
+    /// An explicitly chosen normal-equations (Cholesky) solve is too ill-conditioned to
+    /// return an accurate answer: its estimated reciprocal condition number is below the
+    /// documented threshold, where more than 10 of the 16 digits would be lost.
+    #[error(
+        "{what} is ill-conditioned: estimated reciprocal condition number {rcond:.2e} is below \
+         {threshold:.0e}, so a Cholesky solve would lose more than 10 digits. Use the qr solver \
+         (or auto), which factors X itself and loses half as many, or add an L2 penalty"
+    )]
+    IllConditioned {
+        /// The system that was factored.
+        what: &'static str,
+        /// Estimated reciprocal 1-norm condition number (of the diagonally scaled system).
+        rcond: f64,
+        /// The threshold it fell below.
+        threshold: f64,
+    },
     /// A model file could not be written or read.
     #[error("{0}")]
     Persistence(String),

@@ -390,17 +390,21 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
     if q == 0 {
         return Ok(f64::NAN);
     }
-    let vs = Mat::from_fn(q, q, |i, j| cov[(i + off, j + off)]);
-    let chol = Cholesky::new(vs.as_ref())
-        .map_err(|_| ModelError::InferenceUnavailable("the slope covariance is singular".into()))?;
-    let mut sol = beta[off..].to_vec();
+    // scaled to unit diagonal first, so that the factorization does not depend on the units
+    // of the features
+    let d: Vec<f64> = (0..q)
+        .map(|i| 1.0 / cov[(i + off, i + off)].max(f64::MIN_POSITIVE).sqrt())
+        .collect();
+    let vs = Mat::from_fn(q, q, |i, j| cov[(i + off, j + off)] * d[i] * d[j]);
+    let chol = Cholesky::new(vs.as_ref()).map_err(|_| {
+        ModelError::InferenceUnavailable(
+            "the covariance of the slopes is singular to working precision".into(),
+        )
+    })?;
+    let mut sol: Vec<f64> = beta[off..].iter().zip(&d).map(|(b, s)| b * s).collect();
+    let scaled = sol.clone();
     chol.solve_in_place(&mut sol);
-    Ok(beta[off..]
-        .iter()
-        .zip(&sol)
-        .map(|(a, b)| a * b)
-        .sum::<f64>()
-        / q as f64)
+    Ok(scaled.iter().zip(&sol).map(|(a, b)| a * b).sum::<f64>() / q as f64)
 }
 
 /// Inference for an unpenalized binary logistic regression at its maximum-likelihood
@@ -561,12 +565,21 @@ fn xlogy(x: f64, y: f64) -> f64 {
 /// (`c = 1` with an intercept), the F statistic of all slopes (Wald form), the Gaussian
 /// log-likelihood `-n/2 (log(2 pi SSR / n) + 1)`, AIC and BIC.
 ///
-/// Checks that the normal equations hold (`X~^T e / n` below `1e-6` relative to the scale of
-/// `X~` and `y`): otherwise the coefficients are not the least-squares fit of these data.
+/// `(X~^T X~)^{-1}` comes from the QR factorization of the centered design with every column
+/// scaled to unit norm (`linalg_core::ScaledQr`), so the standard errors are as accurate as
+/// the coefficients of a QR fit even where `X~^T X~` is singular to working precision (a
+/// degree-10 polynomial). Sums of squares are taken on `y` divided by a power of two when
+/// `|y|` is beyond `2^200`, so every statistic stays finite.
+///
+/// Checks that the normal equations hold (their relative residual, as
+/// `FittedLinear::certificate` defines it, below `1e-6`): otherwise the coefficients are not
+/// the least-squares fit of these data.
 ///
 /// # Errors
 /// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, or
-/// `X~^T X~` is singular; data errors (shapes, non-finite values).
+/// the design is numerically rank deficient after scaling (naming the aliased columns);
+/// [`ModelError::NonFinite`] when the covariance matrix itself is beyond `f64` (targets
+/// above about `1e154`); data errors (shapes, non-finite values).
 ///
 /// # Examples
 /// ```
@@ -610,35 +623,26 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
         )));
     }
     let z = fit.linear_predictor();
-    let e: Vec<f64> = fit.y.iter().zip(&z).map(|(y, f)| y - f).collect();
-    let ssr: f64 = e.iter().map(|v| v * v).sum();
-    let xtx = fit.gram(&vec![1.0; n]);
-    let scale_x = (0..k).fold(0.0f64, |m, j| m.max(xtx[(j, j)].sqrt()));
-    let scale_y = fit
+    // residuals and sums of squares on y / scale (an exact power of two; 1 for targets of
+    // ordinary magnitude), so that targets up to f64's range give finite statistics
+    let scale = crate::metrics::regression::common_scale(&[fit.y, &z]);
+    let e: Vec<f64> = fit
         .y
         .iter()
-        .map(|v| v * v)
-        .sum::<f64>()
-        .sqrt()
-        .max(f64::MIN_POSITIVE);
-    let mut normal_eq = 0.0f64;
-    for j in 0..k {
-        let s: f64 = if off == 1 && j == 0 {
-            e.iter().sum()
-        } else {
-            (0..n).map(|i| fit.x[(i, j - off)] * e[i]).sum()
-        };
-        normal_eq = normal_eq.max(s.abs());
-    }
-    if normal_eq > 1e-6 * scale_x * scale_y {
+        .zip(&z)
+        .map(|(y, f)| y / scale - f / scale)
+        .collect();
+    let ssr: f64 = e.iter().map(|v| v * v).sum();
+    let eta = normal_equations_residual(fit, &e, scale);
+    if eta > 1e-6 {
         return Err(ModelError::InferenceUnavailable(format!(
-            "the coefficients are not the least-squares fit of these data (X^T e = {normal_eq:.2e}); \
-             fit without penalty or weights on the same data"
+            "the coefficients are not the least-squares fit of these data (relative residual \
+             of the normal equations {eta:.2e}); fit without penalty or weights on the same data"
         )));
     }
     let df_resid = nf - k as f64;
     let sigma2 = ssr / df_resid;
-    let xtx_inv = inverse(&xtx)?;
+    let xtx_inv = crate::linear::ols_inverse_gram(fit.x, off == 1, opts.names.as_deref())?;
     let cov = match opts.covariance {
         CovarianceType::Nonrobust => Mat::from_fn(k, k, |i, j| xtx_inv[(i, j)] * sigma2),
         CovarianceType::Hc1 => {
@@ -646,26 +650,53 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
             sandwich(&xtx_inv, &fit.gram(&e2), nf / df_resid)
         }
     };
-    let ybar = fit.y.iter().sum::<f64>() / nf;
+    let ybar = fit.y.iter().map(|v| v / scale).sum::<f64>() / nf;
     let sst: f64 = if off == 1 {
-        fit.y.iter().map(|v| (v - ybar) * (v - ybar)).sum()
+        fit.y
+            .iter()
+            .map(|v| (v / scale - ybar) * (v / scale - ybar))
+            .sum()
     } else {
-        fit.y.iter().map(|v| v * v).sum()
+        fit.y.iter().map(|v| (v / scale) * (v / scale)).sum()
     };
     let r2 = 1.0 - ssr / sst;
     let adj_r2 = 1.0 - (1.0 - r2) * (nf - off as f64) / df_resid;
     let beta = fit.estimates();
+    let beta_scaled: Vec<f64> = beta.iter().map(|b| b / scale).collect();
     let df_model = (k - off) as f64;
-    let f_statistic = wald_slopes(&beta, &cov, off)?;
+    // the classical F of the nonrobust covariance needs no inverse: (SSM / q) / (SSR / df)
+    let f_statistic = match opts.covariance {
+        CovarianceType::Nonrobust => ((sst - ssr) / df_model) / (ssr / df_resid),
+        CovarianceType::Hc1 => wald_slopes(&beta_scaled, &cov, off)?,
+    };
     let f_p_value = FisherSnedecor::new(df_model, df_resid).map_or(f64::NAN, |d| d.sf(f_statistic));
-    let ll = -nf / 2.0 * ((2.0 * std::f64::consts::PI * ssr / nf).ln() + 1.0);
+    // log(SSR) = log(ssr) + 2 log(scale): finite even when SSR itself is not
+    let ll = -nf / 2.0 * ((2.0 * std::f64::consts::PI * ssr / nf).ln() + 2.0 * scale.ln() + 1.0);
     let Columns {
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-    } = table(&beta, &cov, StatisticKind::T, df_resid, opts)?;
+    } = table(&beta_scaled, &cov, StatisticKind::T, df_resid, opts)?;
+    let up = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x * scale).collect() };
+    let (std_err, conf_low, conf_high) = (up(std_err), up(conf_low), up(conf_high));
+    let cov = Mat::from_fn(k, k, |i, j| cov[(i, j)] * scale * scale);
+    let sigma2 = sigma2 * scale * scale;
+    if let Some((index, &value)) = cov
+        .col_iter()
+        .flat_map(|c| c.iter())
+        .chain([&sigma2])
+        .enumerate()
+        .find(|(_, v)| !v.is_finite())
+    {
+        return Err(ModelError::NonFinite {
+            what: "covariance of the estimates (sigma^2 is beyond the range of f64: divide the \
+                   target by a power of ten)",
+            index,
+            value,
+        });
+    }
     Ok(Summary {
         model: "OLS".into(),
         dependent: opts.dependent.clone(),
@@ -695,6 +726,50 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
             sigma2,
         }),
     })
+}
+
+/// The relative residual of the normal equations of `fit` with residuals `e` given on the
+/// scale `1 / scale` (the unweighted version of `FittedLinear::certificate`):
+/// `max_j |x~_j^T e| / (|x~_j| (|e| + |y| + sum_k |x~_k| |theta_k|))`, each term divided by
+/// `scale`, so that nothing overflows.
+fn normal_equations_residual(fit: &FitForInference<'_>, e: &[f64], scale: f64) -> f64 {
+    let (n, p) = (fit.x.nrows(), fit.coef.len());
+    let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|a| a * a).sum::<f64>().sqrt();
+    let e_norm = norm(&mut e.iter().copied());
+    let y_norm = norm(&mut fit.y.iter().map(|v| v / scale));
+    let col_norm: Vec<f64> = (0..p)
+        .map(|j| {
+            let c = fit.x.col(j);
+            let big = c.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            if big == 0.0 {
+                0.0
+            } else {
+                big * norm(&mut c.iter().map(|v| v / big))
+            }
+        })
+        .collect();
+    let root_n = (n as f64).sqrt();
+    let mut size = e_norm
+        + y_norm
+        + col_norm
+            .iter()
+            .zip(fit.coef)
+            .map(|(c, w)| c * (w / scale).abs())
+            .sum::<f64>();
+    if let Some(b) = fit.intercept {
+        size += root_n * (b / scale).abs();
+    }
+    let mut eta = 0.0f64;
+    if fit.intercept.is_some() {
+        eta = eta.max(e.iter().sum::<f64>().abs() / (root_n * size));
+    }
+    for (j, norm) in col_norm.iter().enumerate() {
+        let dot: f64 = fit.x.col(j).iter().zip(e).map(|(a, b)| a * b).sum();
+        if dot != 0.0 {
+            eta = eta.max(dot.abs() / (norm * size));
+        }
+    }
+    if eta.is_nan() { f64::INFINITY } else { eta }
 }
 
 /// A number in at most `width` characters: fixed with `decimals` decimals when it fits and

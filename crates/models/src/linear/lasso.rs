@@ -38,6 +38,7 @@ use super::centering::Centered;
 use super::direct::NormalEquations;
 use super::solver::CdMode;
 use crate::cd;
+use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
 /// `auto` uses Gram mode only for at most this many features (glmnet's limit).
@@ -177,6 +178,25 @@ impl<'d, 'a> Prepared<'d, 'a> {
 }
 
 impl Engine<'_, '_> {
+    /// Fails with [`ModelError::NonFinite`] when the squares the engine holds overflowed
+    /// (columns beyond about `1e154`): no gap or update computed from them would mean
+    /// anything.
+    pub fn check_finite(&self) -> Result<()> {
+        let bad = match self {
+            Engine::Gram(e) => (0..e.q.nrows())
+                .find(|&j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite()),
+            Engine::Residual(e) => (0..e.col_sq.len()).find(|&j| !e.col_sq[j].is_finite()),
+        };
+        match bad {
+            Some(j) => Err(ModelError::NonFinite {
+                what: "the squared norm of a centered column (it overflows: rescale the features)",
+                index: j,
+                value: f64::INFINITY,
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// `Q_jj`.
     fn curvature(&self, j: usize) -> f64 {
         match self {
@@ -494,7 +514,9 @@ pub(crate) fn solve(
     monitor.evaluations.gradient += 1;
     let mut sweeps = 0;
     let start = monitor.start(check.primal, check.kkt);
-    let termination = if check.gap <= gap_tol {
+    // a non-finite gap (or scale) certifies nothing, whatever it compares to
+    let certified = |gap: f64| gap.is_finite() && gap_tol.is_finite() && gap <= gap_tol;
+    let termination = if certified(check.gap) {
         Termination::Converged {
             criterion: Criterion::DualityGap,
         }
@@ -538,7 +560,7 @@ pub(crate) fn solve(
                 step: 1.0,
                 max_change,
             });
-            if check.gap <= gap_tol {
+            if certified(check.gap) {
                 break Termination::Converged {
                     criterion: Criterion::DualityGap,
                 };

@@ -8,8 +8,9 @@ use super::direct::fit_direct;
 use super::fitted::FittedLinear;
 use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
+use super::scaling::TargetScale;
 use super::solver::{CdMode, LinearSolver};
-use crate::data::first_non_finite;
+use crate::data::{check_target, first_non_finite};
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
@@ -345,9 +346,21 @@ impl LinearRegression {
         observer: Option<&mut dyn Observer>,
     ) -> Result<FittedLinear> {
         self.check()?;
-        let data = Centered::new(x, y, sample_weight, self.fit_intercept, self.parallelism)?;
+        check_target(y, x.nrows())?;
+        // squares of targets beyond 2^200 would overflow: solve for y / s, multiply back
+        let target = TargetScale::for_target(y);
+        let y_scaled = target.apply(y);
+        let penalty = target.penalty(self.penalty);
+        let data = Centered::new(
+            x,
+            &y_scaled,
+            sample_weight,
+            self.fit_intercept,
+            self.parallelism,
+        )?;
         let solver = self.resolve_family()?;
-        let start = self.start(data.p(), self.fit_intercept)?;
+        let mut start = self.start(data.p(), self.fit_intercept)?;
+        target.down(&mut start);
         let mut fitted = FittedLinear {
             coef: Vec::new(),
             intercept: 0.0,
@@ -361,16 +374,21 @@ impl LinearRegression {
             rank: None,
             condition_estimate: None,
             learning_rate: None,
+            aliased: Vec::new(),
+            certificate: None,
+            target_scale: target.0,
         };
         match solver {
             LinearSolver::Auto | LinearSolver::Qr | LinearSolver::Cholesky => {
                 let yc = data.centered_target();
-                let direct = fit_direct(&data, &yc, self.penalty.l2, solver)?;
-                fitted.intercept = data.intercept(&direct.coef);
+                let direct = fit_direct(&data, &yc, penalty.l2, solver)?;
+                fitted.intercept = direct.intercept;
                 fitted.coef = direct.coef;
                 fitted.solver = direct.solver;
                 fitted.rank = direct.rank;
+                fitted.aliased = direct.aliased;
                 fitted.condition_estimate = direct.condition;
+                fitted.certificate = Some(direct.certificate);
             }
             LinearSolver::CoordinateDescent => {
                 let Prepared {
@@ -379,6 +397,7 @@ impl LinearRegression {
                     scale,
                     ..
                 } = Prepared::new(&data, self.cd_mode);
+                engine.check_finite()?;
                 let mut w = start[..data.p()].to_vec();
                 if w.iter().any(|v| *v != 0.0) {
                     engine.reset(&w);
@@ -388,7 +407,7 @@ impl LinearRegression {
                     max_iter: self.max_iter.unwrap_or(1000),
                     record_history: self.record_history,
                 };
-                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer);
+                let mut run = solve(&mut engine, &mut w, penalty, scale, settings, observer);
                 drop(engine);
                 fitted.intercept = data.intercept(&w);
                 if self.fit_intercept {
@@ -410,13 +429,21 @@ impl LinearRegression {
                     seed: self.seed,
                     record_history: self.record_history,
                 };
-                let fit = fit_iterative(&data, self.penalty, solver, &settings, &start, observer)?;
+                let fit = fit_iterative(&data, penalty, solver, &settings, &start, observer)?;
                 fitted.coef = fit.coef;
                 fitted.intercept = fit.intercept;
                 fitted.learning_rate = fit.learning_rate;
                 fitted.report = Some(fit.report);
             }
         }
+        target.up(
+            "coefficients (the rescaled fit overflows)",
+            &mut fitted.coef,
+        )?;
+        target.up(
+            "intercept (the rescaled fit overflows)",
+            std::slice::from_mut(&mut fitted.intercept),
+        )?;
         Ok(fitted)
     }
 }
