@@ -88,7 +88,7 @@ impl InferenceOptions {
         self
     }
 
-    fn check(&self, p: usize) -> Result<()> {
+    pub(crate) fn check(&self, p: usize) -> Result<()> {
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(ModelError::InvalidParameter {
                 name: "level",
@@ -109,7 +109,7 @@ impl InferenceOptions {
         Ok(())
     }
 
-    fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
+    pub(crate) fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
         let mut out = Vec::with_capacity(p + 1);
         if intercept {
             out.push("const".to_string());
@@ -510,37 +510,74 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
         .sum();
     let ybar = fit.y.iter().sum::<f64>() / nf;
     let ll_null = nf * (xlogy(ybar, ybar) + xlogy(1.0 - ybar, 1.0 - ybar));
-    let df_model = (k - off) as f64;
+    likelihood_summary(
+        MaximumLikelihood {
+            model: "Logit",
+            names: opts.row_names(fit.coef.len(), off == 1),
+            estimate: fit.estimates(),
+            cov,
+            n_obs: nf,
+            df_model: (k - off) as f64,
+            log_likelihood: ll,
+            ll_null,
+        },
+        opts,
+    )
+}
+
+/// A maximum-likelihood fit, as its summary needs it.
+pub(crate) struct MaximumLikelihood {
+    pub(crate) model: &'static str,
+    pub(crate) names: Vec<String>,
+    pub(crate) estimate: Vec<f64>,
+    pub(crate) cov: Mat<f64>,
+    pub(crate) n_obs: f64,
+    /// Parameters other than the intercept(s).
+    pub(crate) df_model: f64,
+    pub(crate) log_likelihood: f64,
+    /// Log-likelihood of the intercept-only model.
+    pub(crate) ll_null: f64,
+}
+
+/// The summary of a maximum-likelihood fit: z statistics, intervals, McFadden's pseudo
+/// R-squared, the likelihood-ratio test against the null model (chi-squared with `df_model`
+/// degrees of freedom), AIC and BIC with `k = len(estimate)` parameters.
+pub(crate) fn likelihood_summary(
+    fit: MaximumLikelihood,
+    opts: &InferenceOptions,
+) -> Result<Summary> {
+    let (nf, ll, ll_null) = (fit.n_obs, fit.log_likelihood, fit.ll_null);
+    let params = fit.estimate.len() as f64;
+    let df_resid = nf - params;
     let llr = 2.0 * (ll - ll_null);
-    let llr_p_value = ChiSquared::new(df_model).map_or(f64::NAN, |d| d.sf(llr));
-    let beta = fit.estimates();
+    let llr_p_value = ChiSquared::new(fit.df_model).map_or(f64::NAN, |d| d.sf(llr));
     let Columns {
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-    } = table(&beta, &cov, StatisticKind::Z, nf - k as f64, opts)?;
+    } = table(&fit.estimate, &fit.cov, StatisticKind::Z, df_resid, opts)?;
     Ok(Summary {
-        model: "Logit".into(),
+        model: fit.model.into(),
         dependent: opts.dependent.clone(),
-        names: opts.row_names(fit.coef.len(), off == 1),
-        estimate: beta,
+        names: fit.names,
+        estimate: fit.estimate,
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-        covariance_matrix: row_major(&cov),
+        covariance_matrix: row_major(&fit.cov),
         statistic_kind: StatisticKind::Z,
         level: opts.level,
         covariance: opts.covariance,
         n_obs: nf,
-        df_model,
-        df_resid: nf - k as f64,
+        df_model: fit.df_model,
+        df_resid,
         log_likelihood: ll,
-        aic: -2.0 * ll + 2.0 * k as f64,
-        bic: -2.0 * ll + k as f64 * nf.ln(),
+        aic: -2.0 * ll + 2.0 * params,
+        bic: -2.0 * ll + params * nf.ln(),
         logit: Some(LogitFit {
             ll_null,
             deviance: -2.0 * ll,
@@ -553,7 +590,7 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
 }
 
 /// `x log y`, 0 when `x = 0`.
-fn xlogy(x: f64, y: f64) -> f64 {
+pub(crate) fn xlogy(x: f64, y: f64) -> f64 {
     if x == 0.0 { 0.0 } else { x * y.ln() }
 }
 
@@ -791,19 +828,16 @@ impl Summary {
         const W: usize = 78;
         let title = match self.model.as_str() {
             "Logit" => "Logit Regression Results",
+            "MNLogit" => "MNLogit Regression Results",
             _ => "OLS Regression Results",
         };
+        let likelihood = self.model != "OLS";
         let mut left: Vec<(String, String)> = vec![
             ("Dep. Variable:".into(), self.dependent.clone()),
             ("Model:".into(), self.model.clone()),
             (
                 "Method:".into(),
-                if self.model == "Logit" {
-                    "MLE"
-                } else {
-                    "Least Squares"
-                }
-                .into(),
+                if likelihood { "MLE" } else { "Least Squares" }.into(),
             ),
             (
                 "Covariance Type:".into(),
@@ -866,14 +900,26 @@ impl Summary {
         };
         let lo_name = format!("[{lo:.3}");
         let hi_name = format!("{:.3}]", 1.0 - lo);
-        let _ = writeln!(
-            out,
-            "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
-            "", "coef", "std err", stat, pcol, lo_name, hi_name
-        );
-        let _ = writeln!(out, "{}", "-".repeat(W));
+        // MNLogit rows are named `y=c:name`: one block per equation, headed by `y=c`
+        let mut equation: Option<&str> = None;
         for i in 0..self.names.len() {
-            let name: String = self.names[i].chars().take(10).collect();
+            let (eq, row_name) = match self.names[i].split_once(':') {
+                Some((e, r)) if self.model == "MNLogit" => (e, r),
+                _ => ("", self.names[i].as_str()),
+            };
+            if equation != Some(eq) {
+                if equation.is_some() {
+                    let _ = writeln!(out, "{}", "-".repeat(W));
+                }
+                let _ = writeln!(
+                    out,
+                    "{:>10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+                    eq, "coef", "std err", stat, pcol, lo_name, hi_name
+                );
+                let _ = writeln!(out, "{}", "-".repeat(W));
+                equation = Some(eq);
+            }
+            let name: String = row_name.chars().take(10).collect();
             let _ = writeln!(
                 out,
                 "{:<10}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
