@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::centering::Centered;
 use super::lasso::{CdSettings, Prepared, solve};
-use super::scaling::TargetScale;
+use super::scaling::{TargetScale, scaled_target};
 use super::solver::CdMode;
-use crate::data::{check_prediction_input, check_target};
+use crate::data::check_prediction_input;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
@@ -50,9 +50,7 @@ pub fn lambda_max(
     l1_ratio: f64,
 ) -> Result<f64> {
     check_l1_ratio(l1_ratio, false)?;
-    check_target(y, x.nrows())?;
-    let target = TargetScale::for_target(y);
-    let y_scaled = target.apply(y);
+    let (target, y_scaled) = scaled_target(y, x.nrows())?;
     let data = Centered::new(
         x,
         &y_scaled,
@@ -313,10 +311,8 @@ impl RegularizationPath {
         grid: Option<&[f64]>,
     ) -> Result<LinearPath> {
         self.check()?;
-        check_target(y, x.nrows())?;
         // as LinearRegression: a target beyond 2^200 is solved for y / s with l1 / s
-        let target = TargetScale::for_target(y);
-        let y_scaled = target.apply(y);
+        let (target, y_scaled) = scaled_target(y, x.nrows())?;
         let data = Centered::new(
             x,
             &y_scaled,

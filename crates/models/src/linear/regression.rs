@@ -8,9 +8,9 @@ use super::direct::fit_direct;
 use super::fitted::FittedLinear;
 use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
-use super::scaling::TargetScale;
+use super::scaling::scaled_target;
 use super::solver::{CdMode, LinearSolver};
-use crate::data::{check_target, first_non_finite};
+use crate::data::first_non_finite;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
@@ -346,10 +346,8 @@ impl LinearRegression {
         observer: Option<&mut dyn Observer>,
     ) -> Result<FittedLinear> {
         self.check()?;
-        check_target(y, x.nrows())?;
         // squares of targets beyond 2^200 would overflow: solve for y / s, multiply back
-        let target = TargetScale::for_target(y);
-        let y_scaled = target.apply(y);
+        let (target, y_scaled) = scaled_target(y, x.nrows())?;
         let penalty = target.penalty(self.penalty);
         let data = Centered::new(
             x,

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use linalg_core::power_of_two_scale;
 
+use crate::data::check_target;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
@@ -22,6 +23,15 @@ const SAFE_EXPONENT: i32 = 200;
 /// The power of two `s` the target is divided by (1 for targets of ordinary magnitude).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct TargetScale(pub f64);
+
+/// Checks the target (one finite value per row) and returns its scale with the rescaled
+/// target, which the solvers see in place of `y`.
+pub(crate) fn scaled_target(y: &[f64], n_rows: usize) -> Result<(TargetScale, Cow<'_, [f64]>)> {
+    check_target(y, n_rows)?;
+    let target = TargetScale::for_target(y);
+    let scaled = target.apply(y);
+    Ok((target, scaled))
+}
 
 impl TargetScale {
     /// The scale for the finite target `y`.
