@@ -421,7 +421,9 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
 ///
 /// # Errors
 /// [`ModelError::InferenceUnavailable`] when the score does not vanish or the information is
-/// singular; data errors (shapes, non-finite values, labels other than 0/1).
+/// singular; [`ModelError::NonFinite`] naming a statistic that is not finite (no summary
+/// holds NaN or an infinity); data errors (shapes, non-finite values, labels other than
+/// 0/1).
 ///
 /// # Examples
 /// ```
@@ -558,7 +560,7 @@ pub(crate) fn likelihood_summary(
         conf_low,
         conf_high,
     } = table(&fit.estimate, &fit.cov, StatisticKind::Z, df_resid, opts)?;
-    Ok(Summary {
+    finite_summary(Summary {
         model: fit.model.into(),
         dependent: opts.dependent.clone(),
         names: fit.names,
@@ -589,6 +591,37 @@ pub(crate) fn likelihood_summary(
     })
 }
 
+/// `s` when every number in it is finite; otherwise [`ModelError::NonFinite`] naming the
+/// first quantity that is not (a summary is printed and saved as it is, and no NaN or
+/// infinity may pass for a statistic).
+fn finite_summary(s: Summary) -> Result<Summary> {
+    let columns: [(&'static str, &[f64]); 7] = [
+        ("estimates of the summary", &s.estimate),
+        ("standard errors of the summary", &s.std_err),
+        ("test statistics of the summary", &s.statistic),
+        ("p-values of the summary", &s.p_value),
+        ("lower confidence limits of the summary", &s.conf_low),
+        ("upper confidence limits of the summary", &s.conf_high),
+        ("covariance matrix of the summary", &s.covariance_matrix),
+    ];
+    let mut scalars = vec![s.n_obs, s.df_model, s.df_resid, s.log_likelihood, s.aic, s.bic];
+    if let Some(l) = &s.logit {
+        scalars.extend([l.ll_null, l.deviance, l.pseudo_r2, l.llr, l.llr_p_value]);
+    }
+    if let Some(o) = &s.ols {
+        scalars.extend([o.r2, o.adj_r2, o.f_statistic, o.f_p_value, o.sigma2]);
+    }
+    let all = columns
+        .into_iter()
+        .chain([("goodness-of-fit statistics of the summary", &scalars[..])]);
+    for (what, values) in all {
+        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(ModelError::NonFinite { what, index, value });
+        }
+    }
+    Ok(s)
+}
+
 /// `x log y`, 0 when `x = 0`.
 pub(crate) fn xlogy(x: f64, y: f64) -> f64 {
     if x == 0.0 { 0.0 } else { x * y.ln() }
@@ -613,10 +646,11 @@ pub(crate) fn xlogy(x: f64, y: f64) -> f64 {
 /// the least-squares fit of these data.
 ///
 /// # Errors
-/// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, or
-/// the design is numerically rank deficient after scaling (naming the aliased columns);
-/// [`ModelError::NonFinite`] when the covariance matrix itself is beyond `f64` (targets
-/// above about `1e154`); data errors (shapes, non-finite values).
+/// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, the
+/// fit is exact (zero residuals), or the design is numerically rank deficient after scaling
+/// (naming the aliased columns); [`ModelError::NonFinite`] when the covariance matrix itself
+/// is beyond `f64` (targets above about `1e154`) or another statistic is not finite; data
+/// errors (shapes, non-finite values).
 ///
 /// # Examples
 /// ```
@@ -670,6 +704,13 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
         .map(|(y, f)| y / scale - f / scale)
         .collect();
     let ssr: f64 = e.iter().map(|v| v * v).sum();
+    if ssr == 0.0 {
+        return Err(ModelError::InferenceUnavailable(
+            "the fit is exact (every residual is zero): the residual variance and the standard \
+             errors are 0, and t statistics are undefined"
+                .into(),
+        ));
+    }
     let eta = normal_equations_residual(fit, &e, scale);
     if eta > 1e-6 {
         return Err(ModelError::InferenceUnavailable(format!(
@@ -734,7 +775,7 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
             value,
         });
     }
-    Ok(Summary {
+    finite_summary(Summary {
         model: "OLS".into(),
         dependent: opts.dependent.clone(),
         names: opts.row_names(fit.coef.len(), off == 1),
