@@ -36,6 +36,14 @@ pub enum ModelError {
         /// The value.
         value: f64,
     },
+    /// A result computed from finite data is beyond the range of `f64` even with the
+    /// internal rescaling (for example the mean squared error of targets around `1e200`,
+    /// whose square is `1e400`).
+    #[error("{what} is beyond the range of f64")]
+    Overflow {
+        /// The quantity, and what to do about it.
+        what: &'static str,
+    },
     /// A value of the design matrix is not finite.
     #[error("non-finite value {value} in X at row {row}, column {col}")]
     NonFiniteFeature {

@@ -421,8 +421,7 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
 ///
 /// # Errors
 /// [`ModelError::InferenceUnavailable`] when the score does not vanish or the information is
-/// singular; [`ModelError::NonFinite`] naming a statistic that is not finite (no summary
-/// holds NaN or an infinity); data errors (shapes, non-finite values, labels other than
+/// singular or a statistic is not finite (no summary holds NaN or an infinity); data errors (shapes, non-finite values, labels other than
 /// 0/1).
 ///
 /// # Examples
@@ -591,20 +590,27 @@ pub(crate) fn likelihood_summary(
     })
 }
 
-/// `s` when every number in it is finite; otherwise [`ModelError::NonFinite`] naming the
-/// first quantity that is not (a summary is printed and saved as it is, and no NaN or
+/// `s` when every number in it is finite; otherwise [`ModelError::InferenceUnavailable`]
+/// naming the first quantity that is not (a summary is printed and saved as it is, and no NaN or
 /// infinity may pass for a statistic).
 fn finite_summary(s: Summary) -> Result<Summary> {
     let columns: [(&'static str, &[f64]); 7] = [
-        ("estimates of the summary", &s.estimate),
-        ("standard errors of the summary", &s.std_err),
-        ("test statistics of the summary", &s.statistic),
-        ("p-values of the summary", &s.p_value),
-        ("lower confidence limits of the summary", &s.conf_low),
-        ("upper confidence limits of the summary", &s.conf_high),
-        ("covariance matrix of the summary", &s.covariance_matrix),
+        ("estimates", &s.estimate),
+        ("standard errors", &s.std_err),
+        ("test statistics", &s.statistic),
+        ("p-values", &s.p_value),
+        ("lower confidence limits", &s.conf_low),
+        ("upper confidence limits", &s.conf_high),
+        ("covariance matrix", &s.covariance_matrix),
     ];
-    let mut scalars = vec![s.n_obs, s.df_model, s.df_resid, s.log_likelihood, s.aic, s.bic];
+    let mut scalars = vec![
+        s.n_obs,
+        s.df_model,
+        s.df_resid,
+        s.log_likelihood,
+        s.aic,
+        s.bic,
+    ];
     if let Some(l) = &s.logit {
         scalars.extend([l.ll_null, l.deviance, l.pseudo_r2, l.llr, l.llr_p_value]);
     }
@@ -613,10 +619,12 @@ fn finite_summary(s: Summary) -> Result<Summary> {
     }
     let all = columns
         .into_iter()
-        .chain([("goodness-of-fit statistics of the summary", &scalars[..])]);
+        .chain([("goodness-of-fit statistics", &scalars[..])]);
     for (what, values) in all {
-        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(ModelError::NonFinite { what, index, value });
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(ModelError::InferenceUnavailable(format!(
+                "entry {index} of the {what} is not a finite number"
+            )));
         }
     }
     Ok(s)
@@ -648,8 +656,8 @@ pub(crate) fn xlogy(x: f64, y: f64) -> f64 {
 /// # Errors
 /// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, the
 /// fit is exact (zero residuals), or the design is numerically rank deficient after scaling
-/// (naming the aliased columns); [`ModelError::NonFinite`] when the covariance matrix itself
-/// is beyond `f64` (targets above about `1e154`) or another statistic is not finite; data
+/// (naming the aliased columns), or a statistic is not finite; [`ModelError::Overflow`]
+/// when the covariance matrix itself is beyond `f64` (targets above about `1e154`); data
 /// errors (shapes, non-finite values).
 ///
 /// # Examples
@@ -761,18 +769,15 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
     let (std_err, conf_low, conf_high) = (up(std_err), up(conf_low), up(conf_high));
     let cov = Mat::from_fn(k, k, |i, j| cov[(i, j)] * scale * scale);
     let sigma2 = sigma2 * scale * scale;
-    if let Some((index, &value)) = cov
+    if cov
         .col_iter()
         .flat_map(|c| c.iter())
         .chain([&sigma2])
-        .enumerate()
-        .find(|(_, v)| !v.is_finite())
+        .any(|v| !v.is_finite())
     {
-        return Err(ModelError::NonFinite {
-            what: "covariance of the estimates (sigma^2 is beyond the range of f64: divide the \
-                   target by a power of ten)",
-            index,
-            value,
+        return Err(ModelError::Overflow {
+            what: "the covariance of the estimates (sigma^2 of targets beyond about 1e154: \
+                   divide the target by a power of ten)",
         });
     }
     finite_summary(Summary {

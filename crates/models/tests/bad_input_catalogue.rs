@@ -717,7 +717,7 @@ fn huge_features_in_ols_are_solved_by_qr_and_refused_by_explicit_normal_equation
         .fit(big.as_ref(), &y)
         .unwrap_err();
     assert!(
-        matches!(&e, ModelError::NonFinite { what, .. } if what.starts_with("X^T X")),
+        matches!(&e, ModelError::Overflow { what } if what.starts_with("X^T X")),
         "{e}"
     );
 }

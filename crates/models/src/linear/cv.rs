@@ -172,12 +172,10 @@ impl CrossValidation {
                         / test_weight
                 })
                 .collect();
-            if let Some(l) = errors.iter().position(|e| !e.is_finite()) {
-                return Err(ModelError::NonFinite {
-                    what: "held-out mean squared error of a cross-validation fold (beyond the \
-                           range of f64: divide the target by a power of ten)",
-                    index: l,
-                    value: errors[l],
+            if errors.iter().any(|e| !e.is_finite()) {
+                return Err(ModelError::Overflow {
+                    what: "the held-out mean squared error of a cross-validation fold (divide \
+                           the target by a power of ten)",
                 });
             }
             fold_mse.push(errors);

@@ -149,7 +149,7 @@ pub(crate) fn fit_direct(
     }
 }
 
-/// Fails with [`ModelError::NonFinite`] when the normal equations hold a non-finite value:
+/// Fails with [`ModelError::Overflow`] when the normal equations hold a non-finite value:
 /// finite data whose squares overflow (columns beyond about `1e154`).
 fn check_finite_system(eq: &NormalEquations) -> Result<()> {
     let p = eq.rhs.len();
@@ -157,21 +157,17 @@ fn check_finite_system(eq: &NormalEquations) -> Result<()> {
         for i in j..p {
             let v = eq.matrix[(i, j)];
             if !v.is_finite() {
-                return Err(ModelError::NonFinite {
-                    what: "X^T X (products of columns overflow: use the qr solver, or rescale the \
-                           features)",
-                    index: j,
-                    value: v,
+                return Err(ModelError::Overflow {
+                    what: "X^T X (products of columns of magnitude beyond 1e154: use the qr \
+                           solver, or rescale the features)",
                 });
             }
         }
     }
-    if let Some((j, &v)) = eq.rhs.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(ModelError::NonFinite {
-            what: "X^T y (products of a column and the target overflow: use the qr solver, or \
-                   rescale the features)",
-            index: j,
-            value: v,
+    if eq.rhs.iter().any(|v| !v.is_finite()) {
+        return Err(ModelError::Overflow {
+            what: "X^T y (products of a column and the target: use the qr solver, or rescale \
+                   the features)",
         });
     }
     Ok(())

@@ -178,23 +178,22 @@ impl<'d, 'a> Prepared<'d, 'a> {
 }
 
 impl Engine<'_, '_> {
-    /// Fails with [`ModelError::NonFinite`] when the squares the engine holds overflowed
+    /// Fails with [`ModelError::Overflow`] when the squares the engine holds overflowed
     /// (columns beyond about `1e154`): no gap or update computed from them would mean
     /// anything.
     pub fn check_finite(&self) -> Result<()> {
         let bad = match self {
             Engine::Gram(e) => (0..e.q.nrows())
-                .find(|&j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite()),
-            Engine::Residual(e) => (0..e.col_sq.len()).find(|&j| !e.col_sq[j].is_finite()),
+                .any(|j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite()),
+            Engine::Residual(e) => e.col_sq.iter().any(|v| !v.is_finite()),
         };
-        match bad {
-            Some(j) => Err(ModelError::NonFinite {
-                what: "the squared norm of a centered column (it overflows: rescale the features)",
-                index: j,
-                value: f64::INFINITY,
-            }),
-            None => Ok(()),
+        if bad {
+            return Err(ModelError::Overflow {
+                what: "the squared norm of a centered column (values beyond about 1e154: rescale \
+                       the features)",
+            });
         }
+        Ok(())
     }
 
     /// `Q_jj`.

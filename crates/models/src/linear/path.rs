@@ -63,13 +63,12 @@ pub fn lambda_max(
 }
 
 /// `lambda_max` in the units of the target from the largest correlation `max_corr` of the
-/// rescaled target, or [`ModelError::NonFinite`] when it overflows (a target near `1e300`
+/// rescaled target, or [`ModelError::Overflow`] when it overflows (a target near `1e300`
 /// with large features).
 fn unscaled_lambda_max(target: &TargetScale, max_corr: f64, l1_ratio: f64) -> Result<f64> {
     let mut top = [max_corr / l1_ratio];
     target.up(
-        "lambda_max (max_j |x_cj^T S y_c| / (n r) is beyond the range of f64: divide the \
-         target by a power of ten)",
+        "lambda_max = max_j |x_cj^T S y_c| / (n r) (divide the target by a power of ten)",
         &mut top,
     )?;
     Ok(top[0])
@@ -365,8 +364,8 @@ impl RegularizationPath {
             let run = solve(&mut engine, &mut w, penalty, scale, settings, None);
             let mut coef = w.clone();
             let mut b = [data.intercept(&w)];
-            target.up("path coefficients (the rescaled fit overflows)", &mut coef)?;
-            target.up("path intercept (the rescaled fit overflows)", &mut b)?;
+            target.up("a coefficient of the path", &mut coef)?;
+            target.up("an intercept of the path", &mut b)?;
             path.intercepts.push(b[0]);
             path.coefs.push(coef);
             path.duality_gaps.push(run.gap);

@@ -223,8 +223,14 @@ impl LinearRegression {
     ///   `max_iter = 0`, learning rate, epochs, batch size, warm start);
     /// * [`ModelError::Unsupported`] when the solver cannot handle the penalty (`qr`,
     ///   `cholesky`, `gd`, `sgd` with `l1 > 0`; `cd` without any penalty);
-    /// * [`ModelError::RankDeficient`] when `cholesky` was chosen explicitly for a singular
-    ///   unpenalized problem.
+    /// * [`ModelError::RankDeficient`] (naming the aliased columns) when `cholesky` was chosen
+    ///   explicitly for a design that is rank deficient after equilibration, and
+    ///   [`ModelError::IllConditioned`] when it was chosen for normal equations whose
+    ///   reciprocal condition number is below `1e-10` (`docs/math.md`, the rank and
+    ///   conditioning policy);
+    /// * [`ModelError::Overflow`] when a result is beyond `f64` even after the internal
+    ///   rescaling of the target (a coefficient, `X^T X` of columns beyond `1e154` under an
+    ///   explicit `cholesky` or coordinate descent).
     ///
     /// Stopping at an iteration limit is not an error: see
     /// [`FittedLinear::converged`].
@@ -434,12 +440,9 @@ impl LinearRegression {
                 fitted.report = Some(fit.report);
             }
         }
+        target.up("a coefficient of the fit", &mut fitted.coef)?;
         target.up(
-            "coefficients (the rescaled fit overflows)",
-            &mut fitted.coef,
-        )?;
-        target.up(
-            "intercept (the rescaled fit overflows)",
+            "the intercept of the fit",
             std::slice::from_mut(&mut fitted.intercept),
         )?;
         Ok(fitted)

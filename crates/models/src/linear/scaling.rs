@@ -75,16 +75,12 @@ impl TargetScale {
     }
 
     /// Multiplies values of the rescaled problem by `s`; fails with
-    /// [`ModelError::NonFinite`] naming `what` when one overflows.
+    /// [`ModelError::Overflow`] naming `what` when one overflows.
     pub fn up(&self, what: &'static str, v: &mut [f64]) -> Result<()> {
-        for (index, x) in v.iter_mut().enumerate() {
+        for x in v.iter_mut() {
             *x *= self.0;
             if !x.is_finite() {
-                return Err(ModelError::NonFinite {
-                    what,
-                    index,
-                    value: *x,
-                });
+                return Err(ModelError::Overflow { what });
             }
         }
         Ok(())

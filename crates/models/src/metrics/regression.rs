@@ -14,7 +14,7 @@
 //! is beyond `2^200` or below `2^-200` (an exact division): squares of targets around `1e200`
 //! would overflow, and R^2 and the explained variance are ratios that need no rescaling
 //! back. The MSE of such targets can itself be beyond `f64`; it is then an error
-//! ([`ModelError::NonFinite`]), while the RMSE, in the units of `y`, is finite.
+//! ([`ModelError::Overflow`]), while the RMSE, in the units of `y`, is finite.
 
 use super::check_pair;
 use crate::error::{ModelError, Result};
@@ -37,28 +37,24 @@ pub(crate) fn common_scale(slices: &[&[f64]]) -> f64 {
     }
 }
 
-/// `scale^2 * v` as a finite number, or [`ModelError::NonFinite`] naming `what`.
+/// `scale^2 * v` as a finite number, or [`ModelError::Overflow`] naming `what`.
 fn rescaled_square(what: &'static str, v: f64, scale: f64) -> Result<f64> {
     finite(what, v * scale * scale)
 }
 
-/// `out` when finite, else [`ModelError::NonFinite`] naming `what`.
+/// `out` when finite, else [`ModelError::Overflow`] naming `what`.
 fn finite(what: &'static str, out: f64) -> Result<f64> {
     if out.is_finite() {
         Ok(out)
     } else {
-        Err(ModelError::NonFinite {
-            what,
-            index: 0,
-            value: out,
-        })
+        Err(ModelError::Overflow { what })
     }
 }
 
 /// Mean squared error `1/n sum (y_i - yhat_i)^2`.
 ///
 /// # Errors
-/// Length mismatch, empty input or non-finite values; [`ModelError::NonFinite`] when the
+/// Length mismatch, empty input or non-finite values; [`ModelError::Overflow`] when the
 /// MSE itself is beyond `f64` (errors above about `1e154`).
 ///
 /// # Examples
@@ -70,17 +66,13 @@ pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
     let scale = common_scale(&[y_true, y_pred]);
     let mean = sum_of_squared_errors(y_true, y_pred, scale) / y_true.len() as f64;
-    rescaled_square(
-        "mean squared error (beyond the range of f64; the RMSE is finite)",
-        mean,
-        scale,
-    )
+    rescaled_square("the mean squared error (the RMSE is finite)", mean, scale)
 }
 
 /// Root mean squared error `sqrt(1/n sum (y_i - yhat_i)^2)`, in the units of `y`.
 ///
 /// # Errors
-/// Length mismatch, empty input or non-finite values; [`ModelError::NonFinite`] when the
+/// Length mismatch, empty input or non-finite values; [`ModelError::Overflow`] when the
 /// errors themselves are beyond `f64` (differences of values of opposite sign near
 /// `f64::MAX`).
 ///
@@ -93,7 +85,7 @@ pub fn root_mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
     let scale = common_scale(&[y_true, y_pred]);
     finite(
-        "root mean squared error (beyond the range of f64)",
+        "the root mean squared error (errors of opposite sign near f64::MAX)",
         (sum_of_squared_errors(y_true, y_pred, scale) / y_true.len() as f64).sqrt() * scale,
     )
 }
@@ -117,7 +109,7 @@ pub fn mean_absolute_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
         .map(|(a, b)| (a / scale - b / scale).abs())
         .sum();
     finite(
-        "mean absolute error (beyond the range of f64)",
+        "the mean absolute error (errors of opposite sign near f64::MAX)",
         total / y_true.len() as f64 * scale,
     )
 }
