@@ -46,7 +46,8 @@ pub fn learning_rates(figs: &mut Figures) -> Result<()> {
         indent(&table(&["eta", "iterations", "x", "termination"], &rows))
     );
     outln!(
-        "   eta = 0.1 overshoots: x jumps to -48, then to 4.6e4, and the objective overflows (reported as divergence)"
+        "   eta = 0.1 overshoots: x jumps from 6 to -48, where f is far above its starting value (reported as divergence;\n   \
+         the next steps would go to 4.6e4 and overflow)"
     );
     figs.save("gd_one_variable.svg", &chart)?;
 
