@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use linmod::linalg::{two_prod, two_sum};
+use linmod::linalg::pow_compensated;
 use serde_json::Value;
 
 fn linmod(args: &[&str], dir: &Path) -> Output {
@@ -80,19 +80,6 @@ fn nist_file(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../models/tests/data/nist/{name}.dat"))
 }
 
-/// `x^k` rounded once (double-double products), as the models crate's exactness tests build
-/// the polynomial designs.
-fn power(x: f64, k: usize) -> f64 {
-    let (mut hi, mut lo) = (1.0f64, 0.0f64);
-    for _ in 0..k {
-        let (p, e) = two_prod(hi, x);
-        let (s, t) = two_sum(p, lo * x + e);
-        hi = s;
-        lo = t;
-    }
-    hi + lo
-}
-
 /// Filip's data as CSV (`y, x1 .. x10` with `xk = x^k`) and the certified estimates and
 /// standard deviations, intercept first.
 fn filip(dir: &Path) -> (Vec<f64>, Vec<f64>) {
@@ -113,7 +100,9 @@ fn filip(dir: &Path) -> (Vec<f64>, Vec<f64>) {
             .map(|v| v.parse().unwrap())
             .collect();
         if t.len() == 2 {
-            let row: Vec<String> = (1..=10).map(|k| format!("{:?}", power(t[1], k))).collect();
+            let row: Vec<String> = (1..=10)
+                .map(|k| format!("{:?}", pow_compensated(t[1], k)))
+                .collect();
             csv.push_str(&format!("{:?},{}\n", t[0], row.join(",")));
         }
     }

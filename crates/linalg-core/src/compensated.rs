@@ -31,6 +31,30 @@ pub fn two_prod(a: f64, b: f64) -> (f64, f64) {
     (p, a.mul_add(b, -p))
 }
 
+/// `x^k` carried in double-double (each product's exact error from [`two_prod`]) and
+/// rounded once: within about half a unit in the last place, where repeated multiplication
+/// in `f64` is off by up to `k / 2` units. Polynomial designs built from it (`x, x^2, ...`)
+/// are the data rounded once, not `k` times.
+///
+/// # Examples
+/// ```
+/// use linmod_linalg_core::pow_compensated;
+/// assert_eq!(pow_compensated(1.5, 10), 57.6650390625);
+/// // 3^40 = 12157665459056928801 is not a double: the result is its nearest one
+/// assert_eq!(pow_compensated(3.0, 40), 12157665459056928801.0);
+/// ```
+#[must_use]
+pub fn pow_compensated(x: f64, k: usize) -> f64 {
+    let (mut hi, mut lo) = (1.0f64, 0.0f64);
+    for _ in 0..k {
+        let (p, e) = two_prod(hi, x);
+        let (s, t) = two_sum(p, lo * x + e);
+        hi = s;
+        lo = t;
+    }
+    hi + lo
+}
+
 /// Rows per task of the residual kernel: the rows are independent, so the split changes
 /// nothing in the result.
 const ROWS_PER_TASK: usize = 4096;

@@ -66,7 +66,7 @@ mod stats;
 mod vector_state;
 
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
-pub use compensated::{residual_compensated, two_prod, two_sum, xtv_compensated};
+pub use compensated::{pow_compensated, residual_compensated, two_prod, two_sum, xtv_compensated};
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
 pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};

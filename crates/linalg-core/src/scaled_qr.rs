@@ -333,6 +333,51 @@ impl ScaledQr {
         );
     }
 
+    /// `z = R^{-T} P^T S^{-1} v`, the vector with `|z|^2 = v^T (A^T A)^{-1} v` (a sum of
+    /// squares, free of the cancellation of forming the quadratic form from the inverse), or
+    /// `None` at rank deficiency. [`unwhiten`](Self::unwhiten) turns it into
+    /// `(A^T A)^{-1} v`.
+    ///
+    /// # Panics
+    /// If `v` does not have one entry per column.
+    #[must_use]
+    pub fn whiten(&self, v: &[f64]) -> Option<Vec<f64>> {
+        let p = self.ncols();
+        assert_eq!(v.len(), p, "v needs one entry per column");
+        if self.rank < p {
+            return None;
+        }
+        let mut z: Vec<f64> = self.perm.iter().map(|&j| v[j] / self.scale[j]).collect();
+        solve_lower_triangular_in_place(
+            self.factor.as_ref().get(..p, ..p).transpose(),
+            MatMut::from_column_major_slice_mut(&mut z, p, 1),
+            Par::Seq,
+        );
+        Some(z)
+    }
+
+    /// `S^{-1} P R^{-1} z`: with `z` from [`whiten`](Self::whiten), `(A^T A)^{-1} v`.
+    ///
+    /// # Panics
+    /// If `z` does not have one entry per column or the factorization is rank deficient.
+    #[must_use]
+    pub fn unwhiten(&self, z: &[f64]) -> Vec<f64> {
+        let p = self.ncols();
+        assert_eq!(z.len(), p, "z needs one entry per column");
+        assert_eq!(self.rank, p, "rank deficient");
+        let mut u = z.to_vec();
+        solve_upper_triangular_in_place(
+            self.factor.as_ref().get(..p, ..p),
+            MatMut::from_column_major_slice_mut(&mut u, p, 1),
+            Par::Seq,
+        );
+        let mut out = vec![0.0; p];
+        for (k, &j) in self.perm.iter().enumerate() {
+            out[j] = u[k] / self.scale[j];
+        }
+        out
+    }
+
     /// `(A^T A)^{-1}` (`p x p`, both triangles) from the triangular factor, or `None` when
     /// the matrix is numerically rank deficient.
     #[must_use]

@@ -11,7 +11,9 @@
 //!                   [-G^{-1} m,            G^{-1}       ]]
 //! ```
 //!
-//! and `G^{-1}` comes from `linalg_core::ScaledQr` on `X_c` (`ScaledQr::inverse_gram`).
+//! and `G^{-1}` comes from `linalg_core::ScaledQr` on `X_c` (`ScaledQr::inverse_gram`),
+//! `m^T G^{-1} m` as the squared norm of `R^{-T}` applied to the scaled, permuted means
+//! (`ScaledQr::whiten`).
 
 use linalg_core::{Mat, MatRef, ScaledQr, column_means};
 
@@ -52,10 +54,11 @@ pub(crate) fn ols_inverse_gram(
         return Ok(g_inv);
     }
     let nf = n as f64;
-    let gm: Vec<f64> = (0..p)
-        .map(|a| (0..p).map(|b| g_inv[(a, b)] * m[b]).sum())
-        .collect();
-    let mgm: f64 = m.iter().zip(&gm).map(|(a, b)| a * b).sum();
+    // m^T G^{-1} m as the sum of squares |R^{-T} m~|^2: formed from G^{-1} it cancels (two
+    // nearly equal columns give entries of G^{-1} around 1e18 of opposite signs)
+    let z = qr.whiten(&m).unwrap_or_default();
+    let mgm: f64 = z.iter().map(|v| v * v).sum();
+    let gm = qr.unwhiten(&z);
     Ok(Mat::from_fn(p + 1, p + 1, |a, b| match (a, b) {
         (0, 0) => 1.0 / nf + mgm,
         (0, b) => -gm[b - 1],
