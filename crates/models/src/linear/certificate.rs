@@ -1,5 +1,6 @@
 //! The certificate of a closed-form linear fit: the relative residual of its normal
-//! equations, computed from the data in one pass.
+//! equations, computed from the data in one pass ([`certify`]: QR and the dual form) or from
+//! the normal equations the Cholesky solver formed ([`certify_normal_equations`]).
 //!
 //! For the design `A = S^{1/2} [1, X]` (`[X]` without an intercept), the target
 //! `b = S^{1/2} y`, the parameters `theta = (b0, w)` and the residual `r = b - A theta`, the
@@ -31,6 +32,80 @@ pub(crate) const CERTIFICATE_BOUND_FACTOR: f64 = 64.0;
 /// The rounding-level bound on `eta` for `n` rows and `p` features.
 pub(crate) fn certificate_bound(n: usize, p: usize) -> f64 {
     CERTIFICATE_BOUND_FACTOR * f64::EPSILON * ((n + p) as f64).sqrt()
+}
+
+/// `eta` of the module documentation evaluated on the normal equations the Cholesky solver
+/// formed, instead of a pass over the data: with `C = X_c^T S X_c / n + 2 l2 I` and
+/// `c = X_c^T S y_c / n` (`matrix`, lower triangle, and `rhs`), `X_c^T S r / n - 2 l2 w = c - C w`,
+/// `|r|^2 = n (y_c^T S y_c / n - 2 w.c + w^T (C - 2 l2 I) w)`, the column norms from the
+/// diagonal of `X^T S X / n` (`raw_diagonal`, which includes `2 l2`), and the intercept
+/// equation `1^T S r = n (ybar - b0 - m.w)`.
+///
+/// `C` and `c` come from one pass over the data, with rounding errors of at most
+/// `gamma_n |x_j| (|y| + sum_k |x_k| |w_k|)` in row `j` (`gamma_n ~ n eps`, typically
+/// `sqrt(n) eps`): the same order as the rounding of a residual pass, so the two evaluations
+/// of `eta` differ by rounding only, and this one costs `O(p^2)` instead of a pass over `X`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn certify_normal_equations(
+    data: &Centered<'_>,
+    matrix: MatRef<'_, f64>,
+    rhs: &[f64],
+    raw_diagonal: &[f64],
+    yy: f64,
+    w: &[f64],
+    b0: f64,
+    l2: f64,
+) -> f64 {
+    let (n, p) = (data.n(), data.p());
+    let nf = n as f64;
+    let sym = |i: usize, j: usize| {
+        if i >= j {
+            matrix[(i, j)]
+        } else {
+            matrix[(j, i)]
+        }
+    };
+    let cw: Vec<f64> = (0..p)
+        .map(|i| (0..p).map(|j| sym(i, j) * w[j]).sum::<f64>())
+        .collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let w_sq = dot(w, w);
+    let rss = (nf * (yy - 2.0 * dot(w, rhs) + dot(w, &cw) - 2.0 * l2 * w_sq)).max(0.0);
+    let b_norm = (0..n)
+        .map(|i| data.weight(i) * data.y[i] * data.y[i])
+        .sum::<f64>()
+        .sqrt();
+    let col_norm: Vec<f64> = raw_diagonal
+        .iter()
+        .map(|d| (nf * (d - 2.0 * l2)).max(0.0).sqrt())
+        .collect();
+    let ones_norm = nf.sqrt();
+    let sum_r = if data.fit_intercept {
+        nf * (data.y_mean - b0 - dot(&data.x_mean, w))
+    } else {
+        0.0
+    };
+    let mut scale =
+        rss.sqrt() + b_norm + dot(&col_norm, &w.iter().map(|v| v.abs()).collect::<Vec<_>>());
+    if data.fit_intercept {
+        scale += ones_norm * b0.abs();
+    }
+    let shrink = 2.0 * nf * l2;
+    let mut eta = 0.0f64;
+    for j in 0..p {
+        // x_j^T S r - 2 n l2 w_j = n (c_j - (C w)_j) + m_j 1^T S r
+        let num = (nf * (rhs[j] - cw[j]) + data.x_mean[j] * sum_r).abs();
+        let den = col_norm[j] * scale + shrink * w[j].abs();
+        eta = eta.max(if num == 0.0 { 0.0 } else { num / den });
+    }
+    if data.fit_intercept && sum_r != 0.0 {
+        eta = eta.max(sum_r.abs() / (ones_norm * scale));
+    }
+    if eta.is_finite() && scale.is_finite() {
+        eta
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// The normal-equations residual of one solution.

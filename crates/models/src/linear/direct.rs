@@ -16,7 +16,7 @@ use linalg_core::{
 };
 
 use super::centering::Centered;
-use super::certificate::{Certificate, certificate_bound, certify};
+use super::certificate::{certify, certify_normal_equations};
 use super::refinement::refine;
 use super::solver::LinearSolver;
 use crate::error::{ModelError, Result};
@@ -65,27 +65,16 @@ impl DirectFit {
         l2: f64,
         raw_norms: &[f64],
         solver: LinearSolver,
-    ) -> (Self, Certificate) {
-        let cert = certify(data, &coef, intercept, l2, raw_norms);
-        let fit = Self {
+    ) -> Self {
+        let certificate = certify(data, &coef, intercept, l2, raw_norms).eta;
+        Self {
             coef,
             intercept,
             rank: None,
             aliased: Vec::new(),
             condition: None,
             solver,
-            certificate: cert.eta,
-        };
-        (fit, cert)
-    }
-
-    /// Replaces `self` by `candidate` when the candidate's certificate is at least as good
-    /// (within the rounding bound): a refinement step is kept unless it made things worse.
-    fn keep_better(self, candidate: Self, bound: f64) -> Self {
-        if candidate.certificate <= self.certificate.max(bound) {
-            candidate
-        } else {
-            self
+            certificate,
         }
     }
 }
@@ -302,9 +291,9 @@ impl ScaledCholesky {
 /// (the caller chose Cholesky) a singular system is an error, and so is one whose condition
 /// number is beyond [`CHOLESKY_RCOND_MIN`] (`ModelError::IllConditioned`).
 ///
-/// After the solve, one pass over the data computes the residual, the certificate and, when
-/// the condition number exceeds [`REFINE_ABOVE`], one refinement step (certified by a second
-/// pass).
+/// When the condition number exceeds [`REFINE_ABOVE`], one refinement step with the residual
+/// from a pass over the data. The certificate is evaluated on the formed normal equations
+/// (`certify_normal_equations`), at no further pass.
 fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option<DirectFit>> {
     let (n, p) = (data.n(), data.p());
     let eq = NormalEquations::new(data, yc, l2);
@@ -337,29 +326,45 @@ fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Opti
     if strict {
         check_conditioning(condition, "the normal equations X_c^T S X_c / n + 2 l2 I")?;
     }
-    let nf = n as f64;
-    let raw_norms: Vec<f64> = eq
-        .raw_diagonal
-        .iter()
-        .map(|d| (nf * (d - 2.0 * l2)).max(0.0).sqrt())
-        .collect();
-    let mut coef = eq.rhs;
+    let mut coef = eq.rhs.clone();
     factored.solve_in_place(&mut coef);
-    let b = data.intercept(&coef);
-    let (mut fit, cert) =
-        DirectFit::certified(data, (coef, b), l2, &raw_norms, LinearSolver::Cholesky);
-    if condition > REFINE_ABOVE && fit.certificate.is_finite() {
-        let mut step = cert.centered_residual;
-        factored.solve_in_place(&mut step);
-        let refined: Vec<f64> = fit.coef.iter().zip(&step).map(|(w, d)| w + d).collect();
-        let b = data.intercept(&refined);
-        let (candidate, _) =
-            DirectFit::certified(data, (refined, b), l2, &raw_norms, LinearSolver::Cholesky);
-        fit = fit.keep_better(candidate, certificate_bound(n, p));
+    if condition > REFINE_ABOVE {
+        // one refinement step with the residual computed from the data (one pass)
+        let nf = n as f64;
+        let raw_norms: Vec<f64> = eq
+            .raw_diagonal
+            .iter()
+            .map(|d| (nf * (d - 2.0 * l2)).max(0.0).sqrt())
+            .collect();
+        let b = data.intercept(&coef);
+        let cert = certify(data, &coef, b, l2, &raw_norms);
+        if cert.eta.is_finite() {
+            let mut step = cert.centered_residual;
+            factored.solve_in_place(&mut step);
+            coef.iter_mut().zip(&step).for_each(|(w, d)| *w += d);
+        }
     }
-    fit.rank = (l2 == 0.0).then_some(p);
-    fit.condition = Some(condition);
-    Ok(Some(fit))
+    let intercept = data.intercept(&coef);
+    // the certificate on the normal equations formed in the Gram pass (no second pass)
+    let certificate = certify_normal_equations(
+        data,
+        eq.matrix.as_ref(),
+        &eq.rhs,
+        &eq.raw_diagonal,
+        data.target_scale(yc),
+        &coef,
+        intercept,
+        l2,
+    );
+    Ok(Some(DirectFit {
+        coef,
+        intercept,
+        rank: (l2 == 0.0).then_some(p),
+        aliased: Vec::new(),
+        condition: Some(condition),
+        solver: LinearSolver::Cholesky,
+        certificate,
+    }))
 }
 
 /// `auto` (not `strict`) falls back to QR (`Ok(None)`); an explicit Cholesky choice fails.
@@ -471,7 +476,7 @@ fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option
     alpha.iter_mut().zip(&sqrt_w).for_each(|(a, s)| *a *= s);
     let coef = data.xtv_centered(&alpha);
     let b = data.intercept(&coef);
-    let (mut fit, _) = DirectFit::certified(
+    let mut fit = DirectFit::certified(
         data,
         (coef, b),
         l2,
@@ -544,8 +549,7 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
         let v: Vec<f64> = sol.iter().zip(&sqrt_w).map(|(a, s)| a * s).collect();
         let coef = data.xtv_centered(&v);
         let b = data.intercept(&coef);
-        let (fit, _) =
-            DirectFit::certified(data, (coef, b), l2, &raw_norms(data), LinearSolver::Qr);
+        let fit = DirectFit::certified(data, (coef, b), l2, &raw_norms(data), LinearSolver::Qr);
         return Ok(fit);
     }
     let a = stacked(n, p, centered, root);
@@ -562,7 +566,7 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
     if l2 == 0.0 {
         refine(data, &qr, &mut coef, &mut intercept);
     }
-    let (mut fit, _) = DirectFit::certified(data, (coef, intercept), l2, &raw, LinearSolver::Qr);
+    let mut fit = DirectFit::certified(data, (coef, intercept), l2, &raw, LinearSolver::Qr);
     if l2 == 0.0 {
         fit.rank = Some(qr.rank());
         fit.aliased = qr.aliased().to_vec();

@@ -142,8 +142,10 @@ impl FittedLinear {
     /// eta = max_j |a_j^T r - 2 n l2 w_j| / (|a_j| (|r| + |S^{1/2} y| + sum_k |a_k| |theta_k|) + 2 n l2 |w_j|)
     /// ```
     ///
-    /// the backward error of the normal equations, computed from the data in one pass. It
-    /// does not depend on the units of the columns or the target.
+    /// the backward error of the normal equations: computed from the data in one pass for
+    /// QR and the dual form, and from the normal equations formed in the Gram pass for the
+    /// Cholesky solver (whose rounding is of the same order). It does not depend on the units
+    /// of the columns or the target.
     #[must_use]
     pub fn certificate(&self) -> Option<f64> {
         self.certificate
