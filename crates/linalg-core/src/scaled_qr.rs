@@ -103,7 +103,7 @@ impl ScaledQr {
     /// relative to the largest pivot (`None`: [`default_rank_tolerance`]).
     ///
     /// # Errors
-    /// [`LinalgError::NonFinite`] if `a` holds NaN or an infinity.
+    /// [`LinalgError::NonFinite`](crate::LinalgError::NonFinite) if `a` holds NaN or an infinity.
     pub fn new(mut a: Mat<f64>, tol: Option<f64>) -> Result<Self> {
         let (n, p) = (a.nrows(), a.ncols());
         check_matrix_finite(a.as_ref())?;
