@@ -29,6 +29,11 @@ use super::centering::Centered;
 /// `eps`. The factor leaves room for both on every test problem (`docs/math.md`).
 pub(crate) const CERTIFICATE_BOUND_FACTOR: f64 = 64.0;
 
+/// The certificate of a solution whose residual cannot be evaluated (a non-finite norm or
+/// residual): finite, so that it survives a round trip through JSON (which has no infinity),
+/// and far above every bound.
+pub(crate) const UNCERTIFIABLE: f64 = f64::MAX;
+
 /// The rounding-level bound on `eta` for `n` rows and `p` features.
 pub(crate) fn certificate_bound(n: usize, p: usize) -> f64 {
     CERTIFICATE_BOUND_FACTOR * f64::EPSILON * ((n + p) as f64).sqrt()
@@ -104,7 +109,7 @@ pub(crate) fn certify_normal_equations(
     if eta.is_finite() && scale.is_finite() {
         eta
     } else {
-        f64::INFINITY
+        UNCERTIFIABLE
     }
 }
 
@@ -123,7 +128,7 @@ pub(crate) struct Certificate {
 ///
 /// `raw_norms[j]` is `sqrt(sum_i s_i x_ij^2)` (the norm of the uncentered weighted column);
 /// the caller has it from its factorization. A non-finite norm, residual or scale leaves the
-/// solution uncertified (`eta` infinite).
+/// solution uncertified (`eta` = [`UNCERTIFIABLE`]).
 pub(crate) fn certify(
     data: &Centered<'_>,
     w: &[f64],
@@ -181,7 +186,7 @@ pub(crate) fn certify(
         } else if den > 0.0 {
             num / den
         } else {
-            f64::INFINITY
+            UNCERTIFIABLE
         }
     };
     let shrink = 2.0 * nf * l2;
@@ -195,7 +200,7 @@ pub(crate) fn certify(
         eta = eta.max(ratio(sum_r[0].abs(), ones_norm * scale));
     }
     if !(certifiable && eta.is_finite()) {
-        eta = f64::INFINITY;
+        eta = UNCERTIFIABLE;
     }
     // X_c^T S r = X^T S r - m (1^T S r), divided by n, minus the penalty's gradient
     let centered_residual = (0..p)

@@ -299,6 +299,17 @@ impl FittedLinear {
             self.intercept,
             self.fit_intercept,
             self.penalty,
-        )
+        )?;
+        let scale_ok = self.target_scale.is_finite() && self.target_scale > 0.0;
+        let certificate_ok = self.certificate.is_none_or(|eta| eta >= 0.0);
+        if scale_ok && certificate_ok {
+            Ok(())
+        } else {
+            Err(crate::ModelError::Persistence(format!(
+                "corrupt model: target_scale = {} must be finite and positive, certificate = {:?} \
+                 non-negative",
+                self.target_scale, self.certificate
+            )))
+        }
     }
 }
