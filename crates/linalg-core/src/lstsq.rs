@@ -39,7 +39,10 @@ pub struct LeastSquares {
 /// deficient.
 ///
 /// `rcond` sets the rank cut-off: singular values `s_i <= rcond * s_max` count as zero. The
-/// default `None` uses `eps * max(n, p)`, numpy's default.
+/// default `None` uses `eps * max(n, p)`, numpy's default. As in numpy, the decision is taken
+/// on `A` as given, so a column that is merely small in magnitude can be cut off;
+/// [`ScaledQr`](crate::ScaledQr) decides the rank after scaling every column to unit norm,
+/// and is what the linear models use.
 ///
 /// Method: a column-pivoted QR factorization `A P = Q R` first. If every pivot satisfies
 /// `|R_kk| > sqrt(eps) |R_00|` the matrix is well conditioned and `x = P R^{-1} Q^T y` is the
