@@ -30,10 +30,12 @@ pub(crate) const CONDITION_LIMIT: f64 = 1e6;
 /// more than 10 of the 16 digits (the error of the solution is about `condition * eps`).
 pub(crate) const CHOLESKY_RCOND_MIN: f64 = 1e-10;
 
-/// Above this condition number the Cholesky solution gets one step of iterative refinement
-/// with the residual computed from the data (`w += C^{-1} X_c^T S r / n`): its error, about
-/// `condition * eps`, then shrinks by another factor `condition * eps`, to the accuracy a QR
-/// solve has. Below, the solution is already within a few `eps` of it.
+/// Above this condition number (of the normal equations, times the centering amplification)
+/// the Cholesky solution gets one step of iterative refinement with the residual computed
+/// from the data (`w += C^{-1} X_c^T S r / n`): its error, about `condition * eps`, then
+/// shrinks by another factor `condition * eps`. The QR solution is refined against the data
+/// in compensated arithmetic above the same estimate. Below, either is within a few hundred
+/// `eps` of the exact solution already.
 pub(crate) const REFINE_ABOVE: f64 = 1e3;
 
 /// Columns per block when the dual form builds its kernel matrix.
@@ -529,9 +531,10 @@ fn centered_kernel(data: &Centered<'_>) -> Mat<f64> {
 
 /// QR least squares on a centered, weighted copy of `X` (stacked on `sqrt(2 n l2) I` for
 /// ridge), equilibrated and factored by [`ScaledQr`]: the rank is decided on the scaled
-/// columns, and the columns beyond it are reported as aliased. When the certificate of the
-/// solution is not at rounding level, one refinement step `w += argmin |A d - r|` with the
-/// residual from the data is tried. For ridge with `p > n` the equivalent `(p + n) x n`
+/// columns, and the columns beyond it are reported as aliased. An unpenalized solution is
+/// refined against the data (`refinement.rs`) when the squared condition estimate
+/// `1 / pivot_ratio^2` times the centering amplification exceeds [`REFINE_ABOVE`], the rule
+/// of the normal equations. For ridge with `p > n` the equivalent `(p + n) x n`
 /// problem of the dual, `min |[A^T; sqrt(c) I] alpha - [0; S^{1/2} y_c / sqrt(c)]|`,
 /// `c = 2 n l2`, keeps the copy at the size of `X`.
 fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
@@ -563,7 +566,16 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
     }
     let mut coef = qr.solve(&b);
     let mut intercept = data.intercept(&coef);
-    if l2 == 0.0 {
+    // refinement buys digits where the normal equations' rule would: the squared condition
+    // (1 / pivot ratio^2 bounds it from below) times the centering amplification above
+    // REFINE_ABOVE; below, the QR solution is already within a few eps
+    let amplification = raw
+        .iter()
+        .zip(&centered_norms)
+        .map(|(r, c)| if *c > 0.0 { (r / c) * (r / c) } else { 1.0 })
+        .fold(1.0, f64::max);
+    let ratio = qr.pivot_ratio();
+    if l2 == 0.0 && amplification > REFINE_ABOVE * ratio * ratio {
         refine(data, &qr, &mut coef, &mut intercept);
     }
     let mut fit = DirectFit::certified(data, (coef, intercept), l2, &raw, LinearSolver::Qr);
