@@ -15,8 +15,10 @@ use crate::vecops::{first_non_finite, step_to};
 /// whose gradient is `L`-Lipschitz, `eta < 2/L` decreases `f` at every iteration and
 /// `eta = 1/L` is the classic safe choice; a larger `eta` makes the iterates bounce or blow up.
 /// The run then stops with [`Termination::Diverged`]: when the value or gradient becomes
-/// non-finite (the last finite iterate is returned), or when the value increased at
-/// `divergence_patience` consecutive iterations (default 10).
+/// non-finite (the last finite iterate is returned), when the value increased at
+/// `divergence_patience` consecutive iterations (default 10), or when it rose above its
+/// starting value by more than rounding (`Divergence::AboveStart`: bouncing iterates that
+/// never overflow).
 ///
 /// With a line search ([`GradientDescent::with_line_search`]) the step starts from the
 /// learning rate at the first iteration and from twice the previous accepted step afterwards.
@@ -134,6 +136,7 @@ impl GradientDescent {
         let mut d = vec![0.0; n];
         let mut step = self.learning_rate;
         let mut increases = 0;
+        let f_start = cur.f;
         let termination = loop {
             let (f_new, step_taken) = match &self.line_search {
                 None => {
@@ -170,6 +173,12 @@ impl GradientDescent {
                 break t;
             }
             if self.line_search.is_none() {
+                if rose_above(cur.f, f_start) {
+                    break Termination::Diverged {
+                        iteration: cur.done,
+                        cause: Divergence::AboveStart,
+                    };
+                }
                 increases = if cur.f > f_old { increases + 1 } else { 0 };
                 if increases >= self.divergence_patience {
                     break Termination::Diverged {
@@ -183,4 +192,10 @@ impl GradientDescent {
         };
         Ok(cur.finish(monitor, termination))
     }
+}
+
+/// True when `f` exceeds the starting value `f_start` by more than the rounding of either:
+/// fixed-step gradient descent with a stable step never ends above its start.
+pub(crate) fn rose_above(f: f64, f_start: f64) -> bool {
+    f - f_start > 16.0 * f64::EPSILON * f.abs().max(f_start.abs())
 }

@@ -149,13 +149,18 @@ impl<'o> Monitor<'o> {
                 step: 0.0,
             });
         }
-        if let Some(c) = self.gradient_test(grad_norm) {
+        if let Some(c) = self.gradient_test(grad_norm).filter(|_| value.is_finite()) {
             return Some(Termination::Converged { criterion: c });
         }
         (self.stopping.max_iter == 0).then_some(Termination::MaxIterations)
     }
 
+    /// The gradient tests; none holds for a non-finite gradient norm (a NaN compares false,
+    /// and an infinite norm could pass an infinite tolerance scale).
     fn gradient_test(&self, grad_norm: f64) -> Option<Criterion> {
+        if !grad_norm.is_finite() {
+            return None;
+        }
         if self.stopping.gradient_tol.is_some_and(|t| grad_norm <= t) {
             return Some(Criterion::GradientNorm);
         }
@@ -171,7 +176,8 @@ impl<'o> Monitor<'o> {
 
     /// Records an iteration and returns a termination when a convergence test holds, the
     /// observer stops the run, or the iteration limit is reached (in that order of priority:
-    /// a test that holds at the last allowed iteration counts as convergence).
+    /// a test that holds at the last allowed iteration counts as convergence). No test holds
+    /// while the value or the gradient norm is not finite.
     pub fn iteration(&mut self, it: &Iterate<'_>) -> Option<Termination> {
         if self.options.record_history {
             self.history.push(IterationRecord {
@@ -181,20 +187,28 @@ impl<'o> Monitor<'o> {
                 step: it.step,
             });
         }
-        let criterion = self.gradient_test(it.grad_norm).or_else(|| {
-            let scale = it.value.abs().max(it.previous_value.abs()).max(1.0);
-            if self
-                .stopping
-                .value_tol
-                .is_some_and(|t| (it.previous_value - it.value).abs() <= t * scale)
-            {
-                Some(Criterion::ValueChange)
-            } else if self.stopping.param_tol.is_some_and(|t| it.max_change <= t) {
-                Some(Criterion::ParameterChange)
-            } else {
-                None
-            }
-        });
+        // a non-finite value or gradient certifies nothing: no test may hold on it
+        let finite = it.value.is_finite() && it.grad_norm.is_finite();
+        let criterion = finite
+            .then(|| self.gradient_test(it.grad_norm))
+            .flatten()
+            .or_else(|| {
+                if !(finite && it.previous_value.is_finite()) {
+                    return None;
+                }
+                let scale = it.value.abs().max(it.previous_value.abs()).max(1.0);
+                if self
+                    .stopping
+                    .value_tol
+                    .is_some_and(|t| (it.previous_value - it.value).abs() <= t * scale)
+                {
+                    Some(Criterion::ValueChange)
+                } else if self.stopping.param_tol.is_some_and(|t| it.max_change <= t) {
+                    Some(Criterion::ParameterChange)
+                } else {
+                    None
+                }
+            });
         if let Some(criterion) = criterion {
             return Some(Termination::Converged { criterion });
         }

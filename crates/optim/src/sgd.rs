@@ -93,7 +93,9 @@ impl Schedule {
 ///
 /// A batch or epoch whose value or gradient is not finite ends the run with
 /// [`Termination::Diverged`] and the iterate of the start of that epoch (the learning rate is
-/// too large). With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
+/// too large); so does an epoch whose objective exceeds the starting value by more than the
+/// starting value's magnitude (`Divergence::AboveStart`: iterates bouncing ever further out
+/// without overflowing), with the iterate it reached. With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
 /// epoch loss failed to improve on the best one by more than `tol` for `n_iter_no_change`
 /// consecutive epochs (scikit-learn's rule); without it, all epochs run and the report says
 /// [`Termination::MaxIterations`].
@@ -295,6 +297,7 @@ impl Sgd {
         let mut gb = vec![0.0; n];
         let mut updates = 0usize;
         let mut best = f;
+        let f_start = f;
         let mut no_improvement = 0;
         let mut done = 0;
         let termination = 'epochs: loop {
@@ -330,6 +333,13 @@ impl Sgd {
                 };
             }
             done = epoch;
+            // a stochastic run fluctuates, but not to twice its distance above the start
+            if f_new - f_start > f_start.abs().max(f64::MIN_POSITIVE) {
+                break Termination::Diverged {
+                    iteration: epoch,
+                    cause: Divergence::AboveStart,
+                };
+            }
             let f_old = f;
             f = f_new;
             gnorm = norm_inf(&g);

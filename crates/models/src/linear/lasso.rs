@@ -38,6 +38,7 @@ use super::centering::Centered;
 use super::direct::NormalEquations;
 use super::solver::CdMode;
 use crate::cd;
+use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
 /// `auto` uses Gram mode only for at most this many features (glmnet's limit).
@@ -177,6 +178,24 @@ impl<'d, 'a> Prepared<'d, 'a> {
 }
 
 impl Engine<'_, '_> {
+    /// Fails with [`ModelError::Overflow`] when the squares the engine holds overflowed
+    /// (columns beyond about `1e154`): no gap or update computed from them would mean
+    /// anything.
+    pub fn check_finite(&self) -> Result<()> {
+        let bad = match self {
+            Engine::Gram(e) => (0..e.q.nrows())
+                .any(|j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite()),
+            Engine::Residual(e) => e.col_sq.iter().any(|v| !v.is_finite()),
+        };
+        if bad {
+            return Err(ModelError::Overflow {
+                what: "the squared norm of a centered column (values beyond about 1e154: rescale \
+                       the features)",
+            });
+        }
+        Ok(())
+    }
+
     /// `Q_jj`.
     fn curvature(&self, j: usize) -> f64 {
         match self {
@@ -494,7 +513,9 @@ pub(crate) fn solve(
     monitor.evaluations.gradient += 1;
     let mut sweeps = 0;
     let start = monitor.start(check.primal, check.kkt);
-    let termination = if check.gap <= gap_tol {
+    // a non-finite gap (or scale) certifies nothing, whatever it compares to
+    let certified = |gap: f64| gap.is_finite() && gap_tol.is_finite() && gap <= gap_tol;
+    let termination = if certified(check.gap) {
         Termination::Converged {
             criterion: Criterion::DualityGap,
         }
@@ -538,7 +559,7 @@ pub(crate) fn solve(
                 step: 1.0,
                 max_change,
             });
-            if check.gap <= gap_tol {
+            if certified(check.gap) {
                 break Termination::Converged {
                     criterion: Criterion::DualityGap,
                 };

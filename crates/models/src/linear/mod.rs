@@ -31,6 +31,8 @@
 //! ```
 
 mod centering;
+mod certificate;
+mod covariance;
 mod cv;
 mod direct;
 mod fitted;
@@ -38,9 +40,12 @@ mod iterative;
 mod lasso;
 mod objective;
 mod path;
+mod refinement;
 mod regression;
+mod scaling;
 mod solver;
 
+pub(crate) use covariance::ols_inverse_gram;
 pub use cv::{CrossValidation, CvResult};
 pub use fitted::FittedLinear;
 pub use objective::SquaredLoss;

@@ -11,7 +11,7 @@ use crate::data::{
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
 use crate::labels::{check_binary, is_binary_label};
-use crate::logistic::identifiability::{check_full_rank, detect_separation};
+use crate::logistic::identifiability::{check_full_rank, check_separation};
 use crate::logistic::labels::{ClassWeight, combined_weights};
 use crate::logistic::multinomial::MultinomialRegression;
 use crate::logistic::objective::{LogisticObjective, Problem};
@@ -266,7 +266,7 @@ impl LogisticRegression {
                 .zip(y)
                 .map(|(&zi, &yi)| if yi > 0.5 { zi } else { -zi })
                 .collect();
-            detect_separation(&mut obj, &report.x, &right)?;
+            check_separation(&mut obj, &report.x, &right, report.converged())?;
         }
         Ok(FittedLogistic {
             coef: report.x[..p].to_vec(),

@@ -17,9 +17,11 @@
 mod binary;
 mod identifiability;
 mod labels;
+mod mnlogit;
 mod multinomial;
 mod objective;
 mod prox_newton;
+mod reference_class;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};

@@ -176,6 +176,26 @@ impl Default for SolverSettings {
     }
 }
 
+/// Minimizes the smooth objective `obj` with Newton's method or L-BFGS (`solver`) from `x0`.
+pub(crate) fn minimize_smooth<O: SecondOrder>(
+    obj: &mut O,
+    solver: LogisticSolver,
+    settings: &SolverSettings,
+    x0: &[f64],
+) -> Result<Report> {
+    let s = settings.stopping;
+    Ok(match solver {
+        LogisticSolver::Lbfgs => Lbfgs::default()
+            .stopping(s)
+            .record_history(settings.record_history)
+            .minimize(obj, x0)?,
+        _ => Newton::default()
+            .stopping(s)
+            .record_history(settings.record_history)
+            .minimize(obj, x0)?,
+    })
+}
+
 /// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
 /// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`.
 pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
@@ -192,14 +212,9 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
         observe_every: 1,
     };
     let report = match solver {
-        LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
-            .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
-        LogisticSolver::Lbfgs => Lbfgs::default()
-            .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
+        LogisticSolver::Auto | LogisticSolver::Newton | LogisticSolver::Lbfgs => {
+            minimize_smooth(obj, solver, settings, x0)?
+        }
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
             .record_history(options.record_history)
