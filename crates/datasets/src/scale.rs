@@ -34,9 +34,13 @@ pub struct StandardScaler {
 impl StandardScaler {
     /// Learns the mean and the scale of every column of `x`.
     ///
+    /// The statistics are exact for columns of any magnitude: a column whose squares would
+    /// overflow (values around `1e160`) or underflow is rescaled by a power of two first.
+    ///
     /// # Errors
     /// [`DatasetError::InvalidParameter`] if `x` has no rows;
-    /// [`DatasetError::NonFiniteValue`] if it holds NaN or an infinity.
+    /// [`DatasetError::NonFiniteValue`] if it holds NaN or an infinity, or if a column's
+    /// values span more than the range of `f64` (its deviations from the mean overflow).
     ///
     /// # Examples
     /// ```
@@ -62,8 +66,19 @@ impl StandardScaler {
                 });
             }
         }
+        // both are computed without overflow for any finite column (linalg-core rescales a
+        // column whose sum or squares would overflow, or whose squares would underflow)
         let mean = column_means(x, None);
         let std = column_stds(x, &mean, 0);
+        if let Some(j) = std.iter().position(|s| !s.is_finite()) {
+            return Err(DatasetError::NonFiniteValue {
+                what: "the standard deviations computed by StandardScaler::fit (the column's \
+                       values span more than the range of f64)",
+                row: 0,
+                column: j,
+                value: std[j],
+            });
+        }
         let scale = mean
             .iter()
             .zip(std)
@@ -146,11 +161,12 @@ impl StandardScaler {
 
     /// `(x - mean) / scale`, column by column, into a new matrix.
     ///
-    /// NaN stays NaN; finite values give finite values.
+    /// NaN stays NaN; finite values give finite values, or an error.
     ///
     /// # Errors
     /// [`DatasetError::ShapeMismatch`] if `x` does not have [`StandardScaler::n_features`]
-    /// columns.
+    /// columns; [`DatasetError::NonFiniteValue`] if a finite value's standardized form
+    /// overflows (a value far outside the training range of a column with a tiny scale).
     ///
     /// # Examples
     /// ```
@@ -182,7 +198,12 @@ impl StandardScaler {
     /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn transform_in_place(&self, x: MatMut<'_, f64>) -> Result<()> {
-        self.apply(x, |v, m, s| (v - m) / s)
+        self.apply(
+            x,
+            |v, m, s| (v - m) / s,
+            "the standardized matrix ((x - mean) / scale overflows: a value far outside the \
+             training range)",
+        )
     }
 
     /// `z * scale + mean`: back to the original units.
@@ -220,10 +241,22 @@ impl StandardScaler {
     /// # Ok::<(), linmod_datasets::DatasetError>(())
     /// ```
     pub fn inverse_transform_in_place(&self, z: MatMut<'_, f64>) -> Result<()> {
-        self.apply(z, |v, m, s| v * s + m)
+        self.apply(
+            z,
+            |v, m, s| v * s + m,
+            "the matrix mapped back by the scaler (z * scale + mean overflows)",
+        )
     }
 
-    fn apply(&self, mut x: MatMut<'_, f64>, f: impl Fn(f64, f64, f64) -> f64) -> Result<()> {
+    /// Applies `f(value, mean, scale)` to every entry; a finite value whose image is not
+    /// finite (an overflow) is an error naming `what`, so that finite input never turns into
+    /// an infinity or NaN silently. NaN input stays NaN.
+    fn apply(
+        &self,
+        mut x: MatMut<'_, f64>,
+        f: impl Fn(f64, f64, f64) -> f64,
+        what: &'static str,
+    ) -> Result<()> {
         if x.ncols() != self.n_features() {
             return Err(DatasetError::ShapeMismatch {
                 what: "columns (as in the data the scaler was fitted on)",
@@ -234,7 +267,17 @@ impl StandardScaler {
         for j in 0..x.ncols() {
             let (m, s) = (self.mean[j], self.scale[j]);
             for i in 0..x.nrows() {
-                x[(i, j)] = f(x[(i, j)], m, s);
+                let v = x[(i, j)];
+                let out = f(v, m, s);
+                if v.is_finite() && !out.is_finite() {
+                    return Err(DatasetError::NonFiniteValue {
+                        what,
+                        row: i,
+                        column: j,
+                        value: out,
+                    });
+                }
+                x[(i, j)] = out;
             }
         }
         Ok(())
@@ -301,6 +344,36 @@ mod tests {
         assert!(z.col(1).iter().all(|v| v.is_finite()));
         let single_row = StandardScaler::fit(mat![[3.0, -4.0]].as_ref()).unwrap();
         assert_eq!(single_row.scale(), &[1.0, 1.0]);
+    }
+
+    #[test]
+    fn columns_near_the_limits_of_f64_are_standardized() {
+        // squares of 1e160 overflow and those of 1e-170 underflow: the scaler must still find
+        // the spread (it was inf and 0, and the columns became zeros)
+        for magnitude in [1e160, 1e300, 1e-170, 1e-300] {
+            let x = Mat::from_fn(5, 1, |i, _| magnitude * (i as f64 - 1.5));
+            let (s, z) = StandardScaler::fit_transform(x.as_ref()).unwrap();
+            let expect = magnitude * 2f64.sqrt();
+            assert!(
+                (s.scale()[0] / expect - 1.0).abs() < 1e-14,
+                "{magnitude}: {:?}",
+                s.scale()
+            );
+            let zs: Vec<f64> = z.col(0).iter().copied().collect();
+            // deviations -2, -1, 0, 1, 2 (times the magnitude) over sqrt(2)
+            let want = [-2.0, -1.0, 0.0, 1.0, 2.0].map(|d: f64| d / 2f64.sqrt());
+            for (a, b) in zs.iter().zip(want) {
+                assert!((a - b).abs() < 1e-14, "{magnitude}: {zs:?}");
+            }
+        }
+        // a value whose standardized form overflows is an error, not an infinity
+        let s = StandardScaler::from_parts(vec![0.0], vec![1e-300]).unwrap();
+        let e = s.transform(mat![[1e10]].as_ref()).unwrap_err();
+        assert!(e.to_string().contains("overflows"), "{e}");
+        // values spanning more than f64's range
+        let e =
+            StandardScaler::fit(mat![[f64::MAX], [-f64::MAX], [-f64::MAX]].as_ref()).unwrap_err();
+        assert!(e.to_string().contains("span more than the range"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | [`weighted_gram`] | lower triangle of `X^T diag(d) X`, plus `X^T d` and `sum d` |
 //! | [`Cholesky`], [`solve_spd`], [`factor_with_shift`] | `A = L L^T`, solves, shifted fallback |
 //! | [`lstsq`] | minimum-norm least squares (pivoted QR, SVD when rank deficient) |
+//! | [`ScaledQr`] | pivoted QR of the equilibrated matrix: rank and aliased columns after scaling, solves, `(A^T A)^{-1}` |
 //! | [`column_means`], [`column_stds`] | per-feature statistics |
 //! | [`sigmoid`], [`softplus`], [`log_sigmoid`], [`logsumexp`], [`softmax_in_place`] | stable scalars |
 //!
@@ -50,6 +51,7 @@
 //! ```
 
 mod cholesky;
+mod compensated;
 mod design;
 mod display;
 mod error;
@@ -61,11 +63,13 @@ mod limits;
 mod lstsq;
 mod partition;
 mod products;
+mod scaled_qr;
 mod special;
 mod stats;
 mod vector_state;
 
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
+pub use compensated::{pow_compensated, residual_compensated, two_prod, two_sum, xtv_compensated};
 pub use design::Design;
 pub use display::Short;
 pub use error::{LinalgError, Result};
@@ -77,8 +81,9 @@ pub use limits::MAX_CLASSES;
 pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};
+pub use scaled_qr::{ScaledQr, default_rank_tolerance, power_of_two_scale};
 pub use special::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
-pub use stats::{column_means, column_stds, column_sums};
+pub use stats::{column_means, column_stds, column_sums, means_from_sums};
 pub use vector_state::matmul_seq;
 
 /// The faer crate itself, for what the re-exports below do not cover.

@@ -7,6 +7,6 @@
 ///
 /// # Examples
 /// ```
-/// assert_eq!(linmod_linalg_core::MAX_CLASSES, 65_536);
+/// assert_eq!(linmod_linalg_core::MAX_CLASSES, 1 << 20);
 /// ```
-pub const MAX_CLASSES: usize = 1 << 16;
+pub const MAX_CLASSES: usize = 1 << 20;

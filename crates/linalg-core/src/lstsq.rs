@@ -39,7 +39,10 @@ pub struct LeastSquares {
 /// deficient.
 ///
 /// `rcond` sets the rank cut-off: singular values `s_i <= rcond * s_max` count as zero. The
-/// default `None` uses `eps * max(n, p)`, numpy's default.
+/// default `None` uses `eps * max(n, p)`, numpy's default. As in numpy, the decision is taken
+/// on `A` as given, so a column that is merely small in magnitude can be cut off;
+/// [`ScaledQr`](crate::ScaledQr) decides the rank after scaling every column to unit norm,
+/// and is what the linear models use.
 ///
 /// Method: a column-pivoted QR factorization `A P = Q R` first. If every pivot satisfies
 /// `|R_kk| > sqrt(eps) |R_00|` the matrix is well conditioned and `x = P R^{-1} Q^T y` is the
@@ -184,7 +187,9 @@ fn svd_solve(a: MatRef<'_, f64>, y: &[f64], rcond: f64) -> Result<LeastSquares> 
     })
 }
 
-fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
+/// Fails with [`LinalgError::NonFinite`] at the first NaN or infinity of `a`, column by
+/// column.
+pub(crate) fn check_matrix_finite(a: MatRef<'_, f64>) -> Result<()> {
     for j in 0..a.ncols() {
         if let Some((i, &value)) = a.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
             return Err(LinalgError::NonFinite {
@@ -195,6 +200,11 @@ fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
             });
         }
     }
+    Ok(())
+}
+
+fn check_finite(a: MatRef<'_, f64>, y: &[f64]) -> Result<()> {
+    check_matrix_finite(a)?;
     if let Some((i, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
         return Err(LinalgError::NonFinite {
             what: "right-hand side",

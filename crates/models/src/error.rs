@@ -36,6 +36,14 @@ pub enum ModelError {
         /// The value.
         value: f64,
     },
+    /// A result computed from finite data is beyond the range of `f64` even with the
+    /// internal rescaling (for example the mean squared error of targets around `1e200`,
+    /// whose square is `1e400`).
+    #[error("{what} is beyond the range of f64")]
+    Overflow {
+        /// The quantity, and what to do about it.
+        what: &'static str,
+    },
     /// A value of the design matrix is not finite.
     #[error("non-finite value {value_short} in X at row {row}, column {col}", value_short = linalg_core::Short(*.value))]
     NonFiniteFeature {
@@ -147,6 +155,22 @@ pub enum ModelError {
         n_classes: usize,
         /// The labels that do occur, in words (`1, 3`).
         found: String,
+    },
+    /// An explicitly chosen normal-equations (Cholesky) solve is too ill-conditioned to
+    /// return an accurate answer: its estimated reciprocal condition number is below the
+    /// documented threshold, where more than 10 of the 16 digits would be lost.
+    #[error(
+        "{what} is ill-conditioned: estimated reciprocal condition number {rcond:.2e} is below \
+         {threshold:.0e}, so a Cholesky solve would lose more than 10 digits. Use the qr solver \
+         (or auto), which factors X itself and loses half as many, or add an L2 penalty"
+    )]
+    IllConditioned {
+        /// The system that was factored.
+        what: &'static str,
+        /// Estimated reciprocal 1-norm condition number (of the diagonally scaled system).
+        rcond: f64,
+        /// The threshold it fell below.
+        threshold: f64,
     },
     /// A model file could not be written or read.
     #[error("{0}")]

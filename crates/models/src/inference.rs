@@ -89,7 +89,7 @@ impl InferenceOptions {
         self
     }
 
-    fn check(&self, p: usize) -> Result<()> {
+    pub(crate) fn check(&self, p: usize) -> Result<()> {
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(ModelError::InvalidParameter {
                 name: "level",
@@ -110,7 +110,7 @@ impl InferenceOptions {
         Ok(())
     }
 
-    fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
+    pub(crate) fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
         let mut out = Vec::with_capacity(p + 1);
         if intercept {
             out.push("const".to_string());
@@ -391,17 +391,21 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
     if q == 0 {
         return Ok(f64::NAN);
     }
-    let vs = Mat::from_fn(q, q, |i, j| cov[(i + off, j + off)]);
-    let chol = Cholesky::new(vs.as_ref())
-        .map_err(|_| ModelError::InferenceUnavailable("the slope covariance is singular".into()))?;
-    let mut sol = beta[off..].to_vec();
+    // scaled to unit diagonal first, so that the factorization does not depend on the units
+    // of the features
+    let d: Vec<f64> = (0..q)
+        .map(|i| 1.0 / cov[(i + off, i + off)].max(f64::MIN_POSITIVE).sqrt())
+        .collect();
+    let vs = Mat::from_fn(q, q, |i, j| cov[(i + off, j + off)] * d[i] * d[j]);
+    let chol = Cholesky::new(vs.as_ref()).map_err(|_| {
+        ModelError::InferenceUnavailable(
+            "the covariance of the slopes is singular to working precision".into(),
+        )
+    })?;
+    let mut sol: Vec<f64> = beta[off..].iter().zip(&d).map(|(b, s)| b * s).collect();
+    let scaled = sol.clone();
     chol.solve_in_place(&mut sol);
-    Ok(beta[off..]
-        .iter()
-        .zip(&sol)
-        .map(|(a, b)| a * b)
-        .sum::<f64>()
-        / q as f64)
+    Ok(scaled.iter().zip(&sol).map(|(a, b)| a * b).sum::<f64>() / q as f64)
 }
 
 /// Inference for an unpenalized binary logistic regression at its maximum-likelihood
@@ -418,7 +422,8 @@ fn wald_slopes(beta: &[f64], cov: &Mat<f64>, off: usize) -> Result<f64> {
 ///
 /// # Errors
 /// [`ModelError::InferenceUnavailable`] when the score does not vanish or the information is
-/// singular; data errors (shapes, non-finite values, labels other than 0/1).
+/// singular or a statistic is not finite (no summary holds NaN or an infinity); data errors (shapes, non-finite values, labels other than
+/// 0/1).
 ///
 /// # Examples
 /// ```
@@ -511,37 +516,74 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
         .sum();
     let ybar = fit.y.iter().sum::<f64>() / nf;
     let ll_null = nf * (xlogy(ybar, ybar) + xlogy(1.0 - ybar, 1.0 - ybar));
-    let df_model = (k - off) as f64;
+    likelihood_summary(
+        MaximumLikelihood {
+            model: "Logit",
+            names: opts.row_names(fit.coef.len(), off == 1),
+            estimate: fit.estimates(),
+            cov,
+            n_obs: nf,
+            df_model: (k - off) as f64,
+            log_likelihood: ll,
+            ll_null,
+        },
+        opts,
+    )
+}
+
+/// A maximum-likelihood fit, as its summary needs it.
+pub(crate) struct MaximumLikelihood {
+    pub(crate) model: &'static str,
+    pub(crate) names: Vec<String>,
+    pub(crate) estimate: Vec<f64>,
+    pub(crate) cov: Mat<f64>,
+    pub(crate) n_obs: f64,
+    /// Parameters other than the intercept(s).
+    pub(crate) df_model: f64,
+    pub(crate) log_likelihood: f64,
+    /// Log-likelihood of the intercept-only model.
+    pub(crate) ll_null: f64,
+}
+
+/// The summary of a maximum-likelihood fit: z statistics, intervals, McFadden's pseudo
+/// R-squared, the likelihood-ratio test against the null model (chi-squared with `df_model`
+/// degrees of freedom), AIC and BIC with `k = len(estimate)` parameters.
+pub(crate) fn likelihood_summary(
+    fit: MaximumLikelihood,
+    opts: &InferenceOptions,
+) -> Result<Summary> {
+    let (nf, ll, ll_null) = (fit.n_obs, fit.log_likelihood, fit.ll_null);
+    let params = fit.estimate.len() as f64;
+    let df_resid = nf - params;
     let llr = 2.0 * (ll - ll_null);
-    let llr_p_value = ChiSquared::new(df_model).map_or(f64::NAN, |d| d.sf(llr));
-    let beta = fit.estimates();
+    let llr_p_value = ChiSquared::new(fit.df_model).map_or(f64::NAN, |d| d.sf(llr));
     let Columns {
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-    } = table(&beta, &cov, StatisticKind::Z, nf - k as f64, opts)?;
-    Ok(Summary {
-        model: "Logit".into(),
+    } = table(&fit.estimate, &fit.cov, StatisticKind::Z, df_resid, opts)?;
+    finite_summary(Summary {
+        model: fit.model.into(),
         dependent: opts.dependent.clone(),
-        names: opts.row_names(fit.coef.len(), off == 1),
-        estimate: beta,
+        names: fit.names,
+        estimate: fit.estimate,
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-        covariance_matrix: row_major(&cov),
+        covariance_matrix: row_major(&fit.cov),
         statistic_kind: StatisticKind::Z,
         level: opts.level,
         covariance: opts.covariance,
         n_obs: nf,
-        df_model,
-        df_resid: nf - k as f64,
+        df_model: fit.df_model,
+        df_resid,
         log_likelihood: ll,
-        aic: -2.0 * ll + 2.0 * k as f64,
-        bic: -2.0 * ll + k as f64 * nf.ln(),
+        aic: -2.0 * ll + 2.0 * params,
+        bic: -2.0 * ll + params * nf.ln(),
         logit: Some(LogitFit {
             ll_null,
             deviance: -2.0 * ll,
@@ -553,8 +595,48 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
     })
 }
 
+/// `s` when every number in it is finite; otherwise [`ModelError::InferenceUnavailable`]
+/// naming the first quantity that is not (a summary is printed and saved as it is, and no NaN or
+/// infinity may pass for a statistic).
+fn finite_summary(s: Summary) -> Result<Summary> {
+    let columns: [(&'static str, &[f64]); 7] = [
+        ("estimates", &s.estimate),
+        ("standard errors", &s.std_err),
+        ("test statistics", &s.statistic),
+        ("p-values", &s.p_value),
+        ("lower confidence limits", &s.conf_low),
+        ("upper confidence limits", &s.conf_high),
+        ("covariance matrix", &s.covariance_matrix),
+    ];
+    let mut scalars = vec![
+        s.n_obs,
+        s.df_model,
+        s.df_resid,
+        s.log_likelihood,
+        s.aic,
+        s.bic,
+    ];
+    if let Some(l) = &s.logit {
+        scalars.extend([l.ll_null, l.deviance, l.pseudo_r2, l.llr, l.llr_p_value]);
+    }
+    if let Some(o) = &s.ols {
+        scalars.extend([o.r2, o.adj_r2, o.f_statistic, o.f_p_value, o.sigma2]);
+    }
+    let all = columns
+        .into_iter()
+        .chain([("goodness-of-fit statistics", &scalars[..])]);
+    for (what, values) in all {
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(ModelError::InferenceUnavailable(format!(
+                "entry {index} of the {what} is not a finite number"
+            )));
+        }
+    }
+    Ok(s)
+}
+
 /// `x log y`, 0 when `x = 0`.
-fn xlogy(x: f64, y: f64) -> f64 {
+pub(crate) fn xlogy(x: f64, y: f64) -> f64 {
     if x == 0.0 { 0.0 } else { x * y.ln() }
 }
 
@@ -566,12 +648,22 @@ fn xlogy(x: f64, y: f64) -> f64 {
 /// (`c = 1` with an intercept), the F statistic of all slopes (Wald form), the Gaussian
 /// log-likelihood `-n/2 (log(2 pi SSR / n) + 1)`, AIC and BIC.
 ///
-/// Checks that the normal equations hold (`X~^T e / n` below `1e-6` relative to the scale of
-/// `X~` and `y`): otherwise the coefficients are not the least-squares fit of these data.
+/// `(X~^T X~)^{-1}` comes from the QR factorization of the centered design with every column
+/// scaled to unit norm (`linalg_core::ScaledQr`), so the standard errors are as accurate as
+/// the coefficients of a QR fit even where `X~^T X~` is singular to working precision (a
+/// degree-10 polynomial). Sums of squares are taken on `y` divided by a power of two when
+/// `|y|` is beyond `2^200`, so every statistic stays finite.
+///
+/// Checks that the normal equations hold (their relative residual, as
+/// `FittedLinear::certificate` defines it, below `1e-6`): otherwise the coefficients are not
+/// the least-squares fit of these data.
 ///
 /// # Errors
-/// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, or
-/// `X~^T X~` is singular; data errors (shapes, non-finite values).
+/// [`ModelError::InferenceUnavailable`] when the normal equations do not hold, `n <= k`, the
+/// fit is exact (zero residuals), or the design is numerically rank deficient after scaling
+/// (naming the aliased columns), or a statistic is not finite; [`ModelError::Overflow`]
+/// when the covariance matrix itself is beyond `f64` (targets above about `1e154`); data
+/// errors (shapes, non-finite values).
 ///
 /// # Examples
 /// ```
@@ -615,35 +707,33 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
         )));
     }
     let z = fit.linear_predictor();
-    let e: Vec<f64> = fit.y.iter().zip(&z).map(|(y, f)| y - f).collect();
-    let ssr: f64 = e.iter().map(|v| v * v).sum();
-    let xtx = fit.gram(&vec![1.0; n]);
-    let scale_x = (0..k).fold(0.0f64, |m, j| m.max(xtx[(j, j)].sqrt()));
-    let scale_y = fit
+    // residuals and sums of squares on y / scale (an exact power of two; 1 for targets of
+    // ordinary magnitude), so that targets up to f64's range give finite statistics
+    let scale = crate::metrics::regression::common_scale(&[fit.y, &z]);
+    let e: Vec<f64> = fit
         .y
         .iter()
-        .map(|v| v * v)
-        .sum::<f64>()
-        .sqrt()
-        .max(f64::MIN_POSITIVE);
-    let mut normal_eq = 0.0f64;
-    for j in 0..k {
-        let s: f64 = if off == 1 && j == 0 {
-            e.iter().sum()
-        } else {
-            (0..n).map(|i| fit.x[(i, j - off)] * e[i]).sum()
-        };
-        normal_eq = normal_eq.max(s.abs());
+        .zip(&z)
+        .map(|(y, f)| y / scale - f / scale)
+        .collect();
+    let ssr: f64 = e.iter().map(|v| v * v).sum();
+    if ssr == 0.0 {
+        return Err(ModelError::InferenceUnavailable(
+            "the fit is exact (every residual is zero): the residual variance and the standard \
+             errors are 0, and t statistics are undefined"
+                .into(),
+        ));
     }
-    if normal_eq > 1e-6 * scale_x * scale_y {
+    let eta = normal_equations_residual(fit, &e, scale);
+    if eta > 1e-6 {
         return Err(ModelError::InferenceUnavailable(format!(
-            "the coefficients are not the least-squares fit of these data (X^T e = {normal_eq:.2e}); \
-             fit without penalty or weights on the same data"
+            "the coefficients are not the least-squares fit of these data (relative residual \
+             of the normal equations {eta:.2e}); fit without penalty or weights on the same data"
         )));
     }
     let df_resid = nf - k as f64;
     let sigma2 = ssr / df_resid;
-    let xtx_inv = inverse(&xtx)?;
+    let xtx_inv = crate::linear::ols_inverse_gram(fit.x, off == 1, opts.names.as_deref())?;
     let cov = match opts.covariance {
         CovarianceType::Nonrobust => Mat::from_fn(k, k, |i, j| xtx_inv[(i, j)] * sigma2),
         CovarianceType::Hc1 => {
@@ -651,27 +741,51 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
             sandwich(&xtx_inv, &fit.gram(&e2), nf / df_resid)
         }
     };
-    let ybar = fit.y.iter().sum::<f64>() / nf;
+    let ybar = fit.y.iter().map(|v| v / scale).sum::<f64>() / nf;
     let sst: f64 = if off == 1 {
-        fit.y.iter().map(|v| (v - ybar) * (v - ybar)).sum()
+        fit.y
+            .iter()
+            .map(|v| (v / scale - ybar) * (v / scale - ybar))
+            .sum()
     } else {
-        fit.y.iter().map(|v| v * v).sum()
+        fit.y.iter().map(|v| (v / scale) * (v / scale)).sum()
     };
     let r2 = 1.0 - ssr / sst;
     let adj_r2 = 1.0 - (1.0 - r2) * (nf - off as f64) / df_resid;
     let beta = fit.estimates();
+    let beta_scaled: Vec<f64> = beta.iter().map(|b| b / scale).collect();
     let df_model = (k - off) as f64;
-    let f_statistic = wald_slopes(&beta, &cov, off)?;
+    // the classical F of the nonrobust covariance needs no inverse: (SSM / q) / (SSR / df)
+    let f_statistic = match opts.covariance {
+        CovarianceType::Nonrobust => ((sst - ssr) / df_model) / (ssr / df_resid),
+        CovarianceType::Hc1 => wald_slopes(&beta_scaled, &cov, off)?,
+    };
     let f_p_value = FisherSnedecor::new(df_model, df_resid).map_or(f64::NAN, |d| d.sf(f_statistic));
-    let ll = -nf / 2.0 * ((2.0 * std::f64::consts::PI * ssr / nf).ln() + 1.0);
+    // log(SSR) = log(ssr) + 2 log(scale): finite even when SSR itself is not
+    let ll = -nf / 2.0 * ((2.0 * std::f64::consts::PI * ssr / nf).ln() + 2.0 * scale.ln() + 1.0);
     let Columns {
         std_err,
         statistic,
         p_value,
         conf_low,
         conf_high,
-    } = table(&beta, &cov, StatisticKind::T, df_resid, opts)?;
-    Ok(Summary {
+    } = table(&beta_scaled, &cov, StatisticKind::T, df_resid, opts)?;
+    let up = |v: Vec<f64>| -> Vec<f64> { v.into_iter().map(|x| x * scale).collect() };
+    let (std_err, conf_low, conf_high) = (up(std_err), up(conf_low), up(conf_high));
+    let cov = Mat::from_fn(k, k, |i, j| cov[(i, j)] * scale * scale);
+    let sigma2 = sigma2 * scale * scale;
+    if cov
+        .col_iter()
+        .flat_map(|c| c.iter())
+        .chain([&sigma2])
+        .any(|v| !v.is_finite())
+    {
+        return Err(ModelError::Overflow {
+            what: "the covariance of the estimates (sigma^2 of targets beyond about 1e154: \
+                   divide the target by a power of ten)",
+        });
+    }
+    finite_summary(Summary {
         model: "OLS".into(),
         dependent: opts.dependent.clone(),
         names: opts.row_names(fit.coef.len(), off == 1),
@@ -702,6 +816,50 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
     })
 }
 
+/// The relative residual of the normal equations of `fit` with residuals `e` given on the
+/// scale `1 / scale` (the unweighted version of `FittedLinear::certificate`):
+/// `max_j |x~_j^T e| / (|x~_j| (|e| + |y| + sum_k |x~_k| |theta_k|))`, each term divided by
+/// `scale`, so that nothing overflows.
+fn normal_equations_residual(fit: &FitForInference<'_>, e: &[f64], scale: f64) -> f64 {
+    let (n, p) = (fit.x.nrows(), fit.coef.len());
+    let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|a| a * a).sum::<f64>().sqrt();
+    let e_norm = norm(&mut e.iter().copied());
+    let y_norm = norm(&mut fit.y.iter().map(|v| v / scale));
+    let col_norm: Vec<f64> = (0..p)
+        .map(|j| {
+            let c = fit.x.col(j);
+            let big = c.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            if big == 0.0 {
+                0.0
+            } else {
+                big * norm(&mut c.iter().map(|v| v / big))
+            }
+        })
+        .collect();
+    let root_n = (n as f64).sqrt();
+    let mut size = e_norm
+        + y_norm
+        + col_norm
+            .iter()
+            .zip(fit.coef)
+            .map(|(c, w)| c * (w / scale).abs())
+            .sum::<f64>();
+    if let Some(b) = fit.intercept {
+        size += root_n * (b / scale).abs();
+    }
+    let mut eta = 0.0f64;
+    if fit.intercept.is_some() {
+        eta = eta.max(e.iter().sum::<f64>().abs() / (root_n * size));
+    }
+    for (j, norm) in col_norm.iter().enumerate() {
+        let dot: f64 = fit.x.col(j).iter().zip(e).map(|(a, b)| a * b).sum();
+        if dot != 0.0 {
+            eta = eta.max(dot.abs() / (norm * size));
+        }
+    }
+    if eta.is_nan() { f64::INFINITY } else { eta }
+}
+
 /// A number in at most `width` characters: fixed with `decimals` decimals when it fits and
 /// is not tiny, else scientific.
 fn num(v: f64, width: usize, decimals: usize) -> String {
@@ -721,19 +879,16 @@ impl Summary {
         const W: usize = 78;
         let title = match self.model.as_str() {
             "Logit" => "Logit Regression Results",
+            "MNLogit" => "MNLogit Regression Results",
             _ => "OLS Regression Results",
         };
+        let likelihood = self.model != "OLS";
         let mut left: Vec<(String, String)> = vec![
             ("Dep. Variable:".into(), self.dependent.clone()),
             ("Model:".into(), self.model.clone()),
             (
                 "Method:".into(),
-                if self.model == "Logit" {
-                    "MLE"
-                } else {
-                    "Least Squares"
-                }
-                .into(),
+                if likelihood { "MLE" } else { "Least Squares" }.into(),
             ),
             (
                 "Covariance Type:".into(),
@@ -790,10 +945,11 @@ impl Summary {
         }
         // as statsmodels: the name column is as wide as the longest name (10 at least), and
         // the rules of the coefficient table follow its width
-        let name_w = self
-            .names
-            .iter()
-            .map(|n| n.chars().count())
+        let name_w = (0..self.names.len())
+            .map(|i| {
+                let (eq, row) = self.row_label(i);
+                eq.chars().count().max(row.chars().count())
+            })
             .max()
             .unwrap_or(0)
             .max(10);
@@ -806,17 +962,26 @@ impl Summary {
         };
         let lo_name = format!("[{lo:.3}");
         let hi_name = format!("{:.3}]", 1.0 - lo);
-        let _ = writeln!(
-            out,
-            "{:<name_w$}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
-            "", "coef", "std err", stat, pcol, lo_name, hi_name
-        );
-        let _ = writeln!(out, "{}", "-".repeat(table_w));
+        // MNLogit rows are named `y=c:name`: one block per equation, headed by `y=c`
+        let mut equation: Option<&str> = None;
         for i in 0..self.names.len() {
+            let (eq, row_name) = self.row_label(i);
+            if equation != Some(eq) {
+                if equation.is_some() {
+                    let _ = writeln!(out, "{}", "-".repeat(table_w));
+                }
+                let _ = writeln!(
+                    out,
+                    "{:>name_w$}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
+                    eq, "coef", "std err", stat, pcol, lo_name, hi_name
+                );
+                let _ = writeln!(out, "{}", "-".repeat(table_w));
+                equation = Some(eq);
+            }
             let _ = writeln!(
                 out,
                 "{:<name_w$}{:>11}{:>11}{:>11}{:>11}{:>12}{:>12}",
-                self.names[i],
+                row_name,
                 num(self.estimate[i], 10, 4),
                 num(self.std_err[i], 10, 3),
                 num(self.statistic[i], 10, 3),
@@ -827,6 +992,17 @@ impl Summary {
         }
         let _ = writeln!(out, "{}", "=".repeat(table_w));
         out
+    }
+}
+
+impl Summary {
+    /// The equation (empty except for MNLogit, whose rows are named `y=c:name`) and the name
+    /// of coefficient row `i`.
+    fn row_label(&self, i: usize) -> (&str, &str) {
+        match self.names[i].split_once(':') {
+            Some((e, r)) if self.model == "MNLogit" => (e, r),
+            _ => ("", self.names[i].as_str()),
+        }
     }
 }
 

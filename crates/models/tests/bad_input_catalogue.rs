@@ -747,7 +747,7 @@ fn huge_features_with_lbfgs_stop_unconverged_at_a_finite_point() {
 }
 
 #[test]
-fn huge_features_in_ols_are_solved_by_qr_and_refused_by_the_normal_equations() {
+fn huge_features_in_ols_are_solved_by_qr_and_refused_by_explicit_normal_equations() {
     let (x, y) = regression();
     let big = Mat::from_fn(30, 2, |i, j| x[(i, j)] * 1e300);
     let reference = LinearRegression::new()
@@ -764,9 +764,19 @@ fn huge_features_in_ols_are_solved_by_qr_and_refused_by_the_normal_equations() {
             "{a} vs {b}"
         );
     }
-    // the Gram matrix of the normal equations overflows: a typed error, not a wrong fit
-    let e = LinearRegression::new().fit(big.as_ref(), &y).unwrap_err();
-    assert!(matches!(e, ModelError::Linalg(_)), "{e}");
+    // the Gram matrix of the normal equations overflows: auto falls back to QR, and an
+    // explicit Cholesky choice is a typed error naming X^T X, not a wrong fit
+    let auto = LinearRegression::new().fit(big.as_ref(), &y).unwrap();
+    assert_eq!(auto.solver(), LinearSolver::Qr);
+    assert_eq!(auto.coef(), fit.coef());
+    let e = LinearRegression::new()
+        .solver(LinearSolver::Cholesky)
+        .fit(big.as_ref(), &y)
+        .unwrap_err();
+    assert!(
+        matches!(&e, ModelError::Overflow { what } if what.starts_with("X^T X")),
+        "{e}"
+    );
 }
 
 #[test]

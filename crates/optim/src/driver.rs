@@ -78,6 +78,15 @@ pub trait Solver<P: ?Sized> {
     fn divergence_patience(&self) -> Option<usize> {
         None
     }
+
+    /// When `Some(m)`, the driver ends the run as diverged
+    /// ([`Divergence::AboveStart`](crate::Divergence::AboveStart)) once the value exceeds its
+    /// starting value `start` by more than `m` (fixed-step methods: a stable step never ends
+    /// far above the start). Default `None`.
+    fn above_start_margin(&self, start: f64) -> Option<f64> {
+        let _ = start;
+        None
+    }
 }
 
 /// The state at the start of a run, as [`Solver::init`] reports it.
@@ -279,6 +288,7 @@ impl Driver {
             return Ok(monitor.finish(x, value, grad_norm, 0, t, evaluations));
         }
         let patience = solver.divergence_patience();
+        let margin = solver.above_start_margin(start.value);
         let mut increases = 0;
         let mut completed = 0;
         let mut next = vec![0.0; dim];
@@ -317,6 +327,12 @@ impl Driver {
             }
             if max_change == 0.0 && grad_norm > 0.0 {
                 break Termination::Stalled;
+            }
+            if margin.is_some_and(|m| value - start.value > m) {
+                break Termination::Diverged {
+                    iteration: completed,
+                    cause: Divergence::AboveStart,
+                };
             }
             if let Some(k) = patience {
                 increases = if value > previous { increases + 1 } else { 0 };

@@ -14,9 +14,11 @@ use crate::vecops::{grad_norm, step_to};
 /// With a fixed learning rate `eta`, each iteration is `x <- x - eta grad f(x)`. On a function
 /// whose gradient is `L`-Lipschitz, `eta < 2/L` decreases `f` at every iteration and
 /// `eta = 1/L` is the classic safe choice; a larger `eta` makes the iterates bounce or blow up.
-/// The run then stops with [`Termination::Diverged`](crate::Termination::Diverged): when the value or gradient becomes
-/// non-finite (the last finite iterate is returned), or when the value increased at
-/// `divergence_patience` consecutive iterations (default 10).
+/// The run then stops with [`Termination::Diverged`](crate::Termination::Diverged): when the
+/// value or gradient becomes non-finite (the last finite iterate is returned), when the value
+/// increased at `divergence_patience` consecutive iterations (default 10), or when it rose
+/// above its starting value by more than rounding (`Divergence::AboveStart`: bouncing iterates
+/// that never overflow).
 ///
 /// With a line search ([`GradientDescent::with_line_search`]) the step starts from the
 /// learning rate at the first iteration and from twice the previous accepted step afterwards.
@@ -177,5 +179,13 @@ impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
         self.line_search
             .is_none()
             .then_some(self.divergence_patience)
+    }
+
+    /// Fixed-step gradient descent with a stable step never ends above its start: more than
+    /// the rounding of the starting value is divergence.
+    fn above_start_margin(&self, start: f64) -> Option<f64> {
+        self.line_search
+            .is_none()
+            .then(|| 16.0 * f64::EPSILON * start.abs())
     }
 }

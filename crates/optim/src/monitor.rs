@@ -136,13 +136,21 @@ impl<'o> Monitor<'o> {
                 step: 0.0,
             });
         }
-        if let Some(c) = converged.or_else(|| self.gradient_test(grad_norm)) {
+        if let Some(c) = converged
+            .or_else(|| self.gradient_test(grad_norm))
+            .filter(|_| value.is_finite() && grad_norm.is_finite())
+        {
             return Some(Termination::Converged { criterion: c });
         }
         (self.stopping.max_iter == 0).then_some(Termination::MaxIterations)
     }
 
+    /// The gradient tests; none holds for a non-finite gradient norm (a NaN compares false,
+    /// and an infinite norm could pass an infinite tolerance scale).
     fn gradient_test(&self, grad_norm: f64) -> Option<Criterion> {
+        if !grad_norm.is_finite() {
+            return None;
+        }
         if self.stopping.gradient_tol.is_some_and(|t| grad_norm <= t) {
             return Some(Criterion::GradientNorm);
         }
@@ -159,7 +167,8 @@ impl<'o> Monitor<'o> {
     /// Records an iteration and returns a termination when a convergence test holds (the
     /// solver's own `converged`, else one of [`Stopping`]), the observer stops the run, or
     /// the iteration limit is reached (in that order of priority: a test that holds at the
-    /// last allowed iteration counts as convergence).
+    /// last allowed iteration counts as convergence). No test holds while the value or the
+    /// gradient norm is not finite.
     pub fn iteration(
         &mut self,
         it: &Iterate<'_>,
@@ -173,9 +182,15 @@ impl<'o> Monitor<'o> {
                 step: it.step,
             });
         }
-        let criterion = converged
-            .or_else(|| self.gradient_test(it.grad_norm))
+        // a non-finite value or gradient certifies nothing: no test may hold on it
+        let finite = it.value.is_finite() && it.grad_norm.is_finite();
+        let criterion = finite
+            .then(|| converged.or_else(|| self.gradient_test(it.grad_norm)))
+            .flatten()
             .or_else(|| {
+                if !(finite && it.previous_value.is_finite()) {
+                    return None;
+                }
                 let scale = it.value.abs().max(it.previous_value.abs()).max(1.0);
                 if self
                     .stopping

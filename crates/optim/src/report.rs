@@ -81,7 +81,11 @@ impl fmt::Display for Termination {
             Termination::Diverged { iteration, cause } => {
                 let remedy = match cause {
                     Divergence::NonFiniteHessian => "check the scale of the data",
-                    _ => "use a smaller learning rate or a line search",
+                    _ => {
+                        "lower the learning rate or use a line search, or rescale the variables: \
+                         the largest stable learning rate is 2 / L for the largest curvature L, \
+                         which badly scaled variables make large"
+                    }
                 };
                 write!(
                     f,
@@ -142,6 +146,10 @@ pub enum Divergence {
         /// Number of consecutive increases observed.
         iterations: usize,
     },
+    /// With a fixed learning rate, the objective rose above its value at the starting point:
+    /// the iterates bounce ever further out (a small enough learning rate decreases the
+    /// objective from the start, for stochastic gradients up to a fluctuation far smaller).
+    AboveStart,
 }
 
 impl fmt::Display for Divergence {
@@ -153,6 +161,7 @@ impl fmt::Display for Divergence {
                 f,
                 "the objective increased at {iterations} consecutive iterations"
             ),
+            Divergence::AboveStart => f.write_str("the objective rose above its starting value"),
         }
     }
 }

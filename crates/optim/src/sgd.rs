@@ -94,7 +94,10 @@ impl Schedule {
 ///
 /// A batch or epoch whose value or gradient is not finite ends the run with
 /// [`Termination::Diverged`](crate::Termination::Diverged) and the iterate of the start of
-/// that epoch (the learning rate is too large). With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
+/// that epoch (the learning rate is too large); so does an epoch whose objective exceeds the
+/// starting value by more than the starting value's magnitude (`Divergence::AboveStart`:
+/// iterates bouncing ever further out without overflowing), with the iterate it reached.
+/// With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
 /// epoch loss failed to improve on the best one by more than `tol` for `n_iter_no_change`
 /// consecutive epochs (scikit-learn's rule); without it, all epochs run and the report says
 /// [`Termination::MaxIterations`](crate::Termination::MaxIterations).
@@ -290,6 +293,12 @@ pub struct SgdState {
 
 impl<O: SumOfTerms + ?Sized> Solver<O> for Sgd {
     type State = SgdState;
+
+    /// A stochastic run fluctuates, but not to twice its distance above the start: an epoch
+    /// whose objective exceeds the start by more than the start's magnitude is divergence.
+    fn above_start_margin(&self, start: f64) -> Option<f64> {
+        Some(start.abs().max(f64::MIN_POSITIVE))
+    }
 
     fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(SgdState, Start)> {
         let n = x.len();

@@ -133,7 +133,7 @@ fn a_huge_learning_rate_is_reported_as_divergence() {
         matches!(
             r.termination,
             Termination::Diverged {
-                cause: Divergence::NonFinite,
+                cause: Divergence::NonFinite | Divergence::AboveStart,
                 ..
             }
         ),
@@ -142,6 +142,31 @@ fn a_huge_learning_rate_is_reported_as_divergence() {
     );
     assert!(r.x.iter().all(|v| v.is_finite()));
     assert!(r.value.is_finite());
+}
+
+#[test]
+fn iterates_that_bounce_without_overflowing_are_divergence_not_convergence() {
+    // a learning rate twice 2 / L (L = 4/3): the loss grows geometrically but stays finite for
+    // many epochs, and the no-improvement rule must not call that convergence
+    let r = Sgd::default()
+        .learning_rate(3.0)
+        .batch_size(100)
+        .epochs(20)
+        .tol(1e-3, 3)
+        .minimize(&mut LeastSquares::new(), &[0.0, 0.0])
+        .unwrap();
+    assert!(
+        matches!(
+            r.termination,
+            Termination::Diverged {
+                cause: Divergence::AboveStart,
+                ..
+            }
+        ),
+        "{:?}",
+        r.termination
+    );
+    assert!(!r.converged() && r.value.is_finite());
 }
 
 #[test]

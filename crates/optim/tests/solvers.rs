@@ -139,12 +139,17 @@ fn gd_learning_rate_above_two_over_l_diverges_and_one_over_l_converges() {
         .unwrap();
     assert!(!bad.converged());
     match bad.termination {
-        Termination::Diverged { cause, .. } => {
-            assert_eq!(cause, Divergence::Increasing { iterations: 10 })
-        }
+        // the iterates bounce out from the start: the objective soon exceeds its start
+        Termination::Diverged { cause, .. } => assert!(
+            matches!(
+                cause,
+                Divergence::AboveStart | Divergence::Increasing { iterations: 10 }
+            ),
+            "{cause:?}"
+        ),
         other => panic!("expected divergence, got {other:?}"),
     }
-    assert!(bad.to_string_lossy().contains("smaller learning rate"));
+    assert!(bad.to_string_lossy().contains("lower the learning rate"));
     assert!(bad.x.iter().all(|v| v.is_finite()));
 }
 

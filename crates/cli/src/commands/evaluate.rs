@@ -11,6 +11,9 @@ use crate::input;
 use crate::limits::CONFUSION_TABLE_CLASSES;
 use crate::output::{num, print_json, table, write_file};
 
+/// A regression metric of `(y_true, y_pred)`.
+type Metric = fn(&[f64], &[f64]) -> linmod::models::Result<f64>;
+
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
     let mut loaded = input::labelled(&args.data)?;
@@ -64,18 +67,32 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
                     args.model.display()
                 );
             }
-            let mse = metrics::mean_squared_error(&y, &pred)?;
-            rows.push(("mse".into(), mse));
-            rows.push(("rmse".into(), mse.sqrt()));
-            rows.push((
-                "mae".into(),
-                metrics::regression::mean_absolute_error(&y, &pred)?,
-            ));
-            rows.push(("r2".into(), metrics::regression::r2_score(&y, &pred)?));
-            rows.push((
-                "explained_variance".into(),
-                metrics::regression::explained_variance_score(&y, &pred)?,
-            ));
+            let regression: [(&str, Metric); 5] = [
+                ("mse", metrics::mean_squared_error),
+                ("rmse", metrics::regression::root_mean_squared_error),
+                ("mae", metrics::regression::mean_absolute_error),
+                ("r2", metrics::regression::r2_score),
+                (
+                    "explained_variance",
+                    metrics::regression::explained_variance_score,
+                ),
+            ];
+            let mut unavailable = Map::new();
+            for (name, metric) in regression {
+                match metric(&y, &pred) {
+                    Ok(v) => rows.push((name.into(), v)),
+                    // a metric beyond f64 (the MSE of targets above 1e154) is named, not printed
+                    // as inf; every other metric is still reported
+                    Err(e @ linmod::models::ModelError::Overflow { .. }) => {
+                        extra.push_str(&format!("{name} unavailable: {e}\n"));
+                        unavailable.insert(name.into(), json!(e.to_string()));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if !unavailable.is_empty() {
+                m.insert("unavailable".into(), Value::Object(unavailable));
+            }
         }
         _ => bail!(
             "{}: this model kind cannot be evaluated here",

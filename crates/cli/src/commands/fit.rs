@@ -98,14 +98,29 @@ fn convergence_json(
     iterations: usize,
     converged: bool,
     termination: &str,
-    objective: f64,
+    objective: Option<f64>,
     seconds: f64,
 ) {
     m.insert("iterations".into(), json!(iterations));
     m.insert("converged".into(), json!(converged));
     m.insert("termination".into(), json!(termination));
-    m.insert("objective".into(), json!(objective));
+    match objective {
+        Some(v) => m.insert("objective".into(), json!(v)),
+        // JSON has no infinity: say so instead of writing null
+        None => m.insert("objective_note".into(), json!(OBJECTIVE_OVERFLOW)),
+    };
     m.insert("fit_seconds".into(), json!(seconds));
+}
+
+/// What replaces an objective value that is beyond the range of f64.
+const OBJECTIVE_OVERFLOW: &str = "the objective is beyond the range of f64 (targets above about 1e154); the coefficients are exact";
+
+/// The objective as text: its value, or why it has none.
+fn objective_text(objective: Option<f64>) -> String {
+    objective.map_or_else(
+        || OBJECTIVE_OVERFLOW.to_string(),
+        |v| format!("objective {v:.10}"),
+    )
 }
 
 fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String {
@@ -199,7 +214,7 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
             r.iterations,
             r.converged(),
             &r.termination.to_string(),
-            fit.objective(),
+            Some(fit.objective()),
             seconds,
         );
         let mut text = header(args, data, &solver_name, pen);
@@ -255,7 +270,7 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
         fit.n_iter(),
         fit.converged(),
         &terminations.join("; "),
-        fit.objective(),
+        Some(fit.objective()),
         seconds,
     );
     let mut text = header(args, data, &solver_name, pen);
@@ -280,10 +295,19 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
                 .collect(),
         );
     }
-    text.push_str(&table(
+    let coefficients = table(
         &headers.iter().map(String::as_str).collect::<Vec<_>>(),
         &rows,
-    ));
+    );
+    text.push_str(&coefficients);
+    // statsmodels' MNLogit table: log-odds against class 0 with standard errors
+    let summary =
+        (pen.is_none() && strategy == Multiclass::Softmax && !args.balanced && fit.converged())
+            .then(|| fit.summary(x, y, &inference_options(args, data)));
+    if summary.is_some() {
+        text.push('\n');
+    }
+    add_inference(&mut json, &mut text, summary, String::new());
     Ok(Fitted {
         model: SavedModel::Multinomial(fit),
         json,
@@ -324,19 +348,44 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
         .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
-    // the objective 1/(2n) |y - X w - b|^2 + penalty, at the solution
+    // the objective 1/(2n) |y - X w - b|^2 + penalty, at the solution: from the RMSE, which
+    // is finite for any finite target, while the MSE of targets beyond 1e154 is not
     let pred = fit.predict(x)?;
-    let objective =
-        0.5 * linmod::models::metrics::mean_squared_error(y, &pred)? + pen.value(fit.coef());
-    let termination = match fit.report() {
-        Some(r) => r.termination.to_string(),
-        None => format!("closed form ({solver_name})"),
+    let rmse = linmod::models::metrics::regression::root_mean_squared_error(y, &pred)?;
+    let objective = Some(0.5 * rmse * rmse + pen.value(fit.coef())).filter(|v| v.is_finite());
+    let termination = match (fit.report(), fit.certificate()) {
+        (Some(r), _) => r.termination.to_string(),
+        (None, Some(eta)) if !fit.converged() => format!(
+            "closed form ({solver_name}) without a certificate: the relative residual of the \
+             normal equations, {eta:.2e}, is above the rounding bound {:.2e}",
+            fit.certificate_bound()
+        ),
+        (None, _) => format!("closed form ({solver_name})"),
     };
     let mut json = base_json(args, data, &solver_name, pen);
     json.insert("coef".into(), json!(fit.coef()));
     json.insert("intercept".into(), json!(fit.intercept()));
     if let Some(gap) = fit.duality_gap() {
         json.insert("duality_gap".into(), json!(gap));
+    }
+    let aliased: Vec<&str> = fit
+        .aliased()
+        .iter()
+        .map(|&j| data.feature_names[j].as_str())
+        .collect();
+    if let Some(eta) = fit.certificate() {
+        json.insert("certificate".into(), json!(eta));
+        json.insert("certificate_bound".into(), json!(fit.certificate_bound()));
+    }
+    if let Some(rank) = fit.rank() {
+        json.insert("rank".into(), json!(rank));
+        json.insert("aliased".into(), json!(aliased));
+    }
+    if let Some(c) = fit.condition_estimate() {
+        json.insert("condition_estimate".into(), json!(c));
+    }
+    if fit.target_scale().to_bits() != 1f64.to_bits() {
+        json.insert("target_scale".into(), json!(fit.target_scale()));
     }
     convergence_json(
         &mut json,
@@ -348,11 +397,35 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
     );
     let mut text = header(args, data, &solver_name, pen);
     text.push_str(&format!(
-        "{termination} after {} iterations; objective {objective:.10}; {seconds:.3} s\n",
-        fit.n_iter()
+        "{termination} after {} iterations; {}; {seconds:.3} s\n",
+        fit.n_iter(),
+        objective_text(objective)
     ));
+    if let Some(eta) = fit.certificate() {
+        text.push_str(&format!(
+            "relative residual of the normal equations {eta:.2e} (rounding bound {:.2e})\n",
+            fit.certificate_bound()
+        ));
+    }
+    if !aliased.is_empty() {
+        text.push_str(&format!(
+            "rank {} of {}: {} numerically a linear combination of the other columns after \
+             scaling every column to unit norm (minimum-norm coefficients)\n",
+            fit.rank().unwrap_or(0),
+            fit.n_features(),
+            aliased.join(", ")
+        ));
+    }
     if let Some(gap) = fit.duality_gap() {
-        text.push_str(&format!("duality gap {gap:.3e}\n"));
+        text.push_str(&format!("duality gap {gap:.3e}"));
+        if fit.target_scale().to_bits() != 1f64.to_bits() {
+            // the gap of the objective itself is beyond f64: it is the rescaled problem's
+            text.push_str(&format!(
+                " (of the problem with the target divided by {:.3e})",
+                fit.target_scale()
+            ));
+        }
+        text.push('\n');
     }
     text.push('\n');
     let intercept = (!args.no_intercept).then_some(fit.intercept());

@@ -41,7 +41,7 @@ impl<'a> Centered<'a> {
         let weights = normalize_weights(sample_weight, x.nrows())?;
         if fit_intercept && weights.is_none() {
             let n = x.nrows() as f64;
-            let x_mean = sums.iter().map(|s| s / n).collect();
+            let x_mean = linalg_core::means_from_sums(x, &sums);
             let y_mean = y.iter().sum::<f64>() / n;
             return Ok(Self {
                 x,

@@ -172,6 +172,12 @@ impl CrossValidation {
                         / test_weight
                 })
                 .collect();
+            if errors.iter().any(|e| !e.is_finite()) {
+                return Err(ModelError::Overflow {
+                    what: "the held-out mean squared error of a cross-validation fold (divide \
+                           the target by a power of ten)",
+                });
+            }
             fold_mse.push(errors);
         }
         let n_lambdas = full.len();

@@ -12,16 +12,31 @@
 use linalg_core::faer::linalg::matmul::triangular::{self, BlockStructure};
 use linalg_core::faer::{Accum, Par};
 use linalg_core::{
-    Cholesky, GramScratch, LinalgError, Mat, MatRef, gram_matrix, lstsq, weighted_gram,
+    Cholesky, GramScratch, LinalgError, Mat, MatRef, ScaledQr, gram_matrix, weighted_gram,
 };
 
 use super::centering::Centered;
+use super::certificate::{certify, certify_normal_equations};
+use super::refinement::refine;
 use super::solver::LinearSolver;
 use crate::error::{ModelError, Result};
 
 /// `auto` accepts the normal equations when the estimated condition number of the scaled
 /// system matrix times the centering amplification is at most this.
-const CONDITION_LIMIT: f64 = 1e6;
+pub(crate) const CONDITION_LIMIT: f64 = 1e6;
+
+/// An explicitly chosen Cholesky solve is refused (`ModelError::IllConditioned`) when the
+/// reciprocal of that condition number is below this: the normal equations would then lose
+/// more than 10 of the 16 digits (the error of the solution is about `condition * eps`).
+pub(crate) const CHOLESKY_RCOND_MIN: f64 = 1e-10;
+
+/// Above this condition number (of the normal equations, times the centering amplification)
+/// the Cholesky solution gets one step of iterative refinement with the residual computed
+/// from the data (`w += C^{-1} X_c^T S r / n`): its error, about `condition * eps`, then
+/// shrinks by another factor `condition * eps`. The QR solution is refined against the data
+/// in compensated arithmetic above the same estimate. Below, either is within a few hundred
+/// `eps` of the exact solution already.
+pub(crate) const REFINE_ABOVE: f64 = 1e3;
 
 /// Columns per block when the dual form builds its kernel matrix.
 const KERNEL_BLOCK: usize = 128;
@@ -30,12 +45,72 @@ const KERNEL_BLOCK: usize = 128;
 #[derive(Clone, Debug)]
 pub(crate) struct DirectFit {
     pub coef: Vec<f64>,
-    /// Numerical rank of the design (unpenalized fits only).
+    /// `ybar - m.w` (0 without an intercept).
+    pub intercept: f64,
+    /// Numerical rank of the equilibrated design (unpenalized fits only).
     pub rank: Option<usize>,
+    /// Columns beyond the numerical rank after equilibration (unpenalized QR fits).
+    pub aliased: Vec<usize>,
     /// Estimated 1-norm condition number of the (scaled) system the Cholesky solver factored.
     pub condition: Option<f64>,
     /// `Qr` or `Cholesky`.
     pub solver: LinearSolver,
+    /// The normal-equations residual `eta` of the returned solution (`certificate.rs`).
+    pub certificate: f64,
+}
+
+impl DirectFit {
+    /// A solution `(w, b)` with its certificate; `raw_norms` as for [`certify`].
+    fn certified(
+        data: &Centered<'_>,
+        (coef, intercept): (Vec<f64>, f64),
+        l2: f64,
+        raw_norms: &[f64],
+        solver: LinearSolver,
+    ) -> Self {
+        let certificate = certify(data, &coef, intercept, l2, raw_norms).eta;
+        Self {
+            coef,
+            intercept,
+            rank: None,
+            aliased: Vec::new(),
+            condition: None,
+            solver,
+            certificate,
+        }
+    }
+}
+
+/// `sqrt(sum_i s_i x_ij^2)` for every column, from the centered norm and the mean
+/// (`sum s_i x^2 = sum s_i (x - m)^2 + n m^2` because the weights sum to `n`), without
+/// overflow.
+fn raw_norms_from_centered(data: &Centered<'_>, centered: &[f64]) -> Vec<f64> {
+    let root_n = (data.n() as f64).sqrt();
+    centered
+        .iter()
+        .zip(&data.x_mean)
+        .map(|(c, m)| c.hypot(root_n * m.abs()))
+        .collect()
+}
+
+/// `sqrt(sum_i s_i x_ij^2)` for every column, scaled by the column's largest magnitude so
+/// that no square overflows.
+fn raw_norms(data: &Centered<'_>) -> Vec<f64> {
+    (0..data.p())
+        .map(|j| {
+            let col = data.x.col(j);
+            let big = col.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            if big == 0.0 {
+                return 0.0;
+            }
+            let ss: f64 = col
+                .iter()
+                .enumerate()
+                .map(|(i, v)| data.weight(i) * (v / big) * (v / big))
+                .sum();
+            big * ss.sqrt()
+        })
+        .collect()
 }
 
 /// Solves by `choice` (`Auto`, `Qr` or `Cholesky`), see [`LinearSolver`] for the rule.
@@ -63,6 +138,44 @@ pub(crate) fn fit_direct(
         Some(fit) => Ok(fit),
         None => qr(data, yc, l2),
     }
+}
+
+/// Fails with [`ModelError::Overflow`] when the normal equations hold a non-finite value:
+/// finite data whose squares overflow (columns beyond about `1e154`).
+fn check_finite_system(eq: &NormalEquations) -> Result<()> {
+    let p = eq.rhs.len();
+    for j in 0..p {
+        for i in j..p {
+            let v = eq.matrix[(i, j)];
+            if !v.is_finite() {
+                return Err(ModelError::Overflow {
+                    what: "X^T X (products of columns of magnitude beyond 1e154: use the qr \
+                           solver, or rescale the features)",
+                });
+            }
+        }
+    }
+    if eq.rhs.iter().any(|v| !v.is_finite()) {
+        return Err(ModelError::Overflow {
+            what: "X^T y (products of a column and the target: use the qr solver, or rescale \
+                   the features)",
+        });
+    }
+    Ok(())
+}
+
+/// Refuses an explicitly chosen Cholesky solve whose condition number is beyond
+/// [`CHOLESKY_RCOND_MIN`].
+fn check_conditioning(condition: f64, what: &'static str) -> Result<()> {
+    let rcond = 1.0 / condition;
+    if rcond < CHOLESKY_RCOND_MIN || !rcond.is_finite() {
+        return Err(ModelError::IllConditioned {
+            what,
+            rcond,
+            threshold: CHOLESKY_RCOND_MIN,
+        });
+    }
+    Ok(())
 }
 
 /// The normal equations of the centered problem: lower triangle of the system matrix, the
@@ -177,11 +290,18 @@ impl ScaledCholesky {
 }
 
 /// Normal equations by Cholesky. `Ok(None)` asks `auto` to use QR instead; with `strict`
-/// (the caller chose Cholesky) a singular system is an error and an ill-conditioned one is
-/// solved anyway.
+/// (the caller chose Cholesky) a singular system is an error, and so is one whose condition
+/// number is beyond [`CHOLESKY_RCOND_MIN`] (`ModelError::IllConditioned`).
+///
+/// When the condition number exceeds [`REFINE_ABOVE`], one refinement step with the residual
+/// from a pass over the data. The certificate is evaluated on the formed normal equations
+/// (`certify_normal_equations`), at no further pass.
 fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option<DirectFit>> {
     let (n, p) = (data.n(), data.p());
     let eq = NormalEquations::new(data, yc, l2);
+    if let Err(e) = check_finite_system(&eq) {
+        return if strict { Err(e) } else { Ok(None) };
+    }
     if l2 == 0.0 {
         if let Some(j) = constant_column(&eq) {
             return reject(strict, format!("column {j} is constant"));
@@ -193,26 +313,59 @@ fn primal(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Opti
             );
         }
     }
-    let Some(factored) = factor(&eq.matrix, strict, |index| {
-        format!(
-            "Cholesky pivot {index}: column {index} is (numerically) a linear combination of \
-             the columns before it"
-        )
-    })?
-    else {
-        return Ok(None);
+    let factored = match ScaledCholesky::new(&eq.matrix) {
+        Ok(f) => f,
+        Err(LinalgError::NotPositiveDefinite { .. }) if strict => {
+            return Err(diagnose_singular_normal_equations(data, l2));
+        }
+        Err(LinalgError::NotPositiveDefinite { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
     let condition = factored.condition * eq.centering_amplification();
     if !strict && condition > CONDITION_LIMIT {
         return Ok(None);
     }
-    let mut coef = eq.rhs;
+    if strict {
+        check_conditioning(condition, "the normal equations X_c^T S X_c / n + 2 l2 I")?;
+    }
+    let mut coef = eq.rhs.clone();
     factored.solve_in_place(&mut coef);
+    if condition > REFINE_ABOVE {
+        // one refinement step with the residual computed from the data (one pass)
+        let nf = n as f64;
+        let raw_norms: Vec<f64> = eq
+            .raw_diagonal
+            .iter()
+            .map(|d| (nf * (d - 2.0 * l2)).max(0.0).sqrt())
+            .collect();
+        let b = data.intercept(&coef);
+        let cert = certify(data, &coef, b, l2, &raw_norms);
+        if cert.eta.is_finite() {
+            let mut step = cert.centered_residual;
+            factored.solve_in_place(&mut step);
+            coef.iter_mut().zip(&step).for_each(|(w, d)| *w += d);
+        }
+    }
+    let intercept = data.intercept(&coef);
+    // the certificate on the normal equations formed in the Gram pass (no second pass)
+    let certificate = certify_normal_equations(
+        data,
+        eq.matrix.as_ref(),
+        &eq.rhs,
+        &eq.raw_diagonal,
+        data.target_scale(yc),
+        &coef,
+        intercept,
+        l2,
+    );
     Ok(Some(DirectFit {
         coef,
+        intercept,
         rank: (l2 == 0.0).then_some(p),
+        aliased: Vec::new(),
         condition: Some(condition),
         solver: LinearSolver::Cholesky,
+        certificate,
     }))
 }
 
@@ -236,6 +389,44 @@ fn factor(
         Ok(f) => Ok(Some(f)),
         Err(LinalgError::NotPositiveDefinite { index }) => reject(strict, describe(index)),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Why the normal equations were singular to working precision, for an explicit Cholesky
+/// choice: the rank of the centered design itself, decided on its equilibrated columns by
+/// [`ScaledQr`], tells a rank-deficient design (naming the aliased columns) from one that
+/// is merely too ill-conditioned for the normal equations, whose condition number is the
+/// square of the design's.
+fn diagnose_singular_normal_equations(data: &Centered<'_>, l2: f64) -> ModelError {
+    let (n, p) = (data.n(), data.p());
+    let sqrt_w = data.sqrt_weights();
+    let root = (2.0 * n as f64 * l2).sqrt();
+    let a = stacked(
+        n,
+        p,
+        |i, j| sqrt_w[i] * (data.x[(i, j)] - data.x_mean[j]),
+        root,
+    );
+    match ScaledQr::new(a, None) {
+        Ok(qr) if qr.rank() < p => {
+            let names: Vec<String> = qr.aliased().iter().map(|j| format!("column {j}")).collect();
+            ModelError::RankDeficient {
+                detail: format!(
+                    "{} (0-based) {} numerically a linear combination of the other columns \
+                     after scaling every column to unit norm",
+                    names.join(", "),
+                    if names.len() == 1 { "is" } else { "are" }
+                ),
+            }
+        }
+        Ok(qr) => ModelError::IllConditioned {
+            what: "the normal equations X_c^T S X_c / n + 2 l2 I",
+            // the pivots of the design's QR bound its condition number from below; the normal
+            // equations square it
+            rcond: qr.pivot_ratio() * qr.pivot_ratio(),
+            threshold: CHOLESKY_RCOND_MIN,
+        },
+        Err(e) => e.into(),
     }
 }
 
@@ -278,17 +469,26 @@ fn dual(data: &Centered<'_>, yc: &[f64], l2: f64, strict: bool) -> Result<Option
     if !strict && factored.condition > CONDITION_LIMIT {
         return Ok(None);
     }
+    if strict {
+        check_conditioning(factored.condition, "the kernel matrix A A^T + 2 n l2 I")?;
+    }
     let sqrt_w = data.sqrt_weights();
     let mut alpha: Vec<f64> = yc.iter().zip(&sqrt_w).map(|(a, b)| a * b).collect();
     factored.solve_in_place(&mut alpha);
     alpha.iter_mut().zip(&sqrt_w).for_each(|(a, s)| *a *= s);
-    Ok(Some(DirectFit {
-        coef: data.xtv_centered(&alpha),
-        // the factored kernel has full rank n
-        rank: (l2 == 0.0).then_some(n),
-        condition: Some(factored.condition),
-        solver: LinearSolver::Cholesky,
-    }))
+    let coef = data.xtv_centered(&alpha);
+    let b = data.intercept(&coef);
+    let mut fit = DirectFit::certified(
+        data,
+        (coef, b),
+        l2,
+        &raw_norms(data),
+        LinearSolver::Cholesky,
+    );
+    // the factored kernel has full rank n
+    fit.rank = (l2 == 0.0).then_some(n);
+    fit.condition = Some(factored.condition);
+    Ok(Some(fit))
 }
 
 /// Lower triangle of `A A^T` with `A = S^{1/2} X_c`, accumulated over blocks of
@@ -330,9 +530,13 @@ fn centered_kernel(data: &Centered<'_>) -> Mat<f64> {
 }
 
 /// QR least squares on a centered, weighted copy of `X` (stacked on `sqrt(2 n l2) I` for
-/// ridge). For ridge with `p > n` the equivalent `(p + n) x n` problem of the dual,
-/// `min |[A^T; sqrt(c) I] alpha - [0; S^{1/2} y_c / sqrt(c)]|`, `c = 2 n l2`, keeps the copy
-/// at the size of `X`.
+/// ridge), equilibrated and factored by [`ScaledQr`]: the rank is decided on the scaled
+/// columns, and the columns beyond it are reported as aliased. An unpenalized solution is
+/// refined against the data (`refinement.rs`) when the squared condition estimate
+/// `1 / pivot_ratio^2` times the centering amplification exceeds [`REFINE_ABOVE`], the rule
+/// of the normal equations. For ridge with `p > n` the equivalent `(p + n) x n`
+/// problem of the dual, `min |[A^T; sqrt(c) I] alpha - [0; S^{1/2} y_c / sqrt(c)]|`,
+/// `c = 2 n l2`, keeps the copy at the size of `X`.
 fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
     let (n, p) = (data.n(), data.p());
     let sqrt_w = data.sqrt_weights();
@@ -344,28 +548,42 @@ fn qr(data: &Centered<'_>, yc: &[f64], l2: f64) -> Result<DirectFit> {
         for i in 0..n {
             t[p + i] = sqrt_w[i] * yc[i] / root;
         }
-        let sol = lstsq(a.as_ref(), &t, None)?;
-        drop(a);
-        let v: Vec<f64> = sol.coef.iter().zip(&sqrt_w).map(|(a, s)| a * s).collect();
-        return Ok(DirectFit {
-            coef: data.xtv_centered(&v),
-            rank: None,
-            condition: None,
-            solver: LinearSolver::Qr,
-        });
+        let sol = ScaledQr::new(a, None)?.solve(&t);
+        let v: Vec<f64> = sol.iter().zip(&sqrt_w).map(|(a, s)| a * s).collect();
+        let coef = data.xtv_centered(&v);
+        let b = data.intercept(&coef);
+        let fit = DirectFit::certified(data, (coef, b), l2, &raw_norms(data), LinearSolver::Qr);
+        return Ok(fit);
     }
     let a = stacked(n, p, centered, root);
-    let mut b = vec![0.0; a.nrows()];
+    let centered_norms: Vec<f64> = (0..p).map(|j| a.col(j).subrows(0, n).norm_l2()).collect();
+    let raw = raw_norms_from_centered(data, &centered_norms);
+    let rows = a.nrows();
+    let qr = ScaledQr::new(a, None)?;
+    let mut b = vec![0.0; rows];
     for i in 0..n {
         b[i] = sqrt_w[i] * yc[i];
     }
-    let sol = lstsq(a.as_ref(), &b, None)?;
-    Ok(DirectFit {
-        coef: sol.coef,
-        rank: (l2 == 0.0).then_some(sol.rank),
-        condition: None,
-        solver: LinearSolver::Qr,
-    })
+    let mut coef = qr.solve(&b);
+    let mut intercept = data.intercept(&coef);
+    // refinement buys digits where the normal equations' rule would: the squared condition
+    // (1 / pivot ratio^2 bounds it from below) times the centering amplification above
+    // REFINE_ABOVE; below, the QR solution is already within a few eps
+    let amplification = raw
+        .iter()
+        .zip(&centered_norms)
+        .map(|(r, c)| if *c > 0.0 { (r / c) * (r / c) } else { 1.0 })
+        .fold(1.0, f64::max);
+    let ratio = qr.pivot_ratio();
+    if l2 == 0.0 && amplification > REFINE_ABOVE * ratio * ratio {
+        refine(data, &qr, &mut coef, &mut intercept);
+    }
+    let mut fit = DirectFit::certified(data, (coef, intercept), l2, &raw, LinearSolver::Qr);
+    if l2 == 0.0 {
+        fit.rank = Some(qr.rank());
+        fit.aliased = qr.aliased().to_vec();
+    }
+    Ok(fit)
 }
 
 /// The `rows x cols` matrix `top(r, c)` stacked on `root I` (`cols x cols`), or `top` alone

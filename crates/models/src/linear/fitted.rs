@@ -19,7 +19,7 @@ use crate::penalty::Penalty;
 ///
 /// | solver | [`report`](Self::report) | [`n_iter`](Self::n_iter) | [`converged`](Self::converged) | also |
 /// |---|---|---|---|---|
-/// | `qr`, `cholesky` | `None` | 0 (closed form) | `true` | [`rank`](Self::rank) (unpenalized), [`condition_estimate`](Self::condition_estimate) (Cholesky) |
+/// | `qr`, `cholesky` | `None` | 0 (closed form) | the certificate is at rounding level | [`certificate`](Self::certificate), [`rank`](Self::rank) and [`aliased`](Self::aliased) (unpenalized), [`condition_estimate`](Self::condition_estimate) (Cholesky) |
 /// | `cd` | `Some` | sweeps | the duality-gap test held | [`duality_gap`](Self::duality_gap), [`cd_mode`](Self::cd_mode) |
 /// | `fista`, `gd` | `Some` | iterations | a gradient test held | [`learning_rate`](Self::learning_rate) (gd) |
 /// | `sgd` | `Some` | epochs | the loss stopped improving | [`learning_rate`](Self::learning_rate) (constant rate) |
@@ -54,6 +54,16 @@ pub struct FittedLinear {
     pub(crate) rank: Option<usize>,
     pub(crate) condition_estimate: Option<f64>,
     pub(crate) learning_rate: Option<f64>,
+    #[serde(default)]
+    pub(crate) aliased: Vec<usize>,
+    #[serde(default)]
+    pub(crate) certificate: Option<f64>,
+    #[serde(default = "unit_scale")]
+    pub(crate) target_scale: f64,
+}
+
+fn unit_scale() -> f64 {
+    1.0
 }
 
 impl FittedLinear {
@@ -113,11 +123,59 @@ impl FittedLinear {
         self.report.as_ref().map_or(0, |r| r.iterations)
     }
 
-    /// True when a convergence test held (always for closed-form solves, which are exact up
-    /// to rounding); false after an iteration limit, a divergence or a failed line search.
+    /// True when a convergence test held; false after an iteration limit, a divergence or a
+    /// failed line search. A closed-form solve counts as converged only when its
+    /// [`certificate`](Self::certificate) is at rounding level
+    /// ([`certificate_bound`](Self::certificate_bound)).
     #[must_use]
     pub fn converged(&self) -> bool {
+        let bound = self.certificate_bound();
         self.report.as_ref().is_none_or(Report::converged)
+            && self.certificate.is_none_or(|eta| eta <= bound)
+    }
+
+    /// The relative normal-equations residual of a closed-form solution (`None` for iterative
+    /// solvers, whose convergence tests certify them): with `A = S^{1/2} [1, X]`, the
+    /// parameters `theta = (b, w)` and `r = S^{1/2} y - A theta`,
+    ///
+    /// ```text
+    /// eta = max_j |a_j^T r - 2 n l2 w_j| / (|a_j| (|r| + |S^{1/2} y| + sum_k |a_k| |theta_k|) + 2 n l2 |w_j|)
+    /// ```
+    ///
+    /// the backward error of the normal equations: computed from the data in one pass for
+    /// QR and the dual form, and from the normal equations formed in the Gram pass for the
+    /// Cholesky solver (whose rounding is of the same order). It does not depend on the units
+    /// of the columns or the target.
+    #[must_use]
+    pub fn certificate(&self) -> Option<f64> {
+        self.certificate
+    }
+
+    /// The rounding level a certificate must reach for [`converged`](Self::converged):
+    /// `64 eps sqrt(n + p)`.
+    #[must_use]
+    pub fn certificate_bound(&self) -> f64 {
+        super::certificate::certificate_bound(self.n_samples, self.coef.len())
+    }
+
+    /// The columns that are numerically linear combinations of the others after each column
+    /// is scaled to unit norm (unpenalized QR fits; empty at full rank). Their coefficients
+    /// are those of the minimum-norm solution of the scaled problem.
+    #[must_use]
+    pub fn aliased(&self) -> &[usize] {
+        &self.aliased
+    }
+
+    /// The power of two the target was divided by inside the solver (1 unless the largest
+    /// `|y|` is beyond `2^200` or below `2^-200`). [`coef`](Self::coef) and
+    /// [`intercept`](Self::intercept) are always in the units of `y`; the
+    /// [`report`](Self::report), [`loss_history`](Self::loss_history) and
+    /// [`duality_gap`](Self::duality_gap) describe the rescaled problem (target `y / s`,
+    /// penalty `l1 / s`, `l2`), whose objective is the objective divided by `s^2`: for such
+    /// targets the objective itself overflows.
+    #[must_use]
+    pub fn target_scale(&self) -> f64 {
+        self.target_scale
     }
 
     /// The objective value after each iteration, when the history was recorded
@@ -241,6 +299,17 @@ impl FittedLinear {
             self.intercept,
             self.fit_intercept,
             self.penalty,
-        )
+        )?;
+        let scale_ok = self.target_scale.is_finite() && self.target_scale > 0.0;
+        let certificate_ok = self.certificate.is_none_or(|eta| eta >= 0.0);
+        if scale_ok && certificate_ok {
+            Ok(())
+        } else {
+            Err(crate::ModelError::Persistence(format!(
+                "corrupt model: target_scale = {} must be finite and positive, certificate = {:?} \
+                 non-negative",
+                self.target_scale, self.certificate
+            )))
+        }
     }
 }

@@ -34,7 +34,7 @@ use optim::{Certificate, CoordinateDescent, Coordinates, ElasticNet, Observer, R
 use super::centering::Centered;
 use super::direct::NormalEquations;
 use super::solver::CdMode;
-use crate::error::Result;
+use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
 /// `auto` uses Gram mode only for at most this many features (glmnet's limit).
@@ -218,6 +218,27 @@ impl<'d, 'a> Prepared<'d, 'a> {
 }
 
 impl Engine<'_, '_> {
+    /// Fails with [`ModelError::Overflow`] when the squares the engine holds overflowed
+    /// (columns beyond about `1e154`): no gap or update computed from them would mean
+    /// anything.
+    pub fn check_finite(&self) -> Result<()> {
+        let bad = match self {
+            Engine::Gram(l) => {
+                let e = &l.tracking;
+                (0..e.q.nrows())
+                    .any(|j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite())
+            }
+            Engine::Residual(l) => l.tracking.col_sq.iter().any(|v| !v.is_finite()),
+        };
+        if bad {
+            return Err(ModelError::Overflow {
+                what: "the squared norm of a centered column (values beyond about 1e154: rescale \
+                       the features)",
+            });
+        }
+        Ok(())
+    }
+
     /// Makes the tracked state match `w` (after a warm start).
     pub fn reset(&mut self, w: &[f64]) {
         match self {

@@ -31,15 +31,20 @@
 //! ```
 
 mod centering;
+mod certificate;
+mod covariance;
 mod cv;
 mod direct;
 mod fitted;
 mod iterative;
 mod lasso;
 mod path;
+mod refinement;
 mod regression;
+mod scaling;
 mod solver;
 
+pub(crate) use covariance::ols_inverse_gram;
 pub use cv::{CrossValidation, CvResult};
 pub use fitted::FittedLinear;
 pub use path::{LinearPath, RegularizationPath, lambda_max};

@@ -6,13 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use super::centering::Centered;
 use super::lasso::{CdSettings, Prepared, solve};
+use super::scaling::{TargetScale, scaled_target};
 use super::solver::CdMode;
 use crate::data::check_prediction_input;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
 /// The penalty grid stops here when `lambda_max` is zero (a constant target or features
-/// uncorrelated with it): scikit-learn's choice, `numpy.finfo(float).resolution`.
+/// uncorrelated with it): scikit-learn's choice, `numpy.finfo(float).resolution`, on the
+/// target divided by its power-of-two scale (so that a target of magnitude `1e-300` is not
+/// taken for a constant one).
 const DEGENERATE_LAMBDA: f64 = 1e-15;
 
 /// The smallest penalty `lambda` that makes every coefficient zero, for the elastic-net
@@ -47,9 +50,28 @@ pub fn lambda_max(
     l1_ratio: f64,
 ) -> Result<f64> {
     check_l1_ratio(l1_ratio, false)?;
-    let data = Centered::new(x, y, sample_weight, fit_intercept, Parallelism::Rayon)?;
+    let (target, y_scaled) = scaled_target(y, x.nrows())?;
+    let data = Centered::new(
+        x,
+        &y_scaled,
+        sample_weight,
+        fit_intercept,
+        Parallelism::Rayon,
+    )?;
     let yc = data.centered_target();
-    Ok(max_correlation(&data.xty(&yc)) / l1_ratio)
+    unscaled_lambda_max(&target, max_correlation(&data.xty(&yc)), l1_ratio)
+}
+
+/// `lambda_max` in the units of the target from the largest correlation `max_corr` of the
+/// rescaled target, or [`ModelError::Overflow`] when it overflows (a target near `1e300`
+/// with large features).
+fn unscaled_lambda_max(target: &TargetScale, max_corr: f64, l1_ratio: f64) -> Result<f64> {
+    let mut top = [max_corr / l1_ratio];
+    target.up(
+        "lambda_max = max_j |x_cj^T S y_c| / (n r) (divide the target by a power of ten)",
+        &mut top,
+    )?;
+    Ok(top[0])
 }
 
 fn max_correlation(xty: &[f64]) -> f64 {
@@ -262,16 +284,12 @@ impl RegularizationPath {
         Ok(())
     }
 
-    /// The grid for data whose largest correlation is `max_corr`.
-    pub(crate) fn grid(&self, max_corr: f64) -> Vec<f64> {
+    /// The default grid below `top = lambda_max` (or the explicit one).
+    fn grid_from_top(&self, top: f64) -> Vec<f64> {
         if let Some(l) = &self.lambdas {
             let mut l = l.clone();
             l.sort_by(|a, b| b.total_cmp(a));
             return l;
-        }
-        let top = max_corr / self.l1_ratio;
-        if top <= DEGENERATE_LAMBDA {
-            return vec![DEGENERATE_LAMBDA; self.n_lambdas];
         }
         let k = self.n_lambdas;
         if k == 1 {
@@ -292,16 +310,36 @@ impl RegularizationPath {
         grid: Option<&[f64]>,
     ) -> Result<LinearPath> {
         self.check()?;
-        let data = Centered::new(x, y, sample_weight, self.fit_intercept, self.parallelism)?;
+        // as LinearRegression: a target beyond 2^200 is solved for y / s with l1 / s
+        let (target, y_scaled) = scaled_target(y, x.nrows())?;
+        let data = Centered::new(
+            x,
+            &y_scaled,
+            sample_weight,
+            self.fit_intercept,
+            self.parallelism,
+        )?;
         let Prepared {
             mut engine,
             mode,
             xty,
             scale,
         } = Prepared::new(&data, self.cd_mode);
+        engine.check_finite()?;
         let lambdas = match grid {
             Some(g) => g.to_vec(),
-            None => self.grid(max_correlation(&xty)),
+            // an explicit grid needs no lambda_max (and may come with l1_ratio = 0)
+            None if self.lambdas.is_some() => self.grid_from_top(f64::NAN),
+            // degenerate (zero) lambda_max is judged on the rescaled target, whose largest
+            // magnitude is near 1: a tiny target is not a constant one
+            None if max_correlation(&xty) / self.l1_ratio <= DEGENERATE_LAMBDA => {
+                vec![DEGENERATE_LAMBDA * target.0; self.n_lambdas]
+            }
+            None => self.grid_from_top(unscaled_lambda_max(
+                &target,
+                max_correlation(&xty),
+                self.l1_ratio,
+            )?),
         };
         let settings = CdSettings {
             tol: self.tol,
@@ -319,12 +357,17 @@ impl RegularizationPath {
             n_iters: Vec::with_capacity(lambdas.len()),
             converged: Vec::with_capacity(lambdas.len()),
             cd_mode: mode,
+            target_scale: target.0,
         };
         for &lambda in &lambdas {
-            let penalty = path_penalty(lambda, self.l1_ratio)?;
+            let penalty = target.penalty(path_penalty(lambda, self.l1_ratio)?);
             let run = solve(&mut engine, &mut w, penalty, scale, settings, None)?;
-            path.intercepts.push(data.intercept(&w));
-            path.coefs.push(w.clone());
+            let mut coef = w.clone();
+            let mut b = [data.intercept(&w)];
+            target.up("a coefficient of the path", &mut coef)?;
+            target.up("an intercept of the path", &mut b)?;
+            path.intercepts.push(b[0]);
+            path.coefs.push(coef);
             path.duality_gaps.push(run.gap);
             path.n_iters.push(run.report.iterations);
             path.converged.push(run.report.converged());
@@ -370,7 +413,8 @@ pub struct LinearPath {
     pub coefs: Vec<Vec<f64>>,
     /// Intercepts per penalty.
     pub intercepts: Vec<f64>,
-    /// Final duality gap per penalty.
+    /// Final duality gap per penalty, on the objective of the target divided by
+    /// [`target_scale`](Self::target_scale) (the objective itself when that is 1).
     pub duality_gaps: Vec<f64>,
     /// Coordinate-descent sweeps per penalty (0 when the warm start already met the
     /// tolerance).
@@ -379,6 +423,15 @@ pub struct LinearPath {
     pub converged: Vec<bool>,
     /// The mode coordinate descent ran in.
     pub cd_mode: CdMode,
+    /// The power of two the target was divided by inside the solver (1 unless `|y|` is
+    /// beyond `2^200` or below `2^-200`; see `FittedLinear::target_scale`). Coefficients,
+    /// intercepts and penalties are always in the units of the target.
+    #[serde(default = "unit_scale")]
+    pub target_scale: f64,
+}
+
+fn unit_scale() -> f64 {
+    1.0
 }
 
 impl LinearPath {

@@ -8,6 +8,7 @@ use super::direct::fit_direct;
 use super::fitted::FittedLinear;
 use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
+use super::scaling::scaled_target;
 use super::solver::{CdMode, LinearSolver};
 use crate::data::first_non_finite;
 use crate::error::{ModelError, Result};
@@ -159,8 +160,14 @@ impl LinearRegression {
     ///   `max_iter = 0`, learning rate, epochs, batch size, warm start);
     /// * [`ModelError::Unsupported`] when the solver cannot handle the penalty (`qr`,
     ///   `cholesky`, `gd`, `sgd` with `l1 > 0`; `cd` without any penalty);
-    /// * [`ModelError::RankDeficient`] when `cholesky` was chosen explicitly for a singular
-    ///   unpenalized problem.
+    /// * [`ModelError::RankDeficient`] (naming the aliased columns) when `cholesky` was chosen
+    ///   explicitly for a design that is rank deficient after equilibration, and
+    ///   [`ModelError::IllConditioned`] when it was chosen for normal equations whose
+    ///   reciprocal condition number is below `1e-10` (`docs/math.md`, the rank and
+    ///   conditioning policy);
+    /// * [`ModelError::Overflow`] when a result is beyond `f64` even after the internal
+    ///   rescaling of the target (a coefficient, `X^T X` of columns beyond `1e154` under an
+    ///   explicit `cholesky` or coordinate descent).
     ///
     /// Stopping at an iteration limit is not an error: see
     /// [`FittedLinear::converged`].
@@ -296,9 +303,19 @@ impl LinearRegression {
         observer: Option<&mut dyn Observer>,
     ) -> Result<FittedLinear> {
         let r = self.check()?;
-        let data = Centered::new(x, y, sample_weight, self.fit_intercept, r.parallelism)?;
+        // squares of targets beyond 2^200 would overflow: solve for y / s, multiply back
+        let (target, y_scaled) = scaled_target(y, x.nrows())?;
+        let penalty = target.penalty(self.penalty);
+        let data = Centered::new(
+            x,
+            &y_scaled,
+            sample_weight,
+            self.fit_intercept,
+            r.parallelism,
+        )?;
         let solver = self.resolve_family()?;
-        let start = self.start(data.p(), self.fit_intercept)?;
+        let mut start = self.start(data.p(), self.fit_intercept)?;
+        target.down(&mut start);
         let mut fitted = FittedLinear {
             coef: Vec::new(),
             intercept: 0.0,
@@ -312,6 +329,9 @@ impl LinearRegression {
             rank: None,
             condition_estimate: None,
             learning_rate: None,
+            aliased: Vec::new(),
+            certificate: None,
+            target_scale: target.0,
         };
         match solver {
             LinearSolver::Auto | LinearSolver::Qr | LinearSolver::Cholesky => {
@@ -323,12 +343,14 @@ impl LinearRegression {
                      an iterative solver for this shape)",
                 )?;
                 let yc = data.centered_target();
-                let direct = fit_direct(&data, &yc, self.penalty.l2, solver)?;
-                fitted.intercept = data.intercept(&direct.coef);
+                let direct = fit_direct(&data, &yc, penalty.l2, solver)?;
+                fitted.intercept = direct.intercept;
                 fitted.coef = direct.coef;
                 fitted.solver = direct.solver;
                 fitted.rank = direct.rank;
+                fitted.aliased = direct.aliased;
                 fitted.condition_estimate = direct.condition;
+                fitted.certificate = Some(direct.certificate);
             }
             LinearSolver::CoordinateDescent => {
                 let Prepared {
@@ -337,6 +359,7 @@ impl LinearRegression {
                     scale,
                     ..
                 } = Prepared::new(&data, self.cd_mode);
+                engine.check_finite()?;
                 let mut w = start[..data.p()].to_vec();
                 if w.iter().any(|v| *v != 0.0) {
                     engine.reset(&w);
@@ -346,7 +369,7 @@ impl LinearRegression {
                     max_iter: r.max_iter.unwrap_or(1000),
                     record_history: r.record_history,
                 };
-                let mut run = solve(&mut engine, &mut w, self.penalty, scale, settings, observer)?;
+                let mut run = solve(&mut engine, &mut w, penalty, scale, settings, observer)?;
                 drop(engine);
                 fitted.intercept = data.intercept(&w);
                 if self.fit_intercept {
@@ -368,13 +391,18 @@ impl LinearRegression {
                     seed: r.seed,
                     record_history: r.record_history,
                 };
-                let fit = fit_iterative(&data, self.penalty, solver, &settings, &start, observer)?;
+                let fit = fit_iterative(&data, penalty, solver, &settings, &start, observer)?;
                 fitted.coef = fit.coef;
                 fitted.intercept = fit.intercept;
                 fitted.learning_rate = fit.learning_rate;
                 fitted.report = Some(fit.report);
             }
         }
+        target.up("a coefficient of the fit", &mut fitted.coef)?;
+        target.up(
+            "the intercept of the fit",
+            std::slice::from_mut(&mut fitted.intercept),
+        )?;
         Ok(fitted)
     }
 }

@@ -12,7 +12,7 @@ use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
 use crate::labels::{check_binary, is_binary_label};
 use crate::logistic::class_weight::{ClassWeight, combined_weights};
-use crate::logistic::identifiability::{check_full_rank, detect_separation};
+use crate::logistic::identifiability::{check_full_rank, check_separation};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::loss::{Logistic, Loss};
 use crate::objective::LogisticObjective;
@@ -225,7 +225,7 @@ impl LogisticRegression {
                 .zip(y)
                 .map(|(&zi, &yi)| if yi > 0.5 { zi } else { -zi })
                 .collect();
-            detect_separation(&mut obj, &report.x, &right)?;
+            check_separation(&mut obj, &report.x, &right, report.converged())?;
         }
         Ok(FittedLogistic {
             coef: report.x[..p].to_vec(),

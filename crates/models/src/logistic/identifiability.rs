@@ -104,6 +104,39 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
     }
 }
 
+/// The separation check of an unpenalized fit that stopped at `theta`, honest about what
+/// the stop establishes.
+///
+/// * After convergence, [`detect_separation`] (perfect or quasi-perfect separation).
+/// * Otherwise (iteration limit, divergence of a first-order solver, a failed line search)
+///   the iterate proves separation only when it puts every observation strictly on the side
+///   of its label (`fitted_right > 0` for every row: for the multinomial model, a fitted
+///   probability above 1/2 for every row's class). Such coefficients, multiplied by any
+///   factor, keep doing so while the likelihood tends to 1: the classes are perfectly
+///   separated. Anything less is not evidence (an iterate blown up by too large a learning
+///   rate has large `|z|` on both sides), and the fit is returned with its termination.
+pub(crate) fn check_separation<O: SecondOrder + ?Sized>(
+    obj: &mut O,
+    theta: &[f64],
+    fitted_right: &[f64],
+    converged: bool,
+) -> Result<()> {
+    if converged {
+        return detect_separation(obj, theta, fitted_right);
+    }
+    if !fitted_right.is_empty() && fitted_right.iter().all(|v| *v > 0.0) {
+        return Err(ModelError::Separation {
+            kind: "perfect",
+            detail: format!(
+                "the solver stopped without converging at coefficients that put all {} \
+                 observations on the side of their labels, so a hyperplane separates the classes",
+                fitted_right.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// `|z| >= SATURATION` on the side of the label means a fitted probability within `3e-7` of
 /// the label.
 const SATURATION: f64 = 15.0;

@@ -20,7 +20,9 @@
 mod binary;
 mod class_weight;
 mod identifiability;
+mod mnlogit;
 mod multinomial;
+mod reference_class;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};

@@ -1,7 +1,7 @@
 //! Multiclass logistic regression: softmax (multinomial) or one-vs-rest.
 
 use linalg_core::{Mat, MatRef, Parallelism, log_sigmoid, mul_xw, softmax_in_place};
-use optim::Report;
+use optim::{Objective, Report};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
@@ -10,10 +10,12 @@ use crate::data::{
 use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
-use crate::logistic::identifiability::detect_separation;
-use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
+use crate::logistic::identifiability::check_separation;
+use crate::logistic::reference_class::{ReferenceClass, to_reference, to_symmetric};
+use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize, minimize_smooth};
 use crate::loss::{Softmax, cross_entropy};
 use crate::objective::MultinomialObjective;
+use crate::penalty::Penalty;
 use crate::persist::{check_finite_field, check_len};
 
 /// How a multiclass model is built from logistic regressions.
@@ -140,25 +142,37 @@ impl MultinomialRegression {
             .penalty(cfg.penalty)?
             .parallelism(cfg.settings.parallelism);
         let dim = (p + usize::from(cfg.fit_intercept)) * k;
-        let solver = cfg.solver.resolve(dim, cfg.penalty);
+        let unpenalized = cfg.penalty.is_none();
+        let solver = match cfg.solver {
+            // the identifiable problem has (p + 1)(K - 1) parameters: Newton while its Hessian
+            // is small, L-BFGS (on the same identifiable problem) beyond
+            LogisticSolver::Auto if unpenalized => {
+                if dim / k * (k - 1) <= REFERENCE_NEWTON_MAX_DIM {
+                    LogisticSolver::Newton
+                } else {
+                    LogisticSolver::Lbfgs
+                }
+            }
+            s => s.resolve(dim, cfg.penalty),
+        };
         solver.check_penalty(cfg.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p, k)?;
-        let mut report = minimize(
-            &mut obj,
-            solver,
-            (cfg.penalty.l1, 0..p * k),
-            &SolverSettings::resolve(&cfg.settings),
-            &x0,
-            None,
-        )?;
-        center_flat_directions(
-            &mut report.x,
-            p,
-            k,
-            cfg.fit_intercept,
-            cfg.penalty.is_none(),
-        );
+        let settings = SolverSettings::resolve(&cfg.settings);
+        let mut report =
+            if unpenalized && matches!(solver, LogisticSolver::Newton | LogisticSolver::Lbfgs) {
+                fit_reference_class(&mut obj, solver, &settings, &x0, p, k, cfg.fit_intercept)?
+            } else {
+                minimize(
+                    &mut obj,
+                    solver,
+                    (cfg.penalty.l1, 0..p * k),
+                    &settings,
+                    &x0,
+                    None,
+                )?
+            };
+        center_flat_directions(&mut report.x, p, k, cfg.fit_intercept, unpenalized);
         if cfg.penalty.is_none() {
             let n = x.nrows();
             let mut probs = vec![0.0; n * k];
@@ -171,7 +185,7 @@ impl MultinomialRegression {
                     py.ln() - (1.0 - py).max(f64::MIN_POSITIVE).ln()
                 })
                 .collect();
-            detect_separation(&mut obj, &report.x, &right)?;
+            check_separation(&mut obj, &report.x, &right, report.converged())?;
         }
         let intercepts = if cfg.fit_intercept {
             report.x[p * k..].to_vec()
@@ -187,6 +201,8 @@ impl MultinomialRegression {
             solver,
             objective: report.value,
             reports: vec![report],
+            penalty: cfg.penalty,
+            fit_intercept: cfg.fit_intercept,
         })
     }
 
@@ -226,6 +242,8 @@ impl MultinomialRegression {
             solver,
             objective,
             reports,
+            penalty: self.config.penalty,
+            fit_intercept: self.config.fit_intercept,
         })
     }
 
@@ -252,12 +270,44 @@ impl MultinomialRegression {
     }
 }
 
-/// Moves the softmax parameters `theta` (`W` column-major `p x K`, then `K` intercepts) to
-/// the representative with intercepts summing to 0 (and, without a penalty, coefficients
-/// summing to 0 over the classes). The loss does not change when one constant is added to
-/// every intercept, or one vector to every class's coefficients when nothing penalizes them,
-/// and a Newton step on the singular Hessian can drift along those directions by rounding;
-/// the centered parameters are the ones the data determine.
+/// Unpenalized softmax fits with `auto` use Newton's method on the identifiable problem
+/// while it has at most this many parameters (a Hessian of 2 MB), L-BFGS beyond.
+const REFERENCE_NEWTON_MAX_DIM: usize = 500;
+
+/// Minimizes the unpenalized softmax objective `obj` in the identifiable form with class 0
+/// as the reference (`reference_class`), with Newton's method or L-BFGS, from the symmetric
+/// starting point `x0`, and returns the report in the symmetric layout: parameters summing
+/// to zero over the classes, and the value and gradient norm of the symmetric objective
+/// there.
+///
+/// The gradient of the symmetric objective has, for every feature, entries summing to zero
+/// over the classes, so its class-0 entries are minus the sum of the others: the reduced
+/// problem is solved to `gradient_tol / (K - 1)` so that the symmetric gradient meets
+/// `gradient_tol`.
+fn fit_reference_class(
+    obj: &mut MultinomialObjective<'_>,
+    solver: LogisticSolver,
+    settings: &SolverSettings,
+    x0: &[f64],
+    p: usize,
+    k: usize,
+    intercept: bool,
+) -> Result<Report> {
+    let mut reduced_settings = *settings;
+    let share = (k - 1) as f64;
+    let stop = &mut reduced_settings.stopping;
+    stop.gradient_tol = stop.gradient_tol.map(|t| t / share);
+    let start = to_reference(x0, p, k, intercept);
+    let mut wrapped = ReferenceClass::new(&mut *obj, p, k, intercept);
+    let mut report = minimize_smooth(&mut wrapped, solver, &reduced_settings, &start, None)?;
+    drop(wrapped);
+    report.x = to_symmetric(&report.x, p, k, intercept);
+    let mut g = vec![0.0; report.x.len()];
+    report.value = obj.value_and_gradient(&report.x, &mut g);
+    report.grad_norm = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    Ok(report)
+}
+
 /// Turns scores `n x k` (column-major) into class probabilities, row by row.
 fn softmax_rows(z: &mut [f64], n: usize, k: usize) {
     let mut row = vec![0.0; k];
@@ -272,6 +322,12 @@ fn softmax_rows(z: &mut [f64], n: usize, k: usize) {
     }
 }
 
+/// Moves the softmax parameters `theta` (`W` column-major `p x K`, then `K` intercepts) to
+/// the representative with intercepts summing to 0 (and, without a penalty, coefficients
+/// summing to 0 over the classes). The loss does not change when one constant is added to
+/// every intercept, or one vector to every class's coefficients when nothing penalizes them,
+/// and a Newton step on the singular Hessian can drift along those directions by rounding;
+/// the centered parameters are the ones the data determine.
 fn center_flat_directions(theta: &mut [f64], p: usize, k: usize, intercepts: bool, free_w: bool) {
     let kf = k as f64;
     if intercepts {
@@ -298,6 +354,14 @@ pub struct FittedMultinomial {
     solver: LogisticSolver,
     objective: f64,
     reports: Vec<Report>,
+    #[serde(default)]
+    penalty: Penalty,
+    #[serde(default = "intercept_fitted")]
+    fit_intercept: bool,
+}
+
+fn intercept_fitted() -> bool {
+    true
 }
 
 impl FittedMultinomial {
@@ -373,6 +437,18 @@ impl FittedMultinomial {
     #[must_use]
     pub fn solver(&self) -> LogisticSolver {
         self.solver
+    }
+
+    /// The penalty of the fit.
+    #[must_use]
+    pub fn penalty(&self) -> Penalty {
+        self.penalty
+    }
+
+    /// Whether intercepts were fitted.
+    #[must_use]
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
     }
 
     /// The objective at the solution (one-vs-rest: the sum of the binary objectives).

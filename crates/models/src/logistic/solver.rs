@@ -189,6 +189,27 @@ impl SolverSettings {
     }
 }
 
+/// Minimizes the smooth objective `obj` with Newton's method or L-BFGS (`solver`) from `x0`.
+pub(crate) fn minimize_smooth<O: SecondOrder + ?Sized>(
+    obj: &mut O,
+    solver: LogisticSolver,
+    settings: &SolverSettings,
+    x0: &[f64],
+    observer: Option<&mut dyn Observer>,
+) -> Result<Report> {
+    let s = settings.stopping;
+    Ok(match solver {
+        LogisticSolver::Lbfgs => Lbfgs::default()
+            .stopping(s)
+            .record_history(settings.record_history)
+            .minimize_with(obj, x0, observer)?,
+        _ => Newton::default()
+            .stopping(s)
+            .record_history(settings.record_history)
+            .minimize_with(obj, x0, observer)?,
+    })
+}
+
 /// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
 /// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`, calling `observer` (when
 /// given) after every iteration (every epoch for `Sgd`).
@@ -204,14 +225,9 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     let s = settings.stopping;
     let history = settings.record_history;
     let report = match solver {
-        LogisticSolver::Auto | LogisticSolver::Newton => Newton::default()
-            .stopping(s)
-            .record_history(history)
-            .minimize_with(obj, x0, observer)?,
-        LogisticSolver::Lbfgs => Lbfgs::default()
-            .stopping(s)
-            .record_history(history)
-            .minimize_with(obj, x0, observer)?,
+        LogisticSolver::Auto | LogisticSolver::Newton | LogisticSolver::Lbfgs => {
+            minimize_smooth(obj, solver, settings, x0, observer)?
+        }
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
             .record_history(history)

@@ -9,14 +9,53 @@
 //! | MAE | `1/n sum abs(e_i)` | [`mean_absolute_error`] |
 //! | R^2 | `1 - sum e_i^2 / sum (y_i - ybar)^2` | [`r2_score`] |
 //! | explained variance | `1 - Var(e) / Var(y)` | [`explained_variance_score`] |
+//!
+//! Every sum is taken over the values divided by a common power of two when their magnitude
+//! is beyond `2^200` or below `2^-200` (an exact division): squares of targets around `1e200`
+//! would overflow, and R^2 and the explained variance are ratios that need no rescaling
+//! back. The MSE of such targets can itself be beyond `f64`; it is then an error
+//! ([`ModelError::Overflow`]), while the RMSE, in the units of `y`, is finite.
 
 use super::check_pair;
-use crate::error::Result;
+use crate::error::{ModelError, Result};
+use linalg_core::power_of_two_scale;
+
+/// Values whose largest magnitude is within `[2^-200, 2^200]` are summed as they are.
+const SAFE: f64 = 1.6069380442589903e60; // 2^200
+
+/// The power of two the values of `slices` are divided by before squaring (1 in the safe
+/// range).
+pub(crate) fn common_scale(slices: &[&[f64]]) -> f64 {
+    let big = slices
+        .iter()
+        .flat_map(|s| s.iter())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    if big == 0.0 || (1.0 / SAFE..=SAFE).contains(&big) {
+        1.0
+    } else {
+        power_of_two_scale(big)
+    }
+}
+
+/// `scale^2 * v` as a finite number, or [`ModelError::Overflow`] naming `what`.
+fn rescaled_square(what: &'static str, v: f64, scale: f64) -> Result<f64> {
+    finite(what, v * scale * scale)
+}
+
+/// `out` when finite, else [`ModelError::Overflow`] naming `what`.
+fn finite(what: &'static str, out: f64) -> Result<f64> {
+    if out.is_finite() {
+        Ok(out)
+    } else {
+        Err(ModelError::Overflow { what })
+    }
+}
 
 /// Mean squared error `1/n sum (y_i - yhat_i)^2`.
 ///
 /// # Errors
-/// Length mismatch, empty input or non-finite values.
+/// Length mismatch, empty input or non-finite values; [`ModelError::Overflow`] when the
+/// MSE itself is beyond `f64` (errors above about `1e154`).
 ///
 /// # Examples
 /// ```
@@ -25,13 +64,17 @@ use crate::error::Result;
 /// ```
 pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
-    Ok(sum_of_squared_errors(y_true, y_pred) / y_true.len() as f64)
+    let scale = common_scale(&[y_true, y_pred]);
+    let mean = sum_of_squared_errors(y_true, y_pred, scale) / y_true.len() as f64;
+    rescaled_square("the mean squared error (the RMSE is finite)", mean, scale)
 }
 
 /// Root mean squared error `sqrt(1/n sum (y_i - yhat_i)^2)`, in the units of `y`.
 ///
 /// # Errors
-/// Length mismatch, empty input or non-finite values.
+/// Length mismatch, empty input or non-finite values; [`ModelError::Overflow`] when the
+/// errors themselves are beyond `f64` (differences of values of opposite sign near
+/// `f64::MAX`).
 ///
 /// # Examples
 /// ```
@@ -39,13 +82,18 @@ pub fn mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 /// assert_eq!(root_mean_squared_error(&[0.0, 0.0], &[3.0, -3.0]).unwrap(), 3.0);
 /// ```
 pub fn root_mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
-    mean_squared_error(y_true, y_pred).map(f64::sqrt)
+    check_pair(y_true, y_pred)?;
+    let scale = common_scale(&[y_true, y_pred]);
+    finite(
+        "the root mean squared error (errors of opposite sign near f64::MAX)",
+        (sum_of_squared_errors(y_true, y_pred, scale) / y_true.len() as f64).sqrt() * scale,
+    )
 }
 
 /// Mean absolute error `1/n sum |y_i - yhat_i|`.
 ///
 /// # Errors
-/// Length mismatch, empty input or non-finite values.
+/// As [`root_mean_squared_error`].
 ///
 /// # Examples
 /// ```
@@ -54,8 +102,16 @@ pub fn root_mean_squared_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 /// ```
 pub fn mean_absolute_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
-    let total: f64 = y_true.iter().zip(y_pred).map(|(a, b)| (a - b).abs()).sum();
-    Ok(total / y_true.len() as f64)
+    let scale = common_scale(&[y_true, y_pred]);
+    let total: f64 = y_true
+        .iter()
+        .zip(y_pred)
+        .map(|(a, b)| (a / scale - b / scale).abs())
+        .sum();
+    finite(
+        "the mean absolute error (errors of opposite sign near f64::MAX)",
+        total / y_true.len() as f64 * scale,
+    )
 }
 
 /// Coefficient of determination `R^2 = 1 - sum (y_i - yhat_i)^2 / sum (y_i - ybar)^2`.
@@ -76,8 +132,9 @@ pub fn mean_absolute_error(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 /// ```
 pub fn r2_score(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
-    let ss_res = sum_of_squared_errors(y_true, y_pred);
-    let ss_tot = sum_of_squared_deviations(y_true.iter().copied());
+    let scale = common_scale(&[y_true, y_pred]);
+    let ss_res = sum_of_squared_errors(y_true, y_pred, scale);
+    let ss_tot = sum_of_squared_deviations(y_true.iter().map(|v| v / scale));
     Ok(ratio_score(ss_res, ss_tot))
 }
 
@@ -98,16 +155,26 @@ pub fn r2_score(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
 /// ```
 pub fn explained_variance_score(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     check_pair(y_true, y_pred)?;
-    let ss_res = sum_of_squared_deviations(y_true.iter().zip(y_pred).map(|(a, b)| a - b));
-    let ss_tot = sum_of_squared_deviations(y_true.iter().copied());
+    let scale = common_scale(&[y_true, y_pred]);
+    let ss_res = sum_of_squared_deviations(
+        y_true
+            .iter()
+            .zip(y_pred)
+            .map(|(a, b)| a / scale - b / scale),
+    );
+    let ss_tot = sum_of_squared_deviations(y_true.iter().map(|v| v / scale));
     Ok(ratio_score(ss_res, ss_tot))
 }
 
-fn sum_of_squared_errors(y_true: &[f64], y_pred: &[f64]) -> f64 {
+/// `sum ((y_i - yhat_i) / scale)^2`.
+fn sum_of_squared_errors(y_true: &[f64], y_pred: &[f64], scale: f64) -> f64 {
     y_true
         .iter()
         .zip(y_pred)
-        .map(|(a, b)| (a - b) * (a - b))
+        .map(|(a, b)| {
+            let e = a / scale - b / scale;
+            e * e
+        })
         .sum()
 }
 
@@ -174,6 +241,33 @@ mod tests {
             explained_variance_score(&[2.0, 2.0], &[3.0, 3.0]).unwrap(),
             1.0
         );
+    }
+
+    #[test]
+    fn targets_near_the_limits_of_f64_give_finite_metrics_or_a_typed_error() {
+        let y = [1e300, -2e300, 3e300, 0.5e300];
+        let yhat = [1.1e300, -2.1e300, 2.9e300, 0.4e300];
+        let r2 = r2_score(&y, &yhat).unwrap();
+        let small: Vec<f64> = y.iter().map(|v| v * 1e-300).collect();
+        let small_hat: Vec<f64> = yhat.iter().map(|v| v * 1e-300).collect();
+        assert!(
+            (r2 - r2_score(&small, &small_hat).unwrap()).abs() < 1e-14,
+            "{r2}"
+        );
+        let rmse = root_mean_squared_error(&y, &yhat).unwrap();
+        assert!((rmse / 1e299 - 1.0).abs() < 1e-12, "{rmse}");
+        let mae = mean_absolute_error(&y, &yhat).unwrap();
+        assert!((mae / 1e299 - 1.0).abs() < 1e-12, "{mae}");
+        let ev = explained_variance_score(&y, &yhat).unwrap();
+        assert!(ev.is_finite() && ev > 0.99);
+        let e = mean_squared_error(&y, &yhat).unwrap_err();
+        assert!(e.to_string().contains("mean squared error"), "{e}");
+        // opposite extremes: the difference of two finite values overflows
+        assert!(root_mean_squared_error(&[f64::MAX], &[-f64::MAX]).is_err());
+        // at 1e150 the MSE (1e298) is representable although its terms' sum of squares
+        // would need care
+        let m = mean_squared_error(&[1e150, -1e150], &[0.0, 0.0]).unwrap();
+        assert!((m / 1e300 - 1.0).abs() < 1e-12, "{m}");
     }
 
     #[test]

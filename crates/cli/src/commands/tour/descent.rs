@@ -72,7 +72,8 @@ pub fn learning_rates(figs: &mut Figures) -> Result<()> {
         factor(0.1)
     );
     outln!(
-        "   x jumps to -48, then to 4.6e4, and the objective overflows (reported as divergence)"
+        "   x jumps from 6 to -48, where f is far above its starting value: reported as divergence (the next\n   \
+         steps would go to 4.6e4 and overflow)"
     );
     figs.save("gd_one_variable", &chart)?;
 
