@@ -34,6 +34,7 @@
 
 mod data;
 mod error;
+pub mod estimator;
 pub mod inference;
 mod labels;
 pub mod linear;

@@ -5,7 +5,7 @@ use optim::{Observer, Schedule};
 
 use super::centering::Centered;
 use super::direct::fit_direct;
-use super::fitted::FittedLinear;
+use super::fitted::{FittedLinear, least_squares_objective};
 use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
 use super::scaling::scaled_target;
@@ -332,6 +332,7 @@ impl LinearRegression {
             aliased: Vec::new(),
             certificate: None,
             target_scale: target.0,
+            objective: None,
         };
         match solver {
             LinearSolver::Auto | LinearSolver::Qr | LinearSolver::Cholesky => {
@@ -403,6 +404,14 @@ impl LinearRegression {
             "the intercept of the fit",
             std::slice::from_mut(&mut fitted.intercept),
         )?;
+        fitted.objective = least_squares_objective(
+            x,
+            y,
+            data.weights.as_deref(),
+            &fitted.coef,
+            fitted.intercept,
+            self.penalty,
+        );
         Ok(fitted)
     }
 }

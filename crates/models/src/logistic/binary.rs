@@ -491,3 +491,73 @@ fn check_binary_values(y: &[f64]) -> Result<()> {
         None => Ok(()),
     }
 }
+
+/// The binary model as a generic classifier: the trait methods answer in the common shapes
+/// (`n x 1` scores, `n x 2` probabilities `[P(y = 0), P(y = 1)]`).
+impl crate::estimator::Fitted for FittedLogistic {
+    fn n_features(&self) -> usize {
+        self.coef.len()
+    }
+
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        let measure = if self.penalty.has_l1() {
+            "minimum-norm subgradient infinity norm"
+        } else {
+            "gradient infinity norm"
+        };
+        crate::estimator::FitReport::from_run(self.solver, &self.report, measure)
+    }
+
+    fn objective(&self) -> Option<f64> {
+        Some(self.objective).filter(|v| v.is_finite())
+    }
+
+    fn converged(&self) -> bool {
+        self.report.converged()
+    }
+}
+
+impl crate::estimator::LinearFit for FittedLogistic {
+    fn coefficients(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1)
+    }
+
+    fn intercepts(&self) -> &[f64] {
+        std::slice::from_ref(&self.intercept)
+    }
+}
+
+impl crate::estimator::Classifier for FittedLogistic {
+    fn n_classes(&self) -> usize {
+        2
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<linalg_core::Mat<f64>> {
+        let z = FittedLogistic::decision_function(self, x)?;
+        Ok(linalg_core::Mat::from_fn(z.len(), 1, |i, _| z[i]))
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<linalg_core::Mat<f64>> {
+        let z = FittedLogistic::decision_function(self, x)?;
+        // P(y = 0) = sigma(-z): exact where 1 - sigma(z) would round to 0
+        Ok(linalg_core::Mat::from_fn(z.len(), 2, |i, c| {
+            if c == 1 { sigmoid(z[i]) } else { sigmoid(-z[i]) }
+        }))
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedLogistic::predict(self, x)
+    }
+
+    fn predict_with_threshold(&self, x: MatRef<'_, f64>, threshold: f64) -> Result<Vec<f64>> {
+        FittedLogistic::predict_with_threshold(self, x, threshold)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedLogistic::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedLogistic::score(self, x, y)
+    }
+}

@@ -580,3 +580,86 @@ impl FittedMultinomial {
         Ok(total / y.len() as f64)
     }
 }
+
+impl crate::estimator::Fitted for FittedMultinomial {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Softmax fits report their run; one-vs-rest fits combine their `K` runs: converged when
+    /// all converged, the largest optimality measure, all iterations, the summed time.
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        use crate::estimator::FitReport;
+        let measure = "gradient infinity norm";
+        let mut reports = self.reports.iter();
+        let Some(first) = reports.next() else {
+            return FitReport {
+                solver: self.solver.to_string(),
+                converged: false,
+                termination: "no run".into(),
+                iterations: 0,
+                objective: None,
+                optimality: f64::INFINITY,
+                measure,
+                seconds: 0.0,
+            };
+        };
+        let mut f = FitReport::from_run(self.solver, first, measure);
+        for r in reports {
+            let g = FitReport::from_run(self.solver, r, measure);
+            if f.converged && !g.converged {
+                f.termination = g.termination;
+            }
+            f.converged &= g.converged;
+            f.iterations += g.iterations;
+            f.optimality = f.optimality.max(g.optimality);
+            f.seconds += g.seconds;
+        }
+        f.objective = Some(self.objective).filter(|v| v.is_finite());
+        f
+    }
+
+    fn objective(&self) -> Option<f64> {
+        Some(self.objective).filter(|v| v.is_finite())
+    }
+
+    fn converged(&self) -> bool {
+        FittedMultinomial::converged(self)
+    }
+}
+
+impl crate::estimator::LinearFit for FittedMultinomial {
+    fn coefficients(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.coef, self.n_features, self.n_classes)
+    }
+
+    fn intercepts(&self) -> &[f64] {
+        &self.intercepts
+    }
+}
+
+impl crate::estimator::Classifier for FittedMultinomial {
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMultinomial::decision_function(self, x)
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMultinomial::predict_proba(self, x)
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedMultinomial::predict(self, x)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMultinomial::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMultinomial::score(self, x, y)
+    }
+}

@@ -290,3 +290,43 @@ impl FittedMlp {
         Ok(total / y.len() as f64)
     }
 }
+
+impl crate::estimator::Fitted for FittedMlp {
+    fn n_features(&self) -> usize {
+        FittedMlp::n_features(self)
+    }
+
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        crate::estimator::FitReport::from_run("sgd", self.report(), "gradient infinity norm")
+    }
+
+    fn converged(&self) -> bool {
+        FittedMlp::converged(self)
+    }
+}
+
+impl crate::estimator::Classifier for FittedMlp {
+    fn n_classes(&self) -> usize {
+        FittedMlp::n_classes(self)
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMlp::decision_function(self, x)
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMlp::predict_proba(self, x)
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedMlp::predict(self, x)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMlp::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMlp::score(self, x, y)
+    }
+}
