@@ -2,7 +2,7 @@
 //! outside it is a usage error (exit 2) naming the flag, the value and the range, before any
 //! file is read or any memory is sized from it.
 
-use linmod::models::MAX_STRENGTH;
+use linmod::models::{MAX_L1, MAX_STRENGTH};
 
 /// Most worker threads `--threads` accepts: more threads than this only add scheduling
 /// overhead on any machine (the blocked kernels have at most a few hundred tasks), and the
@@ -42,7 +42,16 @@ fn checked(text: &str, ok: impl Fn(f64) -> bool, range: &str) -> Result<f64, Str
     }
 }
 
-/// A penalty strength (`--l1`, `--l2`): finite, `>= 0` and at most `1e100`.
+/// An L1 strength (`--l1`): finite, `>= 0` and at most `1e300` (in the target's units).
+pub fn l1_strength(text: &str) -> Result<f64, String> {
+    checked(
+        text,
+        |v| (0.0..=MAX_L1).contains(&v),
+        "finite, >= 0 and at most 1e300 (an L1 strength is in the units of the target)",
+    )
+}
+
+/// An L2 strength (`--l2`): finite, `>= 0` and at most `1e100`.
 pub fn strength(text: &str) -> Result<f64, String> {
     checked(
         text,

@@ -47,7 +47,7 @@ pub mod persist;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
-pub use penalty::{MAX_STRENGTH, Penalty};
+pub use penalty::{MAX_L1, MAX_STRENGTH, Penalty};
 
 /// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to
 /// write one, the kernels' [`Parallelism`] setting and error: fitting needs no dependency

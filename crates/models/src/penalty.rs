@@ -43,6 +43,11 @@ pub struct Penalty {
 /// optimizer failure instead of an error about the penalty.
 pub const MAX_STRENGTH: f64 = 1e100;
 
+/// The largest L1 strength accepted. An L1 strength is in the units of the target (scaling
+/// `y` by `c` scales the lasso's solution and the strength that selects it by `c`), so
+/// targets near `1e300` need strengths near `1e300`; the L1 term never enters a curvature.
+pub const MAX_L1: f64 = 1e300;
+
 fn check_strength(name: &'static str, v: f64) -> Result<f64> {
     if v.is_finite() && (0.0..=MAX_STRENGTH).contains(&v) {
         Ok(v)
@@ -51,6 +56,19 @@ fn check_strength(name: &'static str, v: f64) -> Result<f64> {
             name,
             value: v,
             requirement: "finite, >= 0 and at most 1e100 (stronger penalties overflow)",
+        })
+    }
+}
+
+fn check_l1(name: &'static str, v: f64) -> Result<f64> {
+    if v.is_finite() && (0.0..=MAX_L1).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ModelError::InvalidParameter {
+            name,
+            value: v,
+            requirement: "finite, >= 0 and at most 1e300 (an L1 strength is in the units of \
+                          the target)",
         })
     }
 }
@@ -117,7 +135,7 @@ impl Penalty {
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn l1(l1: f64) -> Result<Self> {
         Ok(Self {
-            l1: check_strength("l1", l1)?,
+            l1: check_l1("l1", l1)?,
             l2: 0.0,
         })
     }
@@ -128,7 +146,7 @@ impl Penalty {
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn elastic_net(l1: f64, l2: f64) -> Result<Self> {
         Ok(Self {
-            l1: check_strength("l1", l1)?,
+            l1: check_l1("l1", l1)?,
             l2: check_strength("l2", l2)?,
         })
     }
@@ -219,7 +237,7 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] naming the bad strength.
     pub fn check(&self) -> Result<()> {
-        check_strength("l1", self.l1)?;
+        check_l1("l1", self.l1)?;
         check_strength("l2", self.l2)?;
         Ok(())
     }

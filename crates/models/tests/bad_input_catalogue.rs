@@ -410,7 +410,7 @@ fn negative_l1_penalty_is_an_invalid_parameter() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid l1 = -0.1: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
+        "invalid l1 = -0.1: must be finite, >= 0 and at most 1e300 (an L1 strength is in the units of the target)"
     );
 }
 
@@ -430,7 +430,7 @@ fn infinite_penalty_is_an_invalid_parameter() {
     let e = logistic_error(&LogisticRegression::new().l1(f64::INFINITY), &x, &y);
     assert_eq!(
         e.to_string(),
-        "invalid l1 = inf: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
+        "invalid l1 = inf: must be finite, >= 0 and at most 1e300 (an L1 strength is in the units of the target)"
     );
 }
 
