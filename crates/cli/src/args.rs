@@ -111,7 +111,7 @@ pub struct FitArgs {
     #[arg(long, value_enum)]
     pub model: ModelKind,
 
-    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2` (0 to 1e300: in the units of
+    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2` (finite, >= 0: in the units of
     /// the target).
     #[arg(
         long,

@@ -42,13 +42,10 @@ fn checked(text: &str, ok: impl Fn(f64) -> bool, range: &str) -> Result<f64, Str
     }
 }
 
-/// An L1 strength (`--l1`): finite, `>= 0` and at most `1e300` (in the target's units).
+/// An L1 strength (`--l1`): finite and `>= 0` (it is in the units of the target, which may
+/// be as large as f64 allows).
 pub fn l1_strength(text: &str) -> Result<f64, String> {
-    checked(
-        text,
-        |v| (0.0..=MAX_L1).contains(&v),
-        "finite, >= 0 and at most 1e300 (an L1 strength is in the units of the target)",
-    )
+    checked(text, |v| (0.0..=MAX_L1).contains(&v), "finite and >= 0")
 }
 
 /// An L2 strength (`--l2`): finite, `>= 0` and at most `1e100`.
