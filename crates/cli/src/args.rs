@@ -111,13 +111,14 @@ pub struct FitArgs {
     #[arg(long, value_enum)]
     pub model: ModelKind,
 
-    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2` (0 to 1e100).
+    /// L1 strength `l1` of the penalty `l1 |w|_1 + l2 |w|^2` (finite, >= 0: in the units of
+    /// the target).
     #[arg(
         long,
         value_name = "X",
         conflicts_with = "c",
         allow_negative_numbers = true,
-        value_parser = limits::strength
+        value_parser = limits::l1_strength
     )]
     pub l1: Option<f64>,
 

@@ -2,7 +2,7 @@
 //! outside it is a usage error (exit 2) naming the flag, the value and the range, before any
 //! file is read or any memory is sized from it.
 
-use linmod::models::MAX_STRENGTH;
+use linmod::models::{MAX_L1, MAX_STRENGTH};
 
 /// Most worker threads `--threads` accepts: more threads than this only add scheduling
 /// overhead on any machine (the blocked kernels have at most a few hundred tasks), and the
@@ -42,7 +42,13 @@ fn checked(text: &str, ok: impl Fn(f64) -> bool, range: &str) -> Result<f64, Str
     }
 }
 
-/// A penalty strength (`--l1`, `--l2`): finite, `>= 0` and at most `1e100`.
+/// An L1 strength (`--l1`): finite and `>= 0` (it is in the units of the target, which may
+/// be as large as f64 allows).
+pub fn l1_strength(text: &str) -> Result<f64, String> {
+    checked(text, |v| (0.0..=MAX_L1).contains(&v), "finite and >= 0")
+}
+
+/// An L2 strength (`--l2`): finite, `>= 0` and at most `1e100`.
 pub fn strength(text: &str) -> Result<f64, String> {
     checked(
         text,

@@ -265,7 +265,7 @@ fn cli_out_of_range_numbers_are_usage_errors_naming_flag_value_and_range() {
         "fit", "--data", "d.csv", "--target", "y", "--model", "linear",
     ];
     let cases: [(&[&str], &str); 8] = [
-        (&["--l1", "1e308"], "at most 1e100"),
+        (&["--l1", "-1"], "finite and >= 0"),
         (&["--l2", "1e308"], "at most 1e100"),
         (&["--c", "1e-320", "--penalty", "l2"], "at least 1e-100"),
         (&["--level", "2"], "strictly between 0 and 1"),

@@ -50,7 +50,7 @@ mod settings;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
-pub use penalty::{MAX_STRENGTH, Penalty};
+pub use penalty::{MAX_L1, MAX_STRENGTH, Penalty};
 pub use settings::FitSettings;
 
 /// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to

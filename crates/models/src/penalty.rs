@@ -43,6 +43,12 @@ pub struct Penalty {
 /// optimizer failure instead of an error about the penalty.
 pub const MAX_STRENGTH: f64 = 1e100;
 
+/// The largest L1 strength accepted: any finite value. An L1 strength is in the units of the
+/// target (scaling `y` by `c` scales the lasso's solution and the strength that selects it by
+/// `c`), so targets near `1e300` need strengths beyond it; the L1 term never enters a
+/// curvature, and the solvers divide it by the target's scale.
+pub const MAX_L1: f64 = f64::MAX;
+
 fn check_strength(name: &'static str, v: f64) -> Result<f64> {
     if v.is_finite() && (0.0..=MAX_STRENGTH).contains(&v) {
         Ok(v)
@@ -51,6 +57,18 @@ fn check_strength(name: &'static str, v: f64) -> Result<f64> {
             name,
             value: v,
             requirement: "finite, >= 0 and at most 1e100 (stronger penalties overflow)",
+        })
+    }
+}
+
+fn check_l1(name: &'static str, v: f64) -> Result<f64> {
+    if v.is_finite() && (0.0..=MAX_L1).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ModelError::InvalidParameter {
+            name,
+            value: v,
+            requirement: "finite and >= 0",
         })
     }
 }
@@ -117,7 +135,7 @@ impl Penalty {
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn l1(l1: f64) -> Result<Self> {
         Ok(Self {
-            l1: check_strength("l1", l1)?,
+            l1: check_l1("l1", l1)?,
             l2: 0.0,
         })
     }
@@ -128,7 +146,7 @@ impl Penalty {
     /// [`ModelError::InvalidParameter`] for a negative or non-finite strength.
     pub fn elastic_net(l1: f64, l2: f64) -> Result<Self> {
         Ok(Self {
-            l1: check_strength("l1", l1)?,
+            l1: check_l1("l1", l1)?,
             l2: check_strength("l2", l2)?,
         })
     }
@@ -199,7 +217,8 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a negative `alpha` or `r` outside `[0, 1]`.
     pub fn sklearn_elastic_net(alpha: f64, l1_ratio: f64) -> Result<Self> {
-        let a = check_strength("alpha", alpha)?;
+        // the parts are checked by `elastic_net` (the L1 part may be as large as the target)
+        let a = check_l1("alpha", alpha)?;
         let r = check_ratio("l1_ratio", l1_ratio)?;
         Self::elastic_net(a * r, a * (1.0 - r) / 2.0)
     }
@@ -209,7 +228,8 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a negative `lambda` or `alpha` outside `[0, 1]`.
     pub fn glmnet(lambda: f64, alpha: f64) -> Result<Self> {
-        let l = check_strength("lambda", lambda)?;
+        // the parts are checked by `elastic_net` (the L1 part may be as large as the target)
+        let l = check_l1("lambda", lambda)?;
         let a = check_ratio("alpha", alpha)?;
         Self::elastic_net(l * a, l * (1.0 - a) / 2.0)
     }
@@ -219,7 +239,7 @@ impl Penalty {
     /// # Errors
     /// [`ModelError::InvalidParameter`] naming the bad strength.
     pub fn check(&self) -> Result<()> {
-        check_strength("l1", self.l1)?;
+        check_l1("l1", self.l1)?;
         check_strength("l2", self.l2)?;
         Ok(())
     }

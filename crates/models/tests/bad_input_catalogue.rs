@@ -408,10 +408,7 @@ fn negative_l1_penalty_is_an_invalid_parameter() {
         .penalty(Penalty { l1: -0.1, l2: 0.0 })
         .fit(x.as_ref(), &y)
         .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "invalid l1 = -0.1: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
-    );
+    assert_eq!(e.to_string(), "invalid l1 = -0.1: must be finite and >= 0");
 }
 
 #[test]
@@ -428,10 +425,7 @@ fn nan_l2_penalty_is_an_invalid_parameter() {
 fn infinite_penalty_is_an_invalid_parameter() {
     let (x, y) = binary();
     let e = logistic_error(&LogisticRegression::new().l1(f64::INFINITY), &x, &y);
-    assert_eq!(
-        e.to_string(),
-        "invalid l1 = inf: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
-    );
+    assert_eq!(e.to_string(), "invalid l1 = inf: must be finite and >= 0");
 }
 
 #[test]
