@@ -22,7 +22,7 @@ use crate::error::{ModelError, Result};
 /// ```
 /// use linmod_models::estimator::Fitted;
 /// use linmod_models::logistic::LogisticRegression;
-/// let chd = linmod_datasets::chd_age();
+/// let chd = datasets::chd_age();
 /// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
 /// let r = fit.fit_report();
 /// assert!(r.converged && r.iterations > 0);

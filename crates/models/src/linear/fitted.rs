@@ -89,7 +89,11 @@ pub(crate) fn least_squares_objective(
     let top = r.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let mean_square = if top > 0.0 {
         let sum: f64 = match weights {
-            Some(s) => r.iter().zip(s).map(|(v, si)| si * (v / top) * (v / top)).sum(),
+            Some(s) => r
+                .iter()
+                .zip(s)
+                .map(|(v, si)| si * (v / top) * (v / top))
+                .sum(),
             None => r.iter().map(|v| (v / top) * (v / top)).sum(),
         };
         top * top * (sum / n as f64)

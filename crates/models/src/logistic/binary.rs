@@ -541,7 +541,11 @@ impl crate::estimator::Classifier for FittedLogistic {
         let z = FittedLogistic::decision_function(self, x)?;
         // P(y = 0) = sigma(-z): exact where 1 - sigma(z) would round to 0
         Ok(linalg_core::Mat::from_fn(z.len(), 2, |i, c| {
-            if c == 1 { sigmoid(z[i]) } else { sigmoid(-z[i]) }
+            if c == 1 {
+                sigmoid(z[i])
+            } else {
+                sigmoid(-z[i])
+            }
         }))
     }
 
