@@ -3,7 +3,7 @@
 //! Options are passed to the suite: `--quick` (small sizes; a smoke test, timings not
 //! meaningful), `--filter a,b` (cases whose name contains one of the words), `--reps N`,
 //! `--write-data DIR` (write the fit cases as `.npy` plus `cases.json` for
-//! `../shared/bench/compare.py`), `--out DIR` (default `target/bench`).
+//! `bench/compare.py`), `--out DIR` (default `target/bench`).
 //!
 //! The full suite runs the `bench` profile (release settings). `--quick` runs in the dev
 //! profile, whose dependencies CI has already built for the tests, so the smoke test adds no
@@ -96,6 +96,6 @@ usage: cargo xtask bench [--quick] [--filter a,b] [--reps N] [--write-data DIR] 
   --quick           small sizes in the dev profile: a smoke test, timings not meaningful
   --filter a,b      only the cases whose name contains one of the words
   --reps N          timed runs per case (default 3, 7 for the kernels, 1 with --quick)
-  --write-data DIR  write the fit cases as .npy and cases.json for ../shared/bench/compare.py
+  --write-data DIR  write the fit cases as .npy and cases.json for bench/compare.py
   --out DIR         where report.md and report.json go (default target/bench)
 ";

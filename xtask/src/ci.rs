@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: the checks CI runs, in order, stopping at the first failure: rustfmt,
-//! clippy, the tests, the single-crate examples, rustdoc, packing every publishable crate
-//! (`cargo xtask package`), and the benchmark suite at small sizes.
+//! tidy (the architecture invariants), clippy, the tests, the single-crate examples, rustdoc,
+//! packing every publishable crate (`cargo xtask package`), and the benchmark suite at small
+//! sizes.
 
 use std::time::Instant;
 
@@ -26,6 +27,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--check"]);
     step("rustfmt --check", fmt)?;
+
+    eprintln!("\n==> tidy (architecture invariants)");
+    crate::tidy::run(&[])?;
 
     let mut clippy = cargo();
     clippy.args([

@@ -5,8 +5,10 @@
 mod bench;
 mod ci;
 mod cmd;
+mod compare;
 mod fuzz;
 mod package;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -21,9 +23,12 @@ tasks:
           benchmark; stops at the first failure
   bench   the benchmark suite; writes target/bench/report.md and report.json
           (cargo xtask bench --help for its options)
+  compare linmod, scikit-learn and glum side by side on the suite's data (bench/compare.py;
+          cargo xtask compare --help for its options)
   fuzz    <target|all> [--seconds N | --minutes N] [--sanitizer address|none]
           runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
           (default 600); needs `cargo install cargo-fuzz`; not part of CI
+  tidy    the architecture invariants a program can check (docs/architecture.md)
   package `cargo publish --workspace --dry-run --no-verify`: packs every publishable
           crate without uploading; fails on any warning or a crate left out (needs the
           network for the crates.io index)
@@ -47,7 +52,9 @@ fn dispatch() -> Result<()> {
     match task.as_deref() {
         Some("ci") => ci::run(&rest),
         Some("bench") => bench::run(&rest),
+        Some("compare") => compare::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
+        Some("tidy") => tidy::run(&rest),
         Some("package") => package::run(&rest),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");

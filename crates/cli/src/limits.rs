@@ -119,12 +119,12 @@ pub fn at_least_one(text: &str) -> Result<usize, String> {
 /// `--classes`: from 2 to 65 536 (and at most `--n`, checked with the other flags).
 pub fn classes(text: &str) -> Result<usize, String> {
     let k = whole(text)?;
-    if (2..=linmod::datasets::MAX_CLASSES).contains(&k) {
+    if (2..=linmod::datasets::simulate::MAX_SIMULATED_CLASSES).contains(&k) {
         Ok(k)
     } else {
         Err(format!(
             "must be from 2 to {} (and at most --n)",
-            linmod::datasets::MAX_CLASSES
+            linmod::datasets::simulate::MAX_SIMULATED_CLASSES
         ))
     }
 }

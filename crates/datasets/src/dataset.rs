@@ -10,7 +10,7 @@ use crate::error::{DatasetError, Result};
 /// ```
 /// assert!(linmod_datasets::class_counts(&[linmod_datasets::MAX_CLASSES as f64]).is_err());
 /// ```
-pub const MAX_CLASSES: usize = 1 << 16;
+pub use linalg_core::MAX_CLASSES;
 
 /// A design matrix with its target, names and provenance.
 ///

@@ -43,7 +43,7 @@ pub enum DatasetError {
     #[error(
         "target value {value_short} at row {row} is not a class label \
          (an integer in 0..{max_label})",
-        max_label = crate::dataset::MAX_CLASSES, value_short = linalg_core::Short(*.value))]
+        max_label = linalg_core::MAX_CLASSES, value_short = linalg_core::Short(*.value))]
     NotClassLabel {
         /// Row of the value, 0-based.
         row: usize,

@@ -3,10 +3,11 @@
 
 use std::ops::Range;
 
-use faer::{Accum, MatMut, MatRef};
+use faer::{MatMut, MatRef};
 
+use crate::design::Design;
 use crate::partition::{Parallelism, RowBlocks, for_each_task, for_each_task_rows};
-use crate::vector_state::{matmul_seq, vector_sum};
+use crate::vector_state::vector_sum;
 
 /// Reusable buffers of the fused kernels, sized for one problem shape.
 ///
@@ -53,10 +54,10 @@ impl PassScratch {
         Self { part, p, k, tasks }
     }
 
-    /// Buffers for `x` with the default partition [`RowBlocks::for_pass`].
+    /// Buffers for the design `x` with its pass partition ([`Design::pass_partition`]).
     #[must_use]
-    pub fn for_matrix(x: MatRef<'_, f64>, k: usize) -> Self {
-        Self::new(RowBlocks::for_pass(x.nrows(), x.ncols()), x.ncols(), k)
+    pub fn for_matrix<D: Design>(x: D, k: usize) -> Self {
+        Self::new(x.pass_partition(), x.ncols(), k)
     }
 
     /// The row partition the buffers were made for.
@@ -65,7 +66,7 @@ impl PassScratch {
         self.part
     }
 
-    fn check(&self, x: MatRef<'_, f64>, w: MatRef<'_, f64>, b: &[f64]) {
+    fn check<D: Design>(&self, x: &D, w: MatRef<'_, f64>, b: &[f64]) {
         assert_eq!(
             x.nrows(),
             self.part.n_rows(),
@@ -135,8 +136,8 @@ impl PassScratch {
 /// assert_eq!(gb[0], 1.5);
 /// ```
 #[allow(clippy::too_many_arguments)]
-pub fn fused_gradient<F>(
-    x: MatRef<'_, f64>,
+pub fn fused_gradient<D, F>(
+    x: D,
     w: MatRef<'_, f64>,
     b: &[f64],
     scratch: &mut PassScratch,
@@ -146,6 +147,7 @@ pub fn fused_gradient<F>(
     grad_b: &mut [f64],
 ) -> f64
 where
+    D: Design,
     F: Fn(Range<usize>, &mut [f64]) -> f64 + Sync + Send,
 {
     fused_pass(
@@ -193,8 +195,8 @@ where
 /// assert_eq!(g[(0, 0)], 6.0);
 /// ```
 #[allow(clippy::too_many_arguments)]
-pub fn fused_gradient_rows<F>(
-    x: MatRef<'_, f64>,
+pub fn fused_gradient_rows<D, F>(
+    x: D,
     w: MatRef<'_, f64>,
     b: &[f64],
     scratch: &mut PassScratch,
@@ -206,6 +208,7 @@ pub fn fused_gradient_rows<F>(
     m: usize,
 ) -> f64
 where
+    D: Design,
     F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> f64 + Sync + Send,
 {
     assert_eq!(
@@ -217,8 +220,8 @@ where
 }
 
 #[allow(clippy::too_many_arguments)]
-fn fused_pass<F>(
-    x: MatRef<'_, f64>,
+fn fused_pass<D, F>(
+    x: D,
     w: MatRef<'_, f64>,
     b: &[f64],
     scratch: &mut PassScratch,
@@ -229,9 +232,10 @@ fn fused_pass<F>(
     (row_out, m): (&mut [f64], usize),
 ) -> f64
 where
+    D: Design,
     F: Fn(Range<usize>, &mut [f64], &mut [f64]) -> f64 + Sync + Send,
 {
-    scratch.check(x, w, b);
+    scratch.check(&x, w, b);
     assert_eq!(
         grad_w.nrows(),
         scratch.p,
@@ -257,19 +261,18 @@ where
         for blk in part.task_blocks(t) {
             let rows = part.block(blk);
             let len = rows.len();
-            let xb = x.subrows(rows.start, len);
             let z = &mut buf.z[..len * k];
-            predictors_into(xb, w, b, z);
+            x.block_predictors(rows.clone(), w, b, z);
             let off = (rows.start - task_start) * m;
             let block_out = if out.is_empty() {
                 &mut [][..]
             } else {
                 &mut out[off..off + len * m]
             };
-            buf.value += map(rows, z, block_out);
+            buf.value += map(rows.clone(), z, block_out);
             let r = MatRef::from_column_major_slice(z, len, k);
             let g = MatMut::from_column_major_slice_mut(&mut buf.grad_w, p, k);
-            matmul_seq(g, Accum::Add, xb.transpose(), r, 1.0);
+            x.block_add_transpose_product(rows, r, g);
             for (c, gb) in buf.grad_b.iter_mut().enumerate() {
                 *gb += vector_sum(&z[c * len..(c + 1) * len]);
             }
@@ -307,8 +310,8 @@ where
 ///     |_, z| z.iter().sum());
 /// assert_eq!(total, 3.5 + 7.5);
 /// ```
-pub fn fused_value<F>(
-    x: MatRef<'_, f64>,
+pub fn fused_value<D, F>(
+    x: D,
     w: MatRef<'_, f64>,
     b: &[f64],
     scratch: &mut PassScratch,
@@ -316,9 +319,10 @@ pub fn fused_value<F>(
     map: F,
 ) -> f64
 where
+    D: Design,
     F: Fn(Range<usize>, &mut [f64]) -> f64 + Sync + Send,
 {
-    scratch.check(x, w, b);
+    scratch.check(&x, w, b);
     let (part, k) = (scratch.part, scratch.k);
     for_each_task(&mut scratch.tasks, par, |t, buf| {
         buf.value = 0.0;
@@ -326,22 +330,9 @@ where
             let rows = part.block(blk);
             let len = rows.len();
             let z = &mut buf.z[..len * k];
-            predictors_into(x.subrows(rows.start, len), w, b, z);
+            x.block_predictors(rows.clone(), w, b, z);
             buf.value += map(rows, z);
         }
     });
     scratch.tasks.iter().map(|t| t.value).sum()
-}
-
-/// `z = X_b W + 1 b^T`, column-major `len x k`.
-pub(crate) fn predictors_into(xb: MatRef<'_, f64>, w: MatRef<'_, f64>, b: &[f64], z: &mut [f64]) {
-    let len = xb.nrows();
-    let k = w.ncols();
-    let zm = MatMut::from_column_major_slice_mut(z, len, k);
-    matmul_seq(zm, Accum::Replace, xb, w, 1.0);
-    for (c, &bc) in b.iter().enumerate() {
-        if bc != 0.0 {
-            z[c * len..(c + 1) * len].iter_mut().for_each(|v| *v += bc);
-        }
-    }
 }

@@ -1,10 +1,10 @@
 //! Weighted Gram matrices `X^T diag(d) X`, the Hessians of generalized linear models.
 
-use faer::linalg::matmul::triangular::{self, BlockStructure};
-use faer::{Accum, Mat, MatMut, MatRef, Par};
+use faer::{Mat, MatMut};
 
+use crate::design::Design;
 use crate::partition::{Parallelism, RowBlocks, for_each_task};
-use crate::vector_state::{settle, vector_sum};
+use crate::vector_state::vector_sum;
 
 /// Reusable buffers of [`weighted_gram`] for one problem shape: per task, one `p x p` partial
 /// Gram matrix and one row block of `diag(d) X` (at most 8 tasks, see
@@ -21,6 +21,7 @@ use crate::vector_state::{settle, vector_sum};
 pub struct GramScratch {
     part: RowBlocks,
     p: usize,
+    block_len: usize,
     tasks: Vec<GramTask>,
 }
 
@@ -33,15 +34,24 @@ struct GramTask {
 }
 
 impl GramScratch {
-    /// Buffers for an `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
-    #[must_use]
+    /// Buffers for a dense `n x p` matrix with the row partition `part` (`part.n_rows() = n`).
     ///
     /// The `p x p` buffers are allocated by the first Gram pass, not here: an objective that
     /// holds the scratch but is minimized by a first-order solver never pays for them.
+    #[must_use]
     pub fn new(part: RowBlocks, p: usize) -> Self {
+        Self::with_block_len(part, p, part.block_rows().min(part.n_rows()) * p)
+    }
+
+    /// Buffers for an `n x p` design with the row partition `part` and `block_len` entries of
+    /// per-task scratch for the design's block products ([`Design::gram_buffer_len`]),
+    /// allocated by the first Gram pass.
+    #[must_use]
+    pub fn with_block_len(part: RowBlocks, p: usize, block_len: usize) -> Self {
         Self {
             part,
             p,
+            block_len,
             tasks: Vec::new(),
         }
     }
@@ -49,22 +59,23 @@ impl GramScratch {
     /// Allocates the per-task buffers on first use.
     fn allocate(&mut self) {
         if self.tasks.is_empty() {
-            let (part, p) = (self.part, self.p);
+            let (part, p, block_len) = (self.part, self.p, self.block_len);
             self.tasks = (0..part.n_tasks())
                 .map(|_| GramTask {
                     gram: Mat::zeros(p, p),
                     xtd: vec![0.0; p],
                     dsum: 0.0,
-                    block: vec![0.0; part.block_rows().min(part.n_rows()) * p],
+                    block: vec![0.0; block_len],
                 })
                 .collect();
         }
     }
 
-    /// Buffers for `x` with the partition [`RowBlocks::for_gram`].
+    /// Buffers for the design `x` with its Gram partition ([`Design::gram_partition`]).
     #[must_use]
-    pub fn for_matrix(x: MatRef<'_, f64>) -> Self {
-        Self::new(RowBlocks::for_gram(x.nrows(), x.ncols()), x.ncols())
+    pub fn for_matrix<D: Design>(x: D) -> Self {
+        let part = x.gram_partition();
+        Self::with_block_len(part, x.ncols(), x.gram_buffer_len(part.block_rows()))
     }
 
     /// The row partition the buffers were made for.
@@ -103,8 +114,8 @@ impl GramScratch {
 /// assert_eq!(xtd, [2.5, 4.0]);
 /// assert_eq!(dsum, 1.5);
 /// ```
-pub fn weighted_gram(
-    x: MatRef<'_, f64>,
+pub fn weighted_gram<D: Design>(
+    x: D,
     d: &[f64],
     scratch: &mut GramScratch,
     par: Parallelism,
@@ -132,8 +143,8 @@ pub fn weighted_gram(
 /// gram_matrix(x.as_ref(), &mut scratch, Parallelism::Rayon, g.as_mut());
 /// assert_eq!((g[(0, 0)], g[(1, 0)], g[(1, 1)]), (10.0, 14.0, 20.0));
 /// ```
-pub fn gram_matrix(
-    x: MatRef<'_, f64>,
+pub fn gram_matrix<D: Design>(
+    x: D,
     scratch: &mut GramScratch,
     par: Parallelism,
     gram: MatMut<'_, f64>,
@@ -141,8 +152,8 @@ pub fn gram_matrix(
     gram_pass(x, None, scratch, par, gram, None);
 }
 
-fn gram_pass(
-    x: MatRef<'_, f64>,
+fn gram_pass<D: Design>(
+    x: D,
     d: Option<&[f64]>,
     scratch: &mut GramScratch,
     par: Parallelism,
@@ -168,36 +179,11 @@ fn gram_pass(
         task.dsum = 0.0;
         for blk in part.task_blocks(t) {
             let rows = part.block(blk);
-            let len = rows.len();
-            let xb = x.subrows(rows.start, len);
-            let rhs = match d {
-                Some(d) => {
-                    let db = &d[rows.clone()];
-                    let buf = &mut task.block[..len * p];
-                    for j in 0..p {
-                        let col = &mut buf[j * len..(j + 1) * len];
-                        for ((v, &xv), &dv) in col.iter_mut().zip(xb.col(j).iter()).zip(db) {
-                            *v = dv * xv;
-                        }
-                        task.xtd[j] += vector_sum(col);
-                    }
-                    task.dsum += vector_sum(db);
-                    MatRef::from_column_major_slice(&task.block[..len * p], len, p)
-                }
-                None => xb,
-            };
-            triangular::matmul(
-                task.gram.as_mut(),
-                BlockStructure::TriangularLower,
-                Accum::Add,
-                xb.transpose(),
-                BlockStructure::Rectangular,
-                rhs,
-                BlockStructure::Rectangular,
-                1.0,
-                Par::Seq,
-            );
-            settle();
+            let db = d.map(|d| &d[rows.clone()]);
+            if let Some(db) = db {
+                task.dsum += vector_sum(db);
+            }
+            x.block_add_gram(rows, db, &mut task.block, task.gram.as_mut(), &mut task.xtd);
         }
     });
     for j in 0..p {

@@ -52,12 +52,14 @@
 
 mod cholesky;
 mod compensated;
+mod design;
 mod display;
 mod error;
 mod fused;
 mod gram;
 #[cfg(feature = "ndarray")]
 mod interop;
+mod limits;
 mod lstsq;
 mod partition;
 mod products;
@@ -68,12 +70,14 @@ mod vector_state;
 
 pub use cholesky::{Cholesky, factor_with_shift, solve_spd};
 pub use compensated::{pow_compensated, residual_compensated, two_prod, two_sum, xtv_compensated};
+pub use design::Design;
 pub use display::Short;
 pub use error::{LinalgError, Result};
 pub use fused::{PassScratch, fused_gradient, fused_gradient_rows, fused_value};
 pub use gram::{GramScratch, gram_matrix, symmetrize_lower, weighted_gram};
 #[cfg(feature = "ndarray")]
 pub use interop::{mat_from_ndarray, mat_to_ndarray, slice_from_ndarray};
+pub use limits::MAX_CLASSES;
 pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};

@@ -1,12 +1,12 @@
 //! Matrix products with `X` on views: `X W + 1 b^T` and `X^T R`, blocked over rows so that the
 //! results are identical for any thread count.
 
-use faer::{Accum, MatMut, MatRef};
+use faer::{MatMut, MatRef};
 use rayon::prelude::*;
 
-use crate::fused::{PassScratch, predictors_into};
-use crate::partition::{Parallelism, RowBlocks, for_each_task};
-use crate::vector_state::matmul_seq;
+use crate::design::Design;
+use crate::fused::PassScratch;
+use crate::partition::{Parallelism, for_each_task};
 
 /// Writes the linear predictors `out = X W + 1 b^T` (`n x k`, column-major slice of length
 /// `n k`).
@@ -26,13 +26,7 @@ use crate::vector_state::matmul_seq;
 /// mul_xw(x.as_ref(), w.as_ref(), &[10.0], &mut z, Parallelism::Rayon);
 /// assert_eq!(z, [9.0, 9.0, 9.0]);
 /// ```
-pub fn mul_xw(
-    x: MatRef<'_, f64>,
-    w: MatRef<'_, f64>,
-    b: &[f64],
-    out: &mut [f64],
-    par: Parallelism,
-) {
+pub fn mul_xw<D: Design>(x: D, w: MatRef<'_, f64>, b: &[f64], out: &mut [f64], par: Parallelism) {
     let (n, p, k) = (x.nrows(), x.ncols(), w.ncols());
     assert_eq!(w.nrows(), p, "coefficients have the wrong number of rows");
     assert_eq!(b.len(), k, "intercepts have the wrong length");
@@ -40,12 +34,12 @@ pub fn mul_xw(
     if n == 0 {
         return;
     }
-    let part = RowBlocks::for_pass(n, p);
+    let part = x.pass_partition();
     let block_rows = part.block_rows();
     if k == 1 {
         let fill = |(blk, chunk): (usize, &mut [f64])| {
             let rows = part.block(blk);
-            predictors_into(x.subrows(rows.start, rows.len()), w, b, chunk);
+            x.block_predictors(rows, w, b, chunk);
         };
         match par {
             Parallelism::Sequential => out.chunks_mut(block_rows).enumerate().for_each(fill),
@@ -60,7 +54,7 @@ pub fn mul_xw(
     let work = |(blk, buf): &mut (usize, Vec<f64>)| {
         let rows = part.block(*blk);
         buf.resize(rows.len() * k, 0.0);
-        predictors_into(x.subrows(rows.start, rows.len()), w, b, buf);
+        x.block_predictors(rows, w, b, buf);
     };
     match par {
         Parallelism::Sequential => blocks.iter_mut().for_each(work),
@@ -92,8 +86,8 @@ pub fn mul_xw(
 /// mul_xtr(x.as_ref(), &[1.0, 0.0, -1.0], &mut scratch, Parallelism::Rayon, g.as_mut());
 /// assert_eq!((g[(0, 0)], g[(1, 0)]), (-4.0, -4.0));
 /// ```
-pub fn mul_xtr(
-    x: MatRef<'_, f64>,
+pub fn mul_xtr<D: Design>(
+    x: D,
     r: &[f64],
     scratch: &mut PassScratch,
     par: Parallelism,
@@ -115,13 +109,7 @@ pub fn mul_xtr(
         let g = MatMut::from_column_major_slice_mut(&mut buf.grad_w, p, k);
         let rows = part.task_rows(t);
         let len = rows.len();
-        matmul_seq(
-            g,
-            Accum::Add,
-            x.subrows(rows.start, len).transpose(),
-            rm.subrows(rows.start, len),
-            1.0,
-        );
+        x.block_add_transpose_product(rows.clone(), rm.subrows(rows.start, len), g);
     });
     out.fill(0.0);
     for buf in &scratch.tasks {

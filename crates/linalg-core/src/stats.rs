@@ -3,6 +3,7 @@
 use faer::MatRef;
 use rayon::prelude::*;
 
+use crate::design::Design;
 use crate::partition::Parallelism;
 
 /// Sums of the columns of `x`, `s_j = sum_i x_ij`, with faer's vectorized reduction.
@@ -21,17 +22,17 @@ use crate::partition::Parallelism;
 /// assert!(s[1].is_infinite());
 /// ```
 #[must_use]
-pub fn column_sums(x: MatRef<'_, f64>, par: Parallelism) -> Vec<f64> {
+pub fn column_sums<D: Design>(x: D, par: Parallelism) -> Vec<f64> {
     let mut out = vec![0.0; x.ncols()];
     match par {
         Parallelism::Sequential => out
             .iter_mut()
             .enumerate()
-            .for_each(|(j, s)| *s = x.col(j).sum()),
+            .for_each(|(j, s)| *s = x.column_sum(j)),
         Parallelism::Rayon => out
             .par_iter_mut()
             .enumerate()
-            .for_each(|(j, s)| *s = x.col(j).sum()),
+            .for_each(|(j, s)| *s = x.column_sum(j)),
     }
     out
 }

@@ -167,33 +167,6 @@ pub(crate) fn check_outputs(values: &[f64], n: usize, infinities_ok: bool) -> Re
     }
 }
 
-/// The cross-entropy `logsumexp(z) - z_y` of one row of scores, with the limits
-/// [`softmax_in_place`](linalg_core::softmax_in_place) takes when scores are infinite (which
-/// overflowing inputs produce): `inf - inf` would otherwise be NaN. Overwrites `scores`.
-pub(crate) fn cross_entropy(scores: &mut [f64], y: usize) -> f64 {
-    let loss = linalg_core::logsumexp(scores) - scores[y];
-    if loss.is_nan() {
-        linalg_core::softmax_in_place(scores);
-        -scores[y].ln()
-    } else {
-        loss
-    }
-}
-
-/// The binary log loss `softplus(z) - y z`, with its limits at infinite `z` (0 on the side of
-/// the label, infinite on the other), where the formula would give NaN.
-pub(crate) fn binary_log_loss(z: f64, y: f64) -> f64 {
-    if z.is_infinite() {
-        if (z > 0.0) == (y > 0.5) {
-            0.0
-        } else {
-            f64::INFINITY
-        }
-    } else {
-        linalg_core::softplus(z) - y * z
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,21 +201,5 @@ mod tests {
         assert!(check_outputs(&[f64::INFINITY, 0.0], 2, true).is_ok());
         let e = check_outputs(&[0.0, f64::NEG_INFINITY], 2, false).unwrap_err();
         assert!(e.to_string().contains("overflow"), "{e}");
-    }
-
-    #[test]
-    #[allow(clippy::float_cmp)] // the limits are exact
-    fn losses_at_infinite_scores_are_their_limits() {
-        let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
-        assert_eq!(binary_log_loss(inf, 1.0), 0.0);
-        assert_eq!(binary_log_loss(ninf, 0.0), 0.0);
-        assert_eq!(binary_log_loss(ninf, 1.0), inf);
-        assert_eq!(cross_entropy(&mut [ninf, ninf], 0), std::f64::consts::LN_2);
-        assert_eq!(
-            cross_entropy(&mut [inf, inf, 0.0], 1),
-            std::f64::consts::LN_2
-        );
-        assert_eq!(cross_entropy(&mut [inf, 0.0], 1), inf);
-        assert!((cross_entropy(&mut [0.0, 0.0], 0) - std::f64::consts::LN_2).abs() < 1e-15);
     }
 }

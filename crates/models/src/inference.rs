@@ -4,7 +4,7 @@
 use std::fmt::{self, Write as _};
 
 use linalg_core::{
-    Cholesky, GramScratch, Mat, MatRef, Parallelism, mul_xw, sigmoid, softplus, weighted_gram,
+    Cholesky, GramScratch, Mat, MatRef, Parallelism, mul_xw, sigmoid, weighted_gram,
 };
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, StudentsT};
@@ -12,6 +12,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor, Normal, St
 use crate::data::{check_design, check_target, first_non_finite};
 use crate::error::{ModelError, Result};
 use crate::labels::is_binary_label;
+use crate::loss::{Logistic, Loss};
 
 /// How the covariance of the estimates is computed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -493,7 +494,11 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
              the same data"
         )));
     }
-    let w: Vec<f64> = prob.iter().map(|p| p * (1.0 - p)).collect();
+    let w: Vec<f64> = z
+        .iter()
+        .zip(fit.y)
+        .map(|(&zi, &yi)| Logistic.curvature(zi, yi))
+        .collect();
     let info = fit.gram(&w);
     let info_inv = inverse(&info)?;
     let cov = match opts.covariance {
@@ -507,7 +512,7 @@ pub(crate) fn logit_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> R
     let ll: f64 = z
         .iter()
         .zip(fit.y)
-        .map(|(&zi, &yi)| yi * zi - softplus(zi))
+        .map(|(&zi, &yi)| -Logistic.loss(zi, yi))
         .sum();
     let ybar = fit.y.iter().sum::<f64>() / nf;
     let ll_null = nf * (xlogy(ybar, ybar) + xlogy(1.0 - ybar, 1.0 - ybar));

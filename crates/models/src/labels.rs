@@ -1,10 +1,9 @@
 //! Class labels stored as `f64`: 0/1 for binary models, `0, 1, ..., K-1` for multiclass
 //! models, checked and turned into class indices once.
 
-use crate::error::{ModelError, Result};
+use linalg_core::MAX_CLASSES;
 
-/// Labels above this are refused before any per-class buffer is sized from them.
-const MAX_CLASSES: usize = 1 << 20;
+use crate::error::{ModelError, Result};
 
 /// Fails unless `k` is a class count per-class buffers can be sized from (at most
 /// 2^20 classes).

@@ -32,22 +32,26 @@
 //! assert!(accuracy(&y, &predicted).unwrap() >= 4.0 / 6.0);
 //! ```
 
-mod cd;
 mod data;
 mod error;
+pub mod estimator;
 pub mod inference;
 mod labels;
 pub mod linear;
 pub mod logistic;
+pub mod loss;
 mod memory;
 pub mod metrics;
 pub mod mlp;
+pub mod objective;
 mod penalty;
 pub mod persist;
+mod settings;
 
 pub use data::{check_design, check_prediction_input, check_target, normalize_weights};
 pub use error::{ModelError, Result};
 pub use penalty::{MAX_L1, MAX_STRENGTH, Penalty};
+pub use settings::FitSettings;
 
 /// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to
 /// write one, the kernels' [`Parallelism`] setting and error: fitting needs no dependency

@@ -11,8 +11,8 @@ use crate::error::{ModelError, Result};
 ///
 /// | reference | its parameters | ours |
 /// |---|---|---|
-/// | course: loss + (1/C) sum w^2 | C | `l2 = 1/C` ([`Penalty::course_l2`]) |
-/// | course: loss + (1/C) sum abs(w) | C | `l1 = 1/C` ([`Penalty::course_l1`]) |
+/// | loss + (1/C) sum w^2 (the course's form) | C | `l2 = 1/C` ([`Penalty::inverse_c_l2`]) |
+/// | loss + (1/C) sum abs(w) (the course's form) | C | `l1 = 1/C` ([`Penalty::inverse_c_l1`]) |
 /// | scikit-learn `LogisticRegression`, L2 | C | `l2 = 1/(2 n C)` ([`Penalty::sklearn_logistic_l2`]) |
 /// | scikit-learn `LogisticRegression`, L1 | C | `l1 = 1/(n C)` ([`Penalty::sklearn_logistic_l1`]) |
 /// | scikit-learn `LogisticRegression`, elastic net | C, l1_ratio r | `l1 = r/(n C)`, `l2 = (1-r)/(2 n C)` |
@@ -151,19 +151,19 @@ impl Penalty {
         })
     }
 
-    /// The course's L2 form "loss + (1/C) sum w^2": `l2 = 1/C`.
+    /// The penalty of "loss + (1/C) sum w^2" (the course's form): `l2 = 1/C`.
     ///
     /// # Errors
     /// [`ModelError::InvalidParameter`] unless `C` is finite and positive.
-    pub fn course_l2(c: f64) -> Result<Self> {
+    pub fn inverse_c_l2(c: f64) -> Result<Self> {
         Self::l2(1.0 / check_c(c)?)
     }
 
-    /// The course's L1 form "loss + (1/C) sum |w|": `l1 = 1/C`.
+    /// The penalty of "loss + (1/C) sum |w|" (the course's form): `l1 = 1/C`.
     ///
     /// # Errors
     /// [`ModelError::InvalidParameter`] unless `C` is finite and positive.
-    pub fn course_l1(c: f64) -> Result<Self> {
+    pub fn inverse_c_l1(c: f64) -> Result<Self> {
         Self::l1(1.0 / check_c(c)?)
     }
 
@@ -259,6 +259,30 @@ impl Penalty {
     /// `l1 sum |w_j| + l2 sum w_j^2` for the coefficients `w` (no intercepts).
     #[must_use]
     pub fn value(&self, w: &[f64]) -> f64 {
-        w.iter().map(|v| self.l1 * v.abs() + self.l2 * v * v).sum()
+        self.l1_value(w) + self.l2_value(w)
+    }
+
+    /// The L1 part `l1 sum |w_j|` (the non-smooth part of an objective).
+    #[must_use]
+    pub fn l1_value(&self, w: &[f64]) -> f64 {
+        self.l1 * w.iter().map(|v| v.abs()).sum::<f64>()
+    }
+
+    /// The L2 part `l2 sum w_j^2` (part of the smooth part of an objective).
+    #[must_use]
+    pub fn l2_value(&self, w: &[f64]) -> f64 {
+        self.l2 * w.iter().map(|v| v * v).sum::<f64>()
+    }
+
+    /// The derivative of the L2 part in one coefficient, `2 l2 w_j`.
+    #[must_use]
+    pub fn l2_gradient(&self, wj: f64) -> f64 {
+        2.0 * self.l2 * wj
+    }
+
+    /// The second derivative of the L2 part, `2 l2` (the same on every coefficient).
+    #[must_use]
+    pub fn l2_curvature(&self) -> f64 {
+        2.0 * self.l2
     }
 }

@@ -11,7 +11,7 @@ use linmod_models::linear::{LinearRegression, LinearSolver};
 use linmod_models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
 use linmod_models::persist::{ModelFile, SavedModel};
 use linmod_models::{ModelError, Penalty};
-use optim::Termination;
+use optim::{Divergence, Termination};
 use support::{binary_problem, multiclass_problem, regression_problem};
 
 /// A small binary problem without separation.
@@ -705,13 +705,27 @@ fn huge_features_in_an_unpenalized_logistic_fit_report_the_overflow() {
 }
 
 #[test]
-fn huge_features_in_a_penalized_newton_fit_are_a_non_finite_hessian_error() {
+fn huge_features_in_a_penalized_newton_fit_diverge_with_the_last_finite_iterate() {
     let (x, y) = scaled_binary(1e300);
-    let e = logistic_error(&LogisticRegression::new().l2(0.1), &x, &y);
+    let fit = LogisticRegression::new()
+        .l2(0.1)
+        .fit(x.as_ref(), &y)
+        .unwrap();
+    let termination = fit.report().termination;
     assert!(
-        matches!(e, ModelError::Optim(_)) && e.to_string().contains("non-finite value inf"),
-        "{e}"
+        matches!(
+            termination,
+            Termination::Diverged {
+                iteration: 1,
+                cause: Divergence::NonFiniteHessian
+            }
+        ),
+        "{termination}"
     );
+    assert!(!fit.converged());
+    assert!(termination.to_string().contains("Hessian"), "{termination}");
+    // the Hessian at the start overflows: the start is the last finite iterate
+    assert!(fit.coef().iter().all(|w| *w == 0.0) && fit.objective().is_finite());
 }
 
 #[test]
@@ -1023,7 +1037,7 @@ fn huge_penalties_and_tiny_c_are_refused_naming_the_limit() {
         e.to_string(),
         "invalid l2 = 1e308: must be finite, >= 0 and at most 1e100 (stronger penalties overflow)"
     );
-    let e = Penalty::course_l2(1e-320).unwrap_err();
+    let e = Penalty::inverse_c_l2(1e-320).unwrap_err();
     assert!(
         e.to_string()
             .starts_with("invalid C = 1e-320: must be finite and at least 1e-100"),

@@ -14,7 +14,10 @@ use linmod_models::linear::{LinearRegression, LinearSolver, RegularizationPath, 
 use linmod_models::logistic::{LogisticRegression, LogisticSolver};
 use linmod_models::metrics::regression::{r2_score, root_mean_squared_error};
 use linmod_models::{ModelError, Penalty};
-use optim::{Divergence, Iterate, Monitor, RunOptions, Stopping, Termination};
+use optim::{
+    Divergence, Driver, Iteration, Objective, RunOptions, Solver, Start, Step, Stopping,
+    Termination,
+};
 
 mod exactness_support;
 use exactness_support::{ALL, digits, load, min_digits};
@@ -623,28 +626,52 @@ fn divergence_is_reported_as_divergence_and_separation_only_when_established() {
 
 #[test]
 fn no_convergence_test_holds_on_a_non_finite_value_or_gradient() {
+    /// A solver whose every step lands on the given value and gradient norm, with a zero
+    /// step: any test that trusted them (the gradient, value-change and parameter-change
+    /// tests all "hold" on these numbers) would call the run converged.
+    struct Lands(f64, f64);
+    impl<O: Objective> Solver<O> for Lands {
+        type State = ();
+        fn init(&self, _: &mut O, _: &mut [f64]) -> optim::Result<((), Start)> {
+            Ok(((), Start::new(1.0, 1.0)))
+        }
+        fn step(&self, _: &mut O, _: &mut (), it: &mut Iteration<'_>) -> Step {
+            it.next.copy_from_slice(it.x);
+            Step::moved(self.0, self.1, 0.0)
+        }
+    }
     let stopping = Stopping::default()
         .gradient_tol(1e-8)
         .value_tol(1e-10)
-        .param_tol(1e-10);
+        .param_tol(1e-10)
+        .max_iter(10);
+    let driver = Driver::new(stopping, RunOptions::default());
+    let mut f = optim::FnObjective::new(
+        1,
+        |x: &[f64]| x[0] * x[0],
+        |x: &[f64], g: &mut [f64]| g[0] = 2.0 * x[0],
+    );
     for (value, grad_norm) in [
         (f64::NAN, 0.0),
         (1.0, f64::NAN),
         (f64::INFINITY, 0.0),
         (1.0, f64::INFINITY),
     ] {
-        let mut m = Monitor::new(stopping.max_iter(10), RunOptions::default(), None);
-        assert!(m.start(value, grad_norm).is_none(), "{value} {grad_norm}");
-        let it = Iterate {
-            iteration: 1,
-            x: &[0.0],
-            value,
-            previous_value: value,
-            grad_norm,
-            step: 1.0,
-            max_change: 0.0,
-        };
-        assert!(m.iteration(&it).is_none(), "{value} {grad_norm}");
+        let report = driver
+            .run(&Lands(value, grad_norm), &mut f, 1, &[0.0], None)
+            .unwrap();
+        assert!(
+            !report.converged(),
+            "{value} {grad_norm}: {}",
+            report.termination
+        );
+        assert!(
+            matches!(report.termination, Termination::Diverged { .. }),
+            "{}",
+            report.termination
+        );
+        // the last finite iterate and its value are what the run returns
+        assert!(report.value.is_finite() && report.grad_norm.is_finite());
     }
 }
 

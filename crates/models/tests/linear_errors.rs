@@ -4,8 +4,10 @@
 
 use linalg_core::{Mat, mat};
 use linmod_models::linear::{
-    CrossValidation, LinearRegression, LinearSolver, RegularizationPath, SquaredLoss, lambda_max,
+    CrossValidation, LinearRegression, LinearSolver, RegularizationPath, lambda_max,
 };
+use linmod_models::loss::Squared;
+use linmod_models::objective::LinearObjective;
 use linmod_models::{ModelError, Penalty};
 
 fn data() -> (Mat<f64>, Vec<f64>) {
@@ -273,9 +275,27 @@ fn path_and_cross_validation_settings_are_checked() {
 #[test]
 fn the_objective_validates_its_data() {
     let (x, y) = data();
-    assert!(SquaredLoss::new(x.as_ref(), &y[..3], None, true, Penalty::none()).is_err());
-    assert!(SquaredLoss::new(x.as_ref(), &y, None, true, Penalty { l1: 0.0, l2: -1.0 }).is_err());
-    assert!(SquaredLoss::new(x.as_ref(), &y, Some(&[-1.0; 6]), true, Penalty::none()).is_err());
+    assert!(
+        LinearObjective::new(x.as_ref(), &y[..3], Squared)
+            .and_then(|f| f.weights(None))
+            .map(|f| f.intercept(true))
+            .and_then(|f| f.penalty(Penalty::none()))
+            .is_err()
+    );
+    assert!(
+        LinearObjective::new(x.as_ref(), &y, Squared)
+            .and_then(|f| f.weights(None))
+            .map(|f| f.intercept(true))
+            .and_then(|f| f.penalty(Penalty { l1: 0.0, l2: -1.0 }))
+            .is_err()
+    );
+    assert!(
+        LinearObjective::new(x.as_ref(), &y, Squared)
+            .and_then(|f| f.weights(Some(&[-1.0; 6])))
+            .map(|f| f.intercept(true))
+            .and_then(|f| f.penalty(Penalty::none()))
+            .is_err()
+    );
 }
 
 #[test]

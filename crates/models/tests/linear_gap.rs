@@ -7,7 +7,8 @@ mod support;
 
 use linalg_core::Mat;
 use linmod_models::Penalty;
-use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
+use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver};
+use linmod_models::objective::LeastSquaresObjective;
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -57,7 +58,7 @@ fn fit(c: &Case, config: LinearRegression) -> FittedLinear {
 }
 
 fn objective(c: &Case, f: &FittedLinear) -> f64 {
-    let mut loss = SquaredLoss::new(
+    let mut loss = LeastSquaresObjective::least_squares(
         c.x.as_ref(),
         &c.y,
         c.weights.as_deref(),

@@ -7,7 +7,7 @@ mod support;
 
 use linalg_core::Mat;
 use linmod_models::Penalty;
-use linmod_models::linear::SquaredLoss;
+use linmod_models::objective::LeastSquaresObjective;
 use optim::{Composite, Objective, SecondOrder, SumOfTerms, central_hessian, check_gradient};
 use proptest::prelude::*;
 
@@ -54,8 +54,8 @@ fn case() -> impl Strategy<Value = Case> {
     })
 }
 
-fn objective(c: &Case) -> SquaredLoss<'_> {
-    SquaredLoss::new(
+fn objective(c: &Case) -> LeastSquaresObjective<'_> {
+    LeastSquaresObjective::least_squares(
         c.x.as_ref(),
         &c.y,
         c.weights.as_deref(),

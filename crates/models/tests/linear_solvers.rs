@@ -6,7 +6,8 @@
 
 use linalg_core::Mat;
 use linmod_models::Penalty;
-use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver, SquaredLoss};
+use linmod_models::linear::{CdMode, FittedLinear, LinearRegression, LinearSolver};
+use linmod_models::objective::LeastSquaresObjective;
 use optim::{Control, Criterion, Progress, Termination};
 
 mod linear_support;
@@ -32,7 +33,8 @@ fn objective_at(
     penalty: Penalty,
     f: &FittedLinear,
 ) -> f64 {
-    let mut loss = SquaredLoss::new(x.as_ref(), y, s, intercept, penalty).unwrap();
+    let mut loss =
+        LeastSquaresObjective::least_squares(x.as_ref(), y, s, intercept, penalty).unwrap();
     let mut theta = f.coef().to_vec();
     if intercept {
         theta.push(f.intercept());
@@ -464,7 +466,8 @@ fn any_optim_solver_runs_on_the_objective() {
     let ols = LinearRegression::new().fit(x.as_ref(), &y).unwrap();
     let mut expect = ols.coef().to_vec();
     expect.push(ols.intercept());
-    let mut f = SquaredLoss::new(x.as_ref(), &y, None, true, Penalty::none()).unwrap();
+    let mut f =
+        LeastSquaresObjective::least_squares(x.as_ref(), &y, None, true, Penalty::none()).unwrap();
     // a quadratic: one Newton step lands on the minimizer
     let newton = Newton::default().minimize(&mut f, &[0.0; 5]).unwrap();
     assert!(

@@ -123,7 +123,7 @@ fn l2_solvers_agree() {
         .clone()
         .solver(LogisticSolver::Sgd)
         .learning_rate(0.05)
-        .max_iter(200)
+        .epochs(200)
         .seed(3)
         .fit(x.as_ref(), &y)
         .unwrap();
@@ -414,7 +414,7 @@ fn bad_inputs_are_typed_errors() {
         .fit(x.as_ref(), &y)
         .unwrap_err();
     assert!(e.to_string().contains("learning_rate"), "{e}");
-    assert!(Penalty::course_l2(0.0).is_err());
+    assert!(Penalty::inverse_c_l2(0.0).is_err());
 }
 
 #[test]

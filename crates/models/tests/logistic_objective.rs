@@ -5,7 +5,9 @@
 mod support;
 
 use linalg_core::Mat;
-use linmod_models::logistic::{LogisticObjective, MultinomialObjective, Problem};
+use linmod_models::Penalty;
+use linmod_models::loss::{Logistic, Softmax};
+use linmod_models::objective::LinearObjective;
 use optim::{Objective, SecondOrder, central_hessian, check_objective_gradient};
 use proptest::prelude::*;
 
@@ -83,8 +85,10 @@ proptest! {
     #[test]
     fn binary_derivatives_match_differences(c in case(2)) {
         let y: Vec<f64> = c.labels.iter().map(|&l| l as f64).collect();
-        let problem = Problem { x: c.x.as_ref(), y: &y, weights: c.weights.as_deref(), fit_intercept: c.fit_intercept };
-        let mut obj = LogisticObjective::new(problem, c.l2);
+        let mut obj = LinearObjective::new(c.x.as_ref(), &y, Logistic).unwrap()
+            .weights(c.weights.as_deref()).unwrap()
+            .intercept(c.fit_intercept)
+            .penalty(Penalty::l2(c.l2).unwrap()).unwrap();
         let theta = &c.theta_seed[..obj.dim()];
         check_second_order(&mut obj, theta)?;
     }
@@ -93,8 +97,10 @@ proptest! {
     fn multinomial_derivatives_match_differences(c in case(4)) {
         let k = c.theta_seed.len() / (c.x.ncols() + 1);
         let y: Vec<f64> = c.labels.iter().map(|&l| l as f64).collect();
-        let problem = Problem { x: c.x.as_ref(), y: &y, weights: c.weights.as_deref(), fit_intercept: c.fit_intercept };
-        let mut obj = MultinomialObjective::new(problem, k, c.l2);
+        let mut obj = LinearObjective::new(c.x.as_ref(), &y, Softmax::new(k)).unwrap()
+            .weights(c.weights.as_deref()).unwrap()
+            .intercept(c.fit_intercept)
+            .penalty(Penalty::l2(c.l2).unwrap()).unwrap();
         let theta = &c.theta_seed[..obj.dim()];
         check_second_order(&mut obj, theta)?;
     }
@@ -106,9 +112,10 @@ proptest! {
     fn two_class_softmax_is_the_sigmoid(c in case(2)) {
         let p = c.x.ncols();
         let y: Vec<f64> = c.labels.iter().map(|&l| (l.min(1)) as f64).collect();
-        let problem = Problem { x: c.x.as_ref(), y: &y, weights: c.weights.as_deref(), fit_intercept: true };
-        let mut multi = MultinomialObjective::new(problem, 2, 0.0);
-        let mut binary = LogisticObjective::new(problem, 0.0);
+        let mut multi = LinearObjective::new(c.x.as_ref(), &y, Softmax::new(2)).unwrap()
+            .weights(c.weights.as_deref()).unwrap();
+        let mut binary = LinearObjective::new(c.x.as_ref(), &y, Logistic).unwrap()
+            .weights(c.weights.as_deref()).unwrap();
         let th = &c.theta_seed;
         // classes 0 and 1 with coefficients a and b: binary coefficients b - a
         let mut multi_theta = vec![0.0; 2 * p + 2];
@@ -127,13 +134,9 @@ fn loss_is_exact_for_huge_linear_predictors() {
     // z = +-1000: sigma saturates, but softplus(z) - y z stays exact (0 or 1000)
     let x = Mat::from_fn(2, 1, |i, _| if i == 0 { 1.0 } else { -1.0 });
     let y = [1.0, 1.0];
-    let problem = Problem {
-        x: x.as_ref(),
-        y: &y,
-        weights: None,
-        fit_intercept: false,
-    };
-    let mut obj = LogisticObjective::new(problem, 0.0);
+    let mut obj = LinearObjective::new(x.as_ref(), &y, Logistic)
+        .unwrap()
+        .intercept(false);
     let v = obj.value(&[1000.0]);
     assert!((v - 500.0).abs() < 1e-9, "{v}");
     let mut g = [0.0];

@@ -7,7 +7,7 @@
 //!   `docs/math.md`, its gradient with central differences of that value, its Hessian with
 //!   central differences of the gradient, and its Hessian-vector product with the Hessian
 //!   times the vector;
-//! * the non-smooth part (the L1 term, as the solvers see it: `SquaredLoss` as a `Composite`,
+//! * the non-smooth part (the L1 term, as the solvers see it: the least-squares objective as a `Composite`,
 //!   the logistic objectives wrapped in `optim::Penalized` exactly as `fista` runs them) is
 //!   `l1 |w|_1` without the intercepts, and its prox is soft-thresholding of the coefficients
 //!   that leaves the intercepts alone.
@@ -18,8 +18,8 @@
 mod support;
 
 use linalg_core::{Mat, logsumexp};
-use linmod_models::linear::SquaredLoss;
-use linmod_models::logistic::{LogisticObjective, MultinomialObjective, Problem};
+use linmod_models::loss::{Logistic, MultiLoss, Softmax, Squared};
+use linmod_models::objective::LinearObjective;
 use linmod_models::{Penalty, normalize_weights};
 use optim::{
     Composite, ElasticNet, Objective, Penalized, SecondOrder, central_hessian,
@@ -168,13 +168,20 @@ impl<'a> Cell<'a> {
         &self.case.theta[..self.dim()]
     }
 
-    fn problem(&self) -> Problem<'_> {
-        Problem {
-            x: self.case.x.as_ref(),
-            y: &self.y,
-            weights: self.weights.as_deref(),
-            fit_intercept: self.combo.fit_intercept,
-        }
+    /// The objective of `loss` on this cell's data, with the L2 part of the penalty only
+    /// (the L1 part is added as `fista` adds it, by [`penalized`]).
+    fn objective<L: MultiLoss>(
+        &self,
+        loss: L,
+        l2: f64,
+    ) -> LinearObjective<'_, linalg_core::MatRef<'_, f64>, L> {
+        LinearObjective::new(self.case.x.as_ref(), &self.y, loss)
+            .unwrap()
+            .weights(self.weights.as_deref())
+            .unwrap()
+            .intercept(self.combo.fit_intercept)
+            .penalty(Penalty::l2(l2).unwrap())
+            .unwrap()
     }
 
     /// The smooth part straight from the formula, one row at a time.
@@ -302,22 +309,21 @@ fn run(kind: Kind, c: &Case) -> Result<(), TestCaseError> {
         let l2 = combo.penalty.l2;
         let outcome = match kind {
             Kind::Squared => {
-                let mut obj = SquaredLoss::new(
-                    c.x.as_ref(),
-                    &cell.y,
-                    cell.weights.as_deref(),
-                    combo.fit_intercept,
-                    combo.penalty,
-                )
-                .unwrap();
+                let mut obj = LinearObjective::new(c.x.as_ref(), &cell.y, Squared)
+                    .unwrap()
+                    .weights(cell.weights.as_deref())
+                    .unwrap()
+                    .intercept(combo.fit_intercept)
+                    .penalty(combo.penalty)
+                    .unwrap();
                 cell.check(&mut obj)
             }
             Kind::Logistic => {
-                let smooth = LogisticObjective::new(cell.problem(), l2);
+                let smooth = cell.objective(Logistic, l2);
                 cell.check(&mut penalized(smooth, &cell))
             }
             Kind::Multinomial => {
-                let smooth = MultinomialObjective::new(cell.problem(), c.k, l2);
+                let smooth = cell.objective(Softmax::new(c.k), l2);
                 cell.check(&mut penalized(smooth, &cell))
             }
         };

@@ -1,10 +1,11 @@
 //! Accelerated proximal gradient (FISTA) for composite objectives `f + h`.
 
+use crate::driver::{Iteration, ONE_PASS, Solver, Start, Step, evaluate_start};
 use crate::error::{Result, check_range};
-use crate::monitor::{Iterate, Monitor, Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::Composite;
-use crate::report::{LineSearchFailure, Report, Termination};
-use crate::run::{common_setters, entry_points, evaluate_start};
+use crate::report::{Evaluations, LineSearchFailure, Termination};
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
 use crate::vecops::{first_non_finite, max_abs_diff, norm2};
 
@@ -117,124 +118,13 @@ impl Fista {
 
     entry_points!(Composite, "iterations");
 
-    fn run<O: Composite + ?Sized>(
-        &self,
-        obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let mut x = x0.to_vec();
-        let mut gy = vec![0.0; n];
-        let (f0, _) = evaluate_start(obj, &x, &mut gy)?;
-        let mut monitor = Monitor::new(self.stopping, self.options, observer);
-        monitor.evaluations.value += 1;
-        monitor.evaluations.gradient += 1;
-        let mut lip = match self.lipschitz {
-            Some(l) => l,
-            None => self.secant_lipschitz(obj, &x, &gy, &mut monitor),
-        };
-        let mut big_f = f0 + obj.nonsmooth_value(&x);
-        let mut xn = vec![0.0; n];
-        // gradient mapping at the start, with the initial L
-        prox_step(obj, &x, &gy, lip, &mut xn);
-        let mut gmap = lip * max_abs_diff(&x, &xn);
-        if let Some(t) = monitor.start(big_f, gmap) {
-            return Ok(monitor.finish(x, big_f, gmap, 0, t));
-        }
-        let mut y = x.clone();
-        let mut fy = f0;
-        let mut t: f64 = 1.0;
-        let mut done = 0;
-        let termination = loop {
-            let iter = done + 1;
-            let mut f_new = f64::NAN;
-            let mut accepted = false;
-            // try a slightly longer step first: without it, an L inflated once (by rounding
-            // near the solution, or by a high-curvature region) would cap every later step
-            lip = (lip * self.shrink).max(f64::MIN_POSITIVE);
-            for _ in 0..200 {
-                prox_step(obj, &y, &gy, lip, &mut xn);
-                f_new = obj.value(&xn);
-                monitor.evaluations.value += 1;
-                if f_new.is_finite() {
-                    let mut lin = 0.0;
-                    let mut sq = 0.0;
-                    for ((a, b), g) in xn.iter().zip(&y).zip(&gy) {
-                        let d = a - b;
-                        lin += g * d;
-                        sq += d * d;
-                    }
-                    let rounding = 4.0 * f64::EPSILON * fy.abs();
-                    if f_new <= fy + lin + 0.5 * lip * sq + rounding {
-                        accepted = true;
-                        break;
-                    }
-                }
-                lip *= self.backtrack_factor;
-            }
-            if !accepted {
-                let reason = if f_new.is_finite() {
-                    LineSearchFailure::MaxEvaluations
-                } else {
-                    LineSearchFailure::NonFiniteTrials
-                };
-                break Termination::LineSearchFailed { reason };
-            }
-            done = iter;
-            gmap = lip * max_abs_diff(&y, &xn);
-            let big_f_new = f_new + obj.nonsmooth_value(&xn);
-            if self.restart && big_f_new > big_f {
-                t = 1.0;
-            }
-            let t_next = 0.5 * (1.0 + (1.0 + 4.0 * t * t).sqrt());
-            let beta = (t - 1.0) / t_next;
-            let max_change = max_abs_diff(&xn, &x);
-            for ((yi, xni), xi) in y.iter_mut().zip(&xn).zip(&x) {
-                *yi = xni + beta * (xni - xi);
-            }
-            std::mem::swap(&mut x, &mut xn);
-            let big_f_old = big_f;
-            big_f = big_f_new;
-            t = t_next;
-            fy = obj.value_and_gradient(&y, &mut gy);
-            monitor.evaluations.value += 1;
-            monitor.evaluations.gradient += 1;
-            if !fy.is_finite() || first_non_finite(&gy).is_some() {
-                // the extrapolated point left the domain: restart from x
-                y.copy_from_slice(&x);
-                t = 1.0;
-                fy = obj.value_and_gradient(&y, &mut gy);
-                monitor.evaluations.value += 1;
-                monitor.evaluations.gradient += 1;
-            }
-            let it = Iterate {
-                iteration: iter,
-                x: &x,
-                value: big_f,
-                previous_value: big_f_old,
-                grad_norm: gmap,
-                step: 1.0 / lip,
-                max_change,
-            };
-            if let Some(t) = monitor.iteration(&it) {
-                break t;
-            }
-            if max_change == 0.0 && gmap > 0.0 {
-                break Termination::Stalled;
-            }
-        };
-        Ok(monitor.finish(x, big_f, gmap, done, termination))
-    }
-
     /// `|grad f(x + s) - grad f(x)| / |s|` for a small step `s` along `-grad f(x)`.
     fn secant_lipschitz<O: Composite + ?Sized>(
         &self,
         obj: &mut O,
         x: &[f64],
         g: &[f64],
-        monitor: &mut Monitor<'_>,
+        evaluations: &mut Evaluations,
     ) -> f64 {
         let gn = norm2(g);
         if gn.is_nan() || gn <= 0.0 {
@@ -244,7 +134,7 @@ impl Fista {
         let xs: Vec<f64> = x.iter().zip(g).map(|(a, b)| a - h * b).collect();
         let mut gs = vec![0.0; x.len()];
         obj.gradient(&xs, &mut gs);
-        monitor.evaluations.gradient += 1;
+        evaluations.gradient += 1;
         let dy: f64 = gs
             .iter()
             .zip(g)
@@ -253,6 +143,108 @@ impl Fista {
             .sqrt();
         let l = dy / (h * gn);
         if l.is_finite() && l > 0.0 { l } else { 1.0 }
+    }
+}
+
+/// The state of a FISTA run.
+#[derive(Clone, Debug)]
+pub struct FistaState {
+    /// The extrapolated point, `f(y)` and `grad f(y)`.
+    y: Vec<f64>,
+    fy: f64,
+    gy: Vec<f64>,
+    /// The momentum parameter `t_k`.
+    t: f64,
+    /// The current Lipschitz estimate `L`.
+    lip: f64,
+}
+
+impl<O: Composite + ?Sized> Solver<O> for Fista {
+    type State = FistaState;
+
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(FistaState, Start)> {
+        let (f0, gy) = evaluate_start(obj, x)?;
+        let mut evaluations = ONE_PASS;
+        let lip = match self.lipschitz {
+            Some(l) => l,
+            None => self.secant_lipschitz(obj, x, &gy, &mut evaluations),
+        };
+        // the gradient mapping at the start, with the initial L
+        let mut xn = vec![0.0; x.len()];
+        prox_step(obj, x, &gy, lip, &mut xn);
+        let start = Start {
+            evaluations,
+            ..Start::new(f0 + obj.nonsmooth_value(x), lip * max_abs_diff(x, &xn))
+        };
+        let state = FistaState {
+            y: x.to_vec(),
+            fy: f0,
+            gy,
+            t: 1.0,
+            lip,
+        };
+        Ok((state, start))
+    }
+
+    fn step(&self, obj: &mut O, st: &mut FistaState, it: &mut Iteration<'_>) -> Step {
+        let evaluations = &mut *it.evaluations;
+        let next = &mut **it.next;
+        let mut f_new = f64::NAN;
+        let mut accepted = false;
+        // try a slightly longer step first: without it, an L inflated once (by rounding
+        // near the solution, or by a high-curvature region) would cap every later step
+        st.lip = (st.lip * self.shrink).max(f64::MIN_POSITIVE);
+        for _ in 0..200 {
+            prox_step(obj, &st.y, &st.gy, st.lip, next);
+            f_new = obj.value(next);
+            evaluations.value += 1;
+            if f_new.is_finite() {
+                let mut lin = 0.0;
+                let mut sq = 0.0;
+                for ((a, b), g) in next.iter().zip(&st.y).zip(&st.gy) {
+                    let d = a - b;
+                    lin += g * d;
+                    sq += d * d;
+                }
+                let rounding = 4.0 * f64::EPSILON * st.fy.abs();
+                if f_new <= st.fy + lin + 0.5 * st.lip * sq + rounding {
+                    accepted = true;
+                    break;
+                }
+            }
+            st.lip *= self.backtrack_factor;
+        }
+        if !accepted {
+            let reason = if f_new.is_finite() {
+                LineSearchFailure::MaxEvaluations
+            } else {
+                LineSearchFailure::NonFiniteTrials
+            };
+            return Step::Stop(Termination::LineSearchFailed { reason });
+        }
+        let gmap = st.lip * max_abs_diff(&st.y, next);
+        let big_f_new = f_new + obj.nonsmooth_value(next);
+        if self.restart && big_f_new > it.value {
+            st.t = 1.0;
+        }
+        let t_next = 0.5 * (1.0 + (1.0 + 4.0 * st.t * st.t).sqrt());
+        let beta = (st.t - 1.0) / t_next;
+        for ((yi, xni), xi) in st.y.iter_mut().zip(next.iter()).zip(it.x) {
+            *yi = xni + beta * (xni - xi);
+        }
+        st.t = t_next;
+        st.fy = obj.value_and_gradient(&st.y, &mut st.gy);
+        evaluations.value += 1;
+        evaluations.gradient += 1;
+        if !st.fy.is_finite() || first_non_finite(&st.gy).is_some() {
+            // the extrapolated point left the domain: restart from the new iterate
+            st.y.copy_from_slice(next);
+            st.t = 1.0;
+            st.fy = obj.value_and_gradient(&st.y, &mut st.gy);
+            evaluations.value += 1;
+            evaluations.gradient += 1;
+        }
+        Step::moved(big_f_new, gmap, 1.0 / st.lip)
     }
 }
 

@@ -1,24 +1,24 @@
 //! Gradient descent: `x_{t+1} = x_t - eta grad f(x_t)`.
 
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::{Result, check_range};
 use crate::line_search::{Armijo, LineSearch, Point, Trial};
-use crate::monitor::{Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::{Divergence, Report, Termination};
-use crate::run::{Begin, begin, common_setters, entry_points};
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::{first_non_finite, step_to};
+use crate::vecops::{grad_norm, step_to};
 
 /// Gradient descent with a fixed learning rate (the course algorithm) or a line search.
 ///
 /// With a fixed learning rate `eta`, each iteration is `x <- x - eta grad f(x)`. On a function
 /// whose gradient is `L`-Lipschitz, `eta < 2/L` decreases `f` at every iteration and
 /// `eta = 1/L` is the classic safe choice; a larger `eta` makes the iterates bounce or blow up.
-/// The run then stops with [`Termination::Diverged`]: when the value or gradient becomes
-/// non-finite (the last finite iterate is returned), when the value increased at
-/// `divergence_patience` consecutive iterations (default 10), or when it rose above its
-/// starting value by more than rounding (`Divergence::AboveStart`: bouncing iterates that
-/// never overflow).
+/// The run then stops with [`Termination::Diverged`](crate::Termination::Diverged): when the
+/// value or gradient becomes non-finite (the last finite iterate is returned), when the value
+/// increased at `divergence_patience` consecutive iterations (default 10), or when it rose
+/// above its starting value by more than rounding (`Divergence::AboveStart`: bouncing iterates
+/// that never overflow).
 ///
 /// With a line search ([`GradientDescent::with_line_search`]) the step starts from the
 /// learning rate at the first iteration and from twice the previous accepted step afterwards.
@@ -119,83 +119,73 @@ impl GradientDescent {
     }
 
     entry_points!(Objective, "iterations");
-
-    fn run<O: Objective + ?Sized>(
-        &self,
-        obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, mut cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
-        };
-        let mut trial = Trial::new(n);
-        let mut d = vec![0.0; n];
-        let mut step = self.learning_rate;
-        let mut increases = 0;
-        let f_start = cur.f;
-        let termination = loop {
-            let (f_new, step_taken) = match &self.line_search {
-                None => {
-                    step_to(&mut trial.x, &cur.x, -step, &cur.g);
-                    let f_new = obj.value_and_gradient(&trial.x, &mut trial.gradient);
-                    monitor.evaluations.value += 1;
-                    monitor.evaluations.gradient += 1;
-                    if !f_new.is_finite() || first_non_finite(&trial.gradient).is_some() {
-                        break Termination::Diverged {
-                            iteration: cur.done + 1,
-                            cause: Divergence::NonFinite,
-                        };
-                    }
-                    (f_new, step)
-                }
-                Some(ls) => {
-                    d.iter_mut().zip(&cur.g).for_each(|(di, gi)| *di = -gi);
-                    let at = Point {
-                        x: &cur.x,
-                        value: cur.f,
-                        gradient: &cur.g,
-                    };
-                    match ls.search(obj, &mut monitor.evaluations, at, &d, step, &mut trial) {
-                        Ok(acc) => {
-                            step = 2.0 * acc.step;
-                            (acc.value, acc.step)
-                        }
-                        Err(reason) => break Termination::LineSearchFailed { reason },
-                    }
-                }
-            };
-            let f_old = cur.f;
-            if let Some(t) = cur.advance(&mut trial, f_new, step_taken, &mut monitor) {
-                break t;
-            }
-            if self.line_search.is_none() {
-                if rose_above(cur.f, f_start) {
-                    break Termination::Diverged {
-                        iteration: cur.done,
-                        cause: Divergence::AboveStart,
-                    };
-                }
-                increases = if cur.f > f_old { increases + 1 } else { 0 };
-                if increases >= self.divergence_patience {
-                    break Termination::Diverged {
-                        iteration: cur.done,
-                        cause: Divergence::Increasing {
-                            iterations: increases,
-                        },
-                    };
-                }
-            }
-        };
-        Ok(cur.finish(monitor, termination))
-    }
 }
 
-/// True when `f` exceeds the starting value `f_start` by more than the rounding of either:
-/// fixed-step gradient descent with a stable step never ends above its start.
-pub(crate) fn rose_above(f: f64, f_start: f64) -> bool {
-    f - f_start > 16.0 * f64::EPSILON * f.abs().max(f_start.abs())
+/// The state of a gradient-descent run.
+#[derive(Clone, Debug)]
+pub struct GdState {
+    /// The gradient at the current iterate.
+    g: Vec<f64>,
+    /// The search direction `-g` (line search only).
+    d: Vec<f64>,
+    trial: Trial,
+    /// The learning rate, or the next first trial step of the line search.
+    step: f64,
+}
+
+impl<O: Objective + ?Sized> Solver<O> for GradientDescent {
+    type State = GdState;
+
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(GdState, Start)> {
+        let (g, start) = smooth_start(obj, x)?;
+        let state = GdState {
+            g,
+            d: vec![
+                0.0;
+                if self.line_search.is_some() {
+                    x.len()
+                } else {
+                    0
+                }
+            ],
+            trial: Trial::new(x.len()),
+            step: self.learning_rate,
+        };
+        Ok((state, start))
+    }
+
+    fn step(&self, obj: &mut O, st: &mut GdState, it: &mut Iteration<'_>) -> Step {
+        let Some(ls) = &self.line_search else {
+            step_to(it.next, it.x, -st.step, &st.g);
+            let f = obj.value_and_gradient(it.next, &mut st.g);
+            it.evaluations.value += 1;
+            it.evaluations.gradient += 1;
+            return Step::moved(f, grad_norm(&st.g), st.step);
+        };
+        st.d.iter_mut().zip(&st.g).for_each(|(di, gi)| *di = -gi);
+        let at = Point {
+            x: it.x,
+            value: it.value,
+            gradient: &st.g,
+        };
+        let result = ls.search(obj, it.evaluations, at, &st.d, st.step, &mut st.trial);
+        if let Ok(acc) = result {
+            st.step = 2.0 * acc.step;
+        }
+        line_search_step(result, &mut st.trial, &mut st.g, it.next)
+    }
+
+    fn divergence_patience(&self) -> Option<usize> {
+        self.line_search
+            .is_none()
+            .then_some(self.divergence_patience)
+    }
+
+    /// Fixed-step gradient descent with a stable step never ends above its start: more than
+    /// the rounding of the starting value is divergence.
+    fn above_start_margin(&self, start: f64) -> Option<f64> {
+        self.line_search
+            .is_none()
+            .then(|| 16.0 * f64::EPSILON * start.abs())
+    }
 }

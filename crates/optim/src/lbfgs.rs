@@ -1,11 +1,12 @@
 //! Limited-memory BFGS.
 
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::{Result, check_range};
 use crate::line_search::{Point, StrongWolfe, Trial};
-use crate::monitor::{Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::Objective;
-use crate::report::{Report, Termination};
-use crate::run::{Begin, begin, common_setters, entry_points};
+use crate::report::Termination;
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
 use crate::vecops::{dot, norm2};
 
@@ -50,6 +51,7 @@ impl Default for Lbfgs {
 }
 
 /// The stored pairs, newest last, in a ring buffer.
+#[derive(Clone, Debug)]
 struct History {
     s: Vec<Vec<f64>>,
     y: Vec<Vec<f64>>,
@@ -166,66 +168,64 @@ impl Lbfgs {
     }
 
     entry_points!(Objective, "iterations");
+}
 
-    fn run<O: Objective + ?Sized>(
-        &self,
-        obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, mut cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
+/// The state of an L-BFGS run.
+#[derive(Clone, Debug)]
+pub struct LbfgsState {
+    hist: History,
+    /// The gradient at the current iterate.
+    g: Vec<f64>,
+    /// The search direction.
+    d: Vec<f64>,
+    trial: Trial,
+}
+
+impl<O: Objective + ?Sized> Solver<O> for Lbfgs {
+    type State = LbfgsState;
+
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(LbfgsState, Start)> {
+        let (g, start) = smooth_start(obj, x)?;
+        let state = LbfgsState {
+            hist: History::new(self.memory, x.len()),
+            g,
+            d: vec![0.0; x.len()],
+            trial: Trial::new(x.len()),
         };
-        let mut hist = History::new(self.memory, n);
-        let mut d = vec![0.0; n];
-        let mut trial = Trial::new(n);
-        let termination = loop {
-            let mut retried = false;
-            let acc = loop {
-                hist.direction(&cur.g, &mut d);
-                let dg = dot(&d, &cur.g);
-                if dg.is_nan() || dg >= 0.0 {
-                    hist.clear();
-                    hist.direction(&cur.g, &mut d);
-                }
-                let alpha0 = if hist.len == 0 {
-                    1.0 / norm2(&cur.g)
-                } else {
-                    1.0
-                };
-                let at = Point {
-                    x: &cur.x,
-                    value: cur.f,
-                    gradient: &cur.g,
-                };
-                match self.line_search.search(
-                    obj,
-                    &mut monitor.evaluations,
-                    at,
-                    &d,
-                    alpha0,
-                    &mut trial,
-                ) {
-                    Ok(acc) => break Ok(acc),
-                    Err(reason) if retried || hist.len == 0 => break Err(reason),
-                    Err(_) => {
-                        hist.clear();
-                        retried = true;
-                    }
-                }
+        Ok((state, start))
+    }
+
+    fn step(&self, obj: &mut O, st: &mut LbfgsState, it: &mut Iteration<'_>) -> Step {
+        let mut retried = false;
+        let acc = loop {
+            st.hist.direction(&st.g, &mut st.d);
+            let dg = dot(&st.d, &st.g);
+            if dg.is_nan() || dg >= 0.0 {
+                st.hist.clear();
+                st.hist.direction(&st.g, &mut st.d);
+            }
+            let alpha0 = if st.hist.len == 0 {
+                1.0 / norm2(&st.g)
+            } else {
+                1.0
             };
-            let acc = match acc {
-                Ok(acc) => acc,
-                Err(reason) => break Termination::LineSearchFailed { reason },
+            let at = Point {
+                x: it.x,
+                value: it.value,
+                gradient: &st.g,
             };
-            hist.push(&trial.x, &cur.x, &trial.gradient, &cur.g);
-            if let Some(t) = cur.advance(&mut trial, acc.value, acc.step, &mut monitor) {
-                break t;
+            match (self.line_search).search(obj, it.evaluations, at, &st.d, alpha0, &mut st.trial) {
+                Ok(acc) => break acc,
+                Err(reason) if retried || st.hist.len == 0 => {
+                    return Step::Stop(Termination::LineSearchFailed { reason });
+                }
+                Err(_) => {
+                    st.hist.clear();
+                    retried = true;
+                }
             }
         };
-        Ok(cur.finish(monitor, termination))
+        st.hist.push(&st.trial.x, it.x, &st.trial.gradient, &st.g);
+        line_search_step(Ok(acc), &mut st.trial, &mut st.g, it.next)
     }
 }

@@ -7,10 +7,14 @@
 //! | value and gradient ([`Objective`]) | [`Lbfgs`], [`GradientDescent`] |
 //! | and the Hessian ([`SecondOrder`]) | [`Newton`] |
 //! | smooth part + L1 / elastic-net penalty ([`Composite`], [`Penalized`]) | [`Fista`] |
+//! | the Hessian + an elastic-net penalty ([`SecondOrder`], [`ElasticNet`]) | [`ProxNewton`] |
+//! | one coordinate at a time + an elastic-net penalty ([`Coordinates`], [`ElasticNet`]) | [`CoordinateDescent`] |
 //! | a mean of many terms ([`SumOfTerms`]) | [`Sgd`] |
 //!
-//! Every solver is a validated configuration (builder setters, `check()`), runs through one
-//! driver ([`Monitor`]) that applies the [`Stopping`] rules and calls the [`Observer`], and
+//! Every solver is a validated configuration (builder setters, `check()`) and a [`Solver`]:
+//! it says how to start and how to take one step. One [`Driver`] runs them all: it validates
+//! the start, applies the [`Stopping`] rules, calls the [`Observer`], keeps the history, ends
+//! the run at a non-finite value, gradient or Hessian with the last finite iterate, and
 //! returns a [`Report`] whose [`Termination`] says why it stopped. `converged` is true only
 //! when a convergence test held: an iteration limit, a failed line search or a divergence is
 //! never reported as convergence.
@@ -46,6 +50,9 @@
 //! println!("{}", report.summary());
 //! ```
 
+mod coordinate_descent;
+mod driver;
+mod elastic_net;
 mod error;
 mod finite_diff;
 mod fista;
@@ -55,7 +62,8 @@ mod line_search;
 mod monitor;
 mod newton;
 mod objective;
-mod penalty;
+mod penalized;
+mod prox_newton;
 mod report;
 mod run;
 mod sgd;
@@ -63,22 +71,28 @@ mod stopping;
 pub mod testfns;
 mod vecops;
 
+pub use coordinate_descent::{CdState, CoordinateDescent};
+pub use driver::{Driver, Iteration, Move, Solver, Start, Step};
+pub use elastic_net::{ElasticNet, soft_threshold};
 pub use error::{OptimError, Result};
 pub use finite_diff::{
     central_gradient, central_hessian, check_gradient, check_objective_gradient, fd_step,
 };
-pub use fista::Fista;
-pub use gd::GradientDescent;
-pub use lbfgs::Lbfgs;
+pub use fista::{Fista, FistaState};
+pub use gd::{GdState, GradientDescent};
+pub use lbfgs::{Lbfgs, LbfgsState};
 pub use line_search::{Accepted, Armijo, LineSearch, Point, StrongWolfe, Trial};
-pub use monitor::{Control, Iterate, Monitor, Observer, Progress, RunOptions};
-pub use newton::Newton;
-pub use objective::{Composite, FnObjective, Objective, SecondOrder, SumOfTerms};
-pub use penalty::{ElasticNet, Penalized, soft_threshold};
+pub use monitor::{Control, Observer, Progress, RunOptions};
+pub use newton::{Newton, NewtonState};
+pub use objective::{
+    Certificate, Composite, Coordinates, FnObjective, Objective, SecondOrder, SumOfTerms,
+};
+pub use penalized::Penalized;
+pub use prox_newton::{ProxNewton, ProxNewtonState};
 pub use report::{
     Divergence, Evaluations, IterationRecord, LineSearchFailure, Report, Termination,
 };
-pub use sgd::{Schedule, Sgd};
+pub use sgd::{Schedule, Sgd, SgdState};
 pub use stopping::{Criterion, Stopping};
 
 /// The matrix types of the traits' signatures ([`SecondOrder::hessian`] writes into a

@@ -53,42 +53,154 @@ pub struct Accepted {
     pub value: f64,
 }
 
-/// Evaluates `f` and its gradient at `x + alpha d` into `trial`.
-fn evaluate<O: Objective + ?Sized>(
-    obj: &mut O,
-    evals: &mut Evaluations,
-    at: &Point<'_>,
-    d: &[f64],
-    alpha: f64,
-    trial: &mut Trial,
-) -> (f64, f64) {
-    step_to(&mut trial.x, at.x, alpha, d);
-    let f = obj.value_and_gradient(&trial.x, &mut trial.gradient);
-    evals.value += 1;
-    evals.gradient += 1;
-    let finite = f.is_finite() && first_non_finite(&trial.gradient).is_none();
-    let value = if finite { f } else { f64::NAN };
-    (value, dot(&trial.gradient, d))
+/// One end of a step interval: step `a`, value `f` (NaN when not finite) and slope `dg`.
+#[derive(Clone, Copy, Debug)]
+struct End {
+    a: f64,
+    f: f64,
+    dg: f64,
 }
 
-/// The sufficient-decrease test of both searches at a trial step `alpha` with value `f` and
-/// directional derivative `dg`.
-///
-/// Armijo's `f <= f0 + c1 alpha dg0` is tested up to the rounding of `f0` (`4 eps |f0|`).
-/// Near a minimizer the decrease of a good step falls below the rounding error of `f` (which
-/// can exceed `eps |f|` when `f` sums terms that cancel), and only derivatives still tell good
-/// steps from bad: then the approximate condition of Hager & Zhang (SIAM J. Optim. 16, 2005)
-/// is accepted instead, `dg <= (2 c1 - 1) dg0` with `f <= f0 + 1e-6 |f0|`, which is Armijo's
-/// condition for a quadratic but needs no difference of values.
-fn sufficient_decrease(f0: f64, dg0: f64, c1: f64, alpha: f64, f: f64, dg: f64) -> bool {
-    let exact = f <= f0 + c1 * alpha * dg0 + 4.0 * f64::EPSILON * f0.abs();
-    let approximate = f <= f0 + 1e-6 * f0.abs() && dg <= (2.0 * c1 - 1.0) * dg0;
-    exact || approximate
+/// What both searches share: the evaluations along `d` within their budget, the
+/// sufficient-decrease test, the best point that passed it, and how a failed search ends.
+struct Search<'a, 's, O: ?Sized> {
+    obj: &'s mut O,
+    evals: &'s mut Evaluations,
+    at: Point<'a>,
+    d: &'a [f64],
+    trial: &'s mut Trial,
+    /// `grad f(x).d`, negative.
+    dg0: f64,
+    c1: f64,
+    budget: usize,
+    used: usize,
+    any_finite: bool,
+    /// The lowest point that satisfied sufficient decrease, kept in `trial.best_*`.
+    best: Option<End>,
 }
 
-/// True when `alpha d` no longer changes `x` in floating point.
-fn step_negligible(x: &[f64], d: &[f64], alpha: f64) -> bool {
-    alpha * norm_inf(d) <= f64::EPSILON * norm_inf(x).max(f64::MIN_POSITIVE)
+impl<'a, 's, O: Objective + ?Sized> Search<'a, 's, O> {
+    /// A search along `d` with constant `c1` and `budget` evaluations, or
+    /// [`LineSearchFailure::NotDescentDirection`].
+    fn new(
+        obj: &'s mut O,
+        evals: &'s mut Evaluations,
+        (at, d): (Point<'a>, &'a [f64]),
+        trial: &'s mut Trial,
+        (c1, budget): (f64, usize),
+    ) -> std::result::Result<Self, LineSearchFailure> {
+        let dg0 = dot(at.gradient, d);
+        if dg0.is_nan() || dg0 >= 0.0 {
+            return Err(LineSearchFailure::NotDescentDirection);
+        }
+        Ok(Self {
+            obj,
+            evals,
+            at,
+            d,
+            trial,
+            dg0,
+            c1,
+            budget,
+            used: 0,
+            any_finite: false,
+            best: None,
+        })
+    }
+
+    /// The starting point as an interval end.
+    fn origin(&self) -> End {
+        End {
+            a: 0.0,
+            f: self.at.value,
+            dg: self.dg0,
+        }
+    }
+
+    /// Evaluates `f` and its gradient at `x + alpha d` into the trial buffers (`f` is NaN when
+    /// the value or the gradient is not finite), or returns `None` when the budget is spent.
+    fn evaluate(&mut self, alpha: f64) -> Option<End> {
+        if self.used >= self.budget {
+            return None;
+        }
+        self.used += 1;
+        let trial = &mut *self.trial;
+        step_to(&mut trial.x, self.at.x, alpha, self.d);
+        let f = self.obj.value_and_gradient(&trial.x, &mut trial.gradient);
+        self.evals.value += 1;
+        self.evals.gradient += 1;
+        let finite = f.is_finite() && first_non_finite(&trial.gradient).is_none();
+        self.any_finite |= finite;
+        Some(End {
+            a: alpha,
+            f: if finite { f } else { f64::NAN },
+            dg: dot(&trial.gradient, self.d),
+        })
+    }
+
+    /// The sufficient-decrease test of both searches.
+    ///
+    /// Armijo's `f <= f0 + c1 alpha dg0` is tested up to the rounding of `f0`
+    /// ([`armijo_holds`]). Near a minimizer the decrease of a good step falls below the
+    /// rounding error of `f` (which can exceed `eps |f|` when `f` sums terms that cancel), and
+    /// only derivatives still tell good steps from bad: then the approximate condition of
+    /// Hager & Zhang (SIAM J. Optim. 16, 2005) is accepted instead, `dg <= (2 c1 - 1) dg0`
+    /// with `f <= f0 + 1e-6 |f0|`, which is Armijo's condition for a quadratic but needs no
+    /// difference of values.
+    fn sufficient_decrease(&self, e: End) -> bool {
+        let f0 = self.at.value;
+        let approximate = e.f <= f0 + 1e-6 * f0.abs() && e.dg <= (2.0 * self.c1 - 1.0) * self.dg0;
+        armijo_holds(f0, self.dg0, self.c1, e.a, e.f) || approximate
+    }
+
+    /// True when a step of length `width` along `d` no longer changes `x` in floating point.
+    fn negligible(&self, width: f64) -> bool {
+        width * norm_inf(self.d) <= f64::EPSILON * norm_inf(self.at.x).max(f64::MIN_POSITIVE)
+    }
+
+    /// Keeps `e` (the point in the trial buffers) when it is the lowest sufficient-decrease
+    /// point so far.
+    fn remember(&mut self, e: End) {
+        if self.best.is_none_or(|b| e.f < b.f) {
+            self.best = Some(e);
+            self.trial.best_x.copy_from_slice(&self.trial.x);
+            self.trial.best_g.copy_from_slice(&self.trial.gradient);
+        }
+    }
+
+    /// Ends a search that met no acceptance condition: the best remembered point is accepted
+    /// when it lowered `f` (a rounding-level step is no progress); otherwise the search fails
+    /// with `failure`, or with [`LineSearchFailure::NonFiniteTrials`] when no trial was finite.
+    fn give_up(
+        self,
+        failure: LineSearchFailure,
+    ) -> std::result::Result<Accepted, LineSearchFailure> {
+        match self.best {
+            Some(b) if b.f < self.at.value => {
+                self.trial.x.copy_from_slice(&self.trial.best_x);
+                self.trial.gradient.copy_from_slice(&self.trial.best_g);
+                Ok(b.accepted())
+            }
+            _ if !self.any_finite => Err(LineSearchFailure::NonFiniteTrials),
+            _ => Err(failure),
+        }
+    }
+}
+
+impl End {
+    fn accepted(self) -> Accepted {
+        Accepted {
+            step: self.a,
+            value: self.f,
+        }
+    }
+}
+
+/// Armijo's sufficient-decrease condition `f <= f0 + c1 alpha slope` for a step `alpha` along
+/// a direction of directional derivative `slope < 0`, tested up to the rounding of `f0`
+/// (`4 eps |f0|`).
+pub(crate) fn armijo_holds(f0: f64, slope: f64, c1: f64, alpha: f64, f: f64) -> bool {
+    f <= f0 + c1 * alpha * slope + 4.0 * f64::EPSILON * f0.abs()
 }
 
 /// Backtracking line search for the Armijo (sufficient decrease) condition
@@ -97,7 +209,7 @@ fn step_negligible(x: &[f64], d: &[f64], alpha: f64) -> bool {
 ///
 /// Near a minimizer the predicted decrease of a step falls below the rounding level of `f`;
 /// the condition is then tested up to rounding, or by the derivative (see
-/// `sufficient_decrease` in the source), instead of shrinking the step to nothing.
+/// `Search::sufficient_decrease` in the source), instead of shrinking the step to nothing.
 ///
 /// Defaults: `c1 = 1e-4`, shrink factors kept within `[0.1, 0.5]`, 50 evaluations.
 ///
@@ -161,41 +273,24 @@ impl Armijo {
         initial_step: f64,
         trial: &mut Trial,
     ) -> std::result::Result<Accepted, LineSearchFailure> {
-        let dg = dot(at.gradient, d);
-        if dg.is_nan() || dg >= 0.0 {
-            return Err(LineSearchFailure::NotDescentDirection);
-        }
+        let mut s = Search::new(obj, evals, (at, d), trial, (self.c1, self.max_evals))?;
         let mut alpha = initial_step;
-        let mut any_finite = false;
-        for _ in 0..self.max_evals {
-            let (f, dg_trial) = evaluate(obj, evals, &at, d, alpha, trial);
-            if f.is_finite() {
-                any_finite = true;
-                if sufficient_decrease(at.value, dg, self.c1, alpha, f, dg_trial) {
-                    return Ok(Accepted {
-                        step: alpha,
-                        value: f,
-                    });
+        while let Some(e) = s.evaluate(alpha) {
+            if e.f.is_finite() {
+                if s.sufficient_decrease(e) {
+                    return Ok(e.accepted());
                 }
                 // minimizer of the quadratic through f(0), f'(0) and f(alpha)
-                let q = -dg * alpha * alpha / (2.0 * (f - at.value - dg * alpha));
+                let q = -s.dg0 * alpha * alpha / (2.0 * (e.f - s.at.value - s.dg0 * alpha));
                 alpha = q.clamp(0.1 * alpha, 0.5 * alpha);
             } else {
                 alpha *= 0.1;
             }
-            if step_negligible(at.x, d, alpha) {
-                return Err(if any_finite {
-                    LineSearchFailure::IntervalTooSmall
-                } else {
-                    LineSearchFailure::NonFiniteTrials
-                });
+            if s.negligible(alpha) {
+                return s.give_up(LineSearchFailure::IntervalTooSmall);
             }
         }
-        Err(if any_finite {
-            LineSearchFailure::MaxEvaluations
-        } else {
-            LineSearchFailure::NonFiniteTrials
-        })
+        s.give_up(LineSearchFailure::MaxEvaluations)
     }
 }
 
@@ -244,14 +339,6 @@ impl Default for StrongWolfe {
             max_evals: 40,
         }
     }
-}
-
-/// One end of the zoom bracket.
-#[derive(Clone, Copy, Debug)]
-struct End {
-    a: f64,
-    f: f64,
-    dg: f64,
 }
 
 /// Minimizer of the cubic through two points with values and slopes (Nocedal & Wright,
@@ -306,65 +393,44 @@ impl StrongWolfe {
         initial_step: f64,
         trial: &mut Trial,
     ) -> std::result::Result<Accepted, LineSearchFailure> {
-        let dg0 = dot(at.gradient, d);
-        if dg0.is_nan() || dg0 >= 0.0 {
-            return Err(LineSearchFailure::NotDescentDirection);
-        }
-        let rounding = 4.0 * f64::EPSILON * at.value.abs();
-        let armijo =
-            |a: f64, f: f64, dg: f64| sufficient_decrease(at.value, dg0, self.c1, a, f, dg);
-        let curvature = |dg: f64| dg.abs() <= -self.c2 * dg0;
-        let mut prev = End {
-            a: 0.0,
-            f: at.value,
-            dg: dg0,
+        let mut s = Search::new(obj, evals, (at, d), trial, (self.c1, self.max_evals))?;
+        let rounding = 4.0 * f64::EPSILON * s.at.value.abs();
+        let (c2, dg0) = (self.c2, s.dg0);
+        let curvature = |dg: f64| dg.abs() <= -c2 * dg0;
+        let too_far = |a: f64| End {
+            a,
+            f: f64::INFINITY,
+            dg: f64::NAN,
         };
+        // bracketing: longer steps until an interval must hold an acceptable one
+        let mut prev = s.origin();
         let mut alpha = initial_step;
-        let mut used = 0;
-        // best point satisfying sufficient decrease, kept in trial.best_*
-        let mut best: Option<End> = None;
-        let bracket = loop {
-            if used >= self.max_evals {
-                return self.give_up(best, at.value, trial, LineSearchFailure::MaxEvaluations);
-            }
-            let (f, dg) = evaluate(obj, evals, &at, d, alpha, trial);
-            used += 1;
-            let cur = End { a: alpha, f, dg };
-            if !f.is_finite() {
+        let (mut lo, mut hi) = loop {
+            let Some(cur) = s.evaluate(alpha) else {
+                return s.give_up(LineSearchFailure::MaxEvaluations);
+            };
+            if !cur.f.is_finite() {
                 // too far: the minimizer lies between the previous point and here
-                break (
-                    prev,
-                    End {
-                        a: alpha,
-                        f: f64::INFINITY,
-                        dg: f64::NAN,
-                    },
-                );
+                break (prev, too_far(alpha));
             }
-            if !armijo(alpha, f, dg) || (used > 1 && f > prev.f + rounding) {
+            if !s.sufficient_decrease(cur) || (s.used > 1 && cur.f > prev.f + rounding) {
                 break (prev, cur);
             }
-            remember(&mut best, cur, trial);
-            if curvature(dg) {
-                return Ok(Accepted {
-                    step: alpha,
-                    value: f,
-                });
+            s.remember(cur);
+            if curvature(cur.dg) {
+                return Ok(cur.accepted());
             }
-            if dg >= 0.0 {
+            if cur.dg >= 0.0 {
                 break (cur, prev);
             }
             prev = cur;
             alpha *= 4.0;
         };
-        let (mut lo, mut hi) = bracket;
+        // zoom: shrink the bracket, keeping sufficient decrease at `lo`
         loop {
-            if used >= self.max_evals {
-                return self.give_up(best, at.value, trial, LineSearchFailure::MaxEvaluations);
-            }
             let width = (hi.a - lo.a).abs();
-            if step_negligible(at.x, d, width) {
-                return self.give_up(best, at.value, trial, LineSearchFailure::IntervalTooSmall);
+            if s.used < s.budget && s.negligible(width) {
+                return s.give_up(LineSearchFailure::IntervalTooSmall);
             }
             let (min, max) = (lo.a.min(hi.a), lo.a.max(hi.a));
             let guess = if hi.f.is_finite() && hi.dg.is_finite() {
@@ -375,60 +441,24 @@ impl StrongWolfe {
             let a = guess
                 .unwrap_or(0.5 * (lo.a + hi.a))
                 .clamp(min + 0.1 * width, max - 0.1 * width);
-            let (f, dg) = evaluate(obj, evals, &at, d, a, trial);
-            used += 1;
-            let cur = End { a, f, dg };
-            if !f.is_finite() {
-                hi = End {
-                    a,
-                    f: f64::INFINITY,
-                    dg: f64::NAN,
-                };
-                continue;
-            }
-            if !armijo(a, f, dg) || f > lo.f + rounding {
+            let Some(cur) = s.evaluate(a) else {
+                return s.give_up(LineSearchFailure::MaxEvaluations);
+            };
+            if !cur.f.is_finite() {
+                hi = too_far(a);
+            } else if !s.sufficient_decrease(cur) || cur.f > lo.f + rounding {
                 hi = cur;
             } else {
-                remember(&mut best, cur, trial);
-                if curvature(dg) {
-                    return Ok(Accepted { step: a, value: f });
+                s.remember(cur);
+                if curvature(cur.dg) {
+                    return Ok(cur.accepted());
                 }
-                if dg * (hi.a - lo.a) >= 0.0 {
+                if cur.dg * (hi.a - lo.a) >= 0.0 {
                     hi = lo;
                 }
                 lo = cur;
             }
         }
-    }
-
-    /// Accepts the best sufficient-decrease point when it decreased `f`, else fails.
-    fn give_up(
-        &self,
-        best: Option<End>,
-        f0: f64,
-        trial: &mut Trial,
-        failure: LineSearchFailure,
-    ) -> std::result::Result<Accepted, LineSearchFailure> {
-        match best {
-            // only a real decrease counts here: a rounding-level step is no progress
-            Some(b) if b.f < f0 => {
-                trial.x.copy_from_slice(&trial.best_x);
-                trial.gradient.copy_from_slice(&trial.best_g);
-                Ok(Accepted {
-                    step: b.a,
-                    value: b.f,
-                })
-            }
-            _ => Err(failure),
-        }
-    }
-}
-
-fn remember(best: &mut Option<End>, cur: End, trial: &mut Trial) {
-    if best.is_none_or(|b| cur.f < b.f) {
-        *best = Some(cur);
-        trial.best_x.copy_from_slice(&trial.x);
-        trial.best_g.copy_from_slice(&trial.gradient);
     }
 }
 

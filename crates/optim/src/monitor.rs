@@ -1,5 +1,5 @@
-//! The driver every solver shares: convergence tests, the iteration limit, history and the
-//! observer callback.
+//! The stopping rules at work: convergence tests, the iteration limit, history and the
+//! observer callback, applied by the [`Driver`](crate::Driver) after every step.
 
 use std::time::Instant;
 
@@ -73,9 +73,9 @@ impl Default for RunOptions {
     }
 }
 
-/// The state after one iteration, as a solver reports it to the [`Monitor`].
+/// The state after one iteration, as the driver reports it to the [`Monitor`].
 #[derive(Clone, Copy, Debug)]
-pub struct Iterate<'a> {
+pub(crate) struct Iterate<'a> {
     /// Iteration number (1 for the first).
     pub iteration: usize,
     /// The new iterate.
@@ -84,7 +84,7 @@ pub struct Iterate<'a> {
     pub value: f64,
     /// Objective value at the previous iterate.
     pub previous_value: f64,
-    /// Infinity norm of the gradient at the new iterate.
+    /// The optimality measure at the new iterate.
     pub grad_norm: f64,
     /// Step length taken.
     pub step: f64,
@@ -92,31 +92,14 @@ pub struct Iterate<'a> {
     pub max_change: f64,
 }
 
-/// The shared driver: solvers report each iterate and the monitor decides whether to stop.
-///
-/// It is public so that solvers outside this crate (the coordinate-descent and proximal
-/// Newton solvers of `models`) stop by the same rules and return the same [`Report`].
-///
-/// # Examples
-/// ```
-/// use linmod_optim::{Iterate, Monitor, RunOptions, Stopping};
-/// let mut m = Monitor::new(Stopping::default().max_iter(10).gradient_tol(1e-3), RunOptions::default(), None);
-/// assert!(m.start(5.0, 1.0).is_none());
-/// let t = m.iteration(&Iterate { iteration: 1, x: &[0.0], value: 4.0, previous_value: 5.0,
-///                                grad_norm: 1e-4, step: 1.0, max_change: 1.0 });
-/// assert!(t.unwrap().converged());
-/// let report = m.finish(vec![0.0], 4.0, 1e-4, 1, t.unwrap());
-/// assert!(report.converged());
-/// ```
-pub struct Monitor<'o> {
+/// Applies the stopping rules of one run, keeps its history and calls its observer.
+pub(crate) struct Monitor<'o> {
     stopping: Stopping,
     options: RunOptions,
     observer: Option<&'o mut dyn Observer>,
     start: Instant,
     initial_grad_norm: f64,
     history: Vec<IterationRecord>,
-    /// Evaluation counts, incremented by the solver.
-    pub evaluations: Evaluations,
 }
 
 impl<'o> Monitor<'o> {
@@ -133,13 +116,17 @@ impl<'o> Monitor<'o> {
             start: Instant::now(),
             initial_grad_norm: f64::NAN,
             history: Vec::new(),
-            evaluations: Evaluations::default(),
         }
     }
 
-    /// Records the starting point; returns a termination when the gradient test already holds
-    /// or the iteration limit is 0.
-    pub fn start(&mut self, value: f64, grad_norm: f64) -> Option<Termination> {
+    /// Records the starting point; returns a termination when a test already holds (the
+    /// solver's own `converged`, else a gradient test) or the iteration limit is 0.
+    pub fn start(
+        &mut self,
+        value: f64,
+        grad_norm: f64,
+        converged: Option<Criterion>,
+    ) -> Option<Termination> {
         self.initial_grad_norm = grad_norm;
         if self.options.record_history {
             self.history.push(IterationRecord {
@@ -149,7 +136,10 @@ impl<'o> Monitor<'o> {
                 step: 0.0,
             });
         }
-        if let Some(c) = self.gradient_test(grad_norm).filter(|_| value.is_finite()) {
+        if let Some(c) = converged
+            .or_else(|| self.gradient_test(grad_norm))
+            .filter(|_| value.is_finite() && grad_norm.is_finite())
+        {
             return Some(Termination::Converged { criterion: c });
         }
         (self.stopping.max_iter == 0).then_some(Termination::MaxIterations)
@@ -174,11 +164,16 @@ impl<'o> Monitor<'o> {
         None
     }
 
-    /// Records an iteration and returns a termination when a convergence test holds, the
-    /// observer stops the run, or the iteration limit is reached (in that order of priority:
-    /// a test that holds at the last allowed iteration counts as convergence). No test holds
-    /// while the value or the gradient norm is not finite.
-    pub fn iteration(&mut self, it: &Iterate<'_>) -> Option<Termination> {
+    /// Records an iteration and returns a termination when a convergence test holds (the
+    /// solver's own `converged`, else one of [`Stopping`]), the observer stops the run, or
+    /// the iteration limit is reached (in that order of priority: a test that holds at the
+    /// last allowed iteration counts as convergence). No test holds while the value or the
+    /// gradient norm is not finite.
+    pub fn iteration(
+        &mut self,
+        it: &Iterate<'_>,
+        converged: Option<Criterion>,
+    ) -> Option<Termination> {
         if self.options.record_history {
             self.history.push(IterationRecord {
                 iteration: it.iteration,
@@ -190,7 +185,7 @@ impl<'o> Monitor<'o> {
         // a non-finite value or gradient certifies nothing: no test may hold on it
         let finite = it.value.is_finite() && it.grad_norm.is_finite();
         let criterion = finite
-            .then(|| self.gradient_test(it.grad_norm))
+            .then(|| converged.or_else(|| self.gradient_test(it.grad_norm)))
             .flatten()
             .or_else(|| {
                 if !(finite && it.previous_value.is_finite()) {
@@ -240,13 +235,14 @@ impl<'o> Monitor<'o> {
         grad_norm: f64,
         iterations: usize,
         termination: Termination,
+        evaluations: Evaluations,
     ) -> Report {
         Report {
             x,
             value,
             grad_norm,
             iterations,
-            evaluations: self.evaluations,
+            evaluations,
             elapsed: self.start.elapsed(),
             termination,
             history: self.history,

@@ -2,14 +2,15 @@
 
 use linalg_core::{Cholesky, Mat, factor_with_shift};
 
+use crate::driver::{Iteration, Solver, Start, Step, line_search_step, smooth_start};
 use crate::error::Result;
 use crate::line_search::{Armijo, Point, Trial};
-use crate::monitor::{Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::SecondOrder;
-use crate::report::{Report, Termination};
-use crate::run::{Begin, begin, common_setters, entry_points};
+use crate::report::Divergence;
+use crate::run::{common_setters, entry_points};
 use crate::stopping::Stopping;
-use crate::vecops::dot;
+use crate::vecops::{dot, lower_is_finite};
 
 /// Newton's method: solve `H d = -g` by Cholesky and take the longest step `alpha <= 1` that
 /// satisfies the Armijo condition.
@@ -17,10 +18,12 @@ use crate::vecops::dot;
 /// When the Hessian is not positive definite (non-convex regions, or singular Hessians of
 /// rank-deficient problems) `H + tau I` is factored instead, with the smallest `tau` of a
 /// doubling sequence that works (Nocedal & Wright, Algorithm 3.3): the direction is then a
-/// descent direction and the step a damped Newton step. With the backtracking line search the
-/// method converges from any start on strictly convex problems, and takes full steps (with
-/// quadratic convergence) near the solution; a strictly convex quadratic is solved in one
-/// iteration.
+/// descent direction and the step a damped Newton step. When no shift works, or rounding
+/// leaves the solve without descent, the step is a steepest-descent step. With the
+/// backtracking line search the method converges from any start on strictly convex problems,
+/// and takes full steps (with quadratic convergence) near the solution; a strictly convex
+/// quadratic is solved in one iteration. A Hessian with a non-finite entry ends the run with
+/// [`Termination::Diverged`](crate::Termination::Diverged) and the last finite iterate.
 ///
 /// For generalized linear models this is iteratively reweighted least squares (IRLS).
 ///
@@ -73,54 +76,57 @@ impl Newton {
     }
 
     entry_points!(SecondOrder, "iterations");
+}
 
-    fn run<O: SecondOrder + ?Sized>(
-        &self,
-        obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, mut cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
+/// The state of a Newton run.
+#[derive(Debug)]
+pub struct NewtonState {
+    /// The gradient at the current iterate.
+    g: Vec<f64>,
+    hess: Mat<f64>,
+    chol: Cholesky,
+    /// The search direction.
+    d: Vec<f64>,
+    trial: Trial,
+}
+
+impl<O: SecondOrder + ?Sized> Solver<O> for Newton {
+    type State = NewtonState;
+
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(NewtonState, Start)> {
+        let n = x.len();
+        let (g, start) = smooth_start(obj, x)?;
+        let state = NewtonState {
+            g,
+            hess: Mat::zeros(n, n),
+            chol: Cholesky::with_dim(n),
+            d: vec![0.0; n],
+            trial: Trial::new(n),
         };
-        let mut hess = Mat::<f64>::zeros(n, n);
-        let mut chol = Cholesky::with_dim(n);
-        let mut d = vec![0.0; n];
-        let mut trial = Trial::new(n);
-        let termination = loop {
-            obj.hessian(&cur.x, hess.as_mut());
-            monitor.evaluations.hessian += 1;
-            factor_with_shift(&mut chol, hess.as_ref())?;
-            d.iter_mut().zip(&cur.g).for_each(|(di, gi)| *di = -gi);
-            chol.solve_in_place(&mut d);
-            let dg = dot(&d, &cur.g);
+        Ok((state, start))
+    }
+
+    fn step(&self, obj: &mut O, st: &mut NewtonState, it: &mut Iteration<'_>) -> Step {
+        obj.hessian(it.x, st.hess.as_mut());
+        it.evaluations.hessian += 1;
+        if !lower_is_finite(st.hess.as_ref()) {
+            return Step::Diverged(Divergence::NonFiniteHessian);
+        }
+        st.d.iter_mut().zip(&st.g).for_each(|(di, gi)| *di = -gi);
+        if factor_with_shift(&mut st.chol, st.hess.as_ref()).is_ok() {
+            st.chol.solve_in_place(&mut st.d);
+            let dg = dot(&st.d, &st.g);
             if dg.is_nan() || dg >= 0.0 {
                 // rounding in a nearly singular system: fall back to steepest descent
-                d.iter_mut().zip(&cur.g).for_each(|(di, gi)| *di = -gi);
+                st.d.iter_mut().zip(&st.g).for_each(|(di, gi)| *di = -gi);
             }
-            let at = Point {
-                x: &cur.x,
-                value: cur.f,
-                gradient: &cur.g,
-            };
-            let acc = match self.line_search.search(
-                obj,
-                &mut monitor.evaluations,
-                at,
-                &d,
-                1.0,
-                &mut trial,
-            ) {
-                Ok(acc) => acc,
-                Err(reason) => break Termination::LineSearchFailed { reason },
-            };
-            if let Some(t) = cur.advance(&mut trial, acc.value, acc.step, &mut monitor) {
-                break t;
-            }
+        }
+        let at = Point {
+            x: it.x,
+            value: it.value,
+            gradient: &st.g,
         };
-        Ok(cur.finish(monitor, termination))
+        let result = (self.line_search).search(obj, it.evaluations, at, &st.d, 1.0, &mut st.trial);
+        line_search_step(result, &mut st.trial, &mut st.g, it.next)
     }
 }

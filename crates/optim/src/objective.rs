@@ -2,6 +2,9 @@
 
 use linalg_core::MatMut;
 
+use crate::elastic_net::ElasticNet;
+use crate::vecops::nan_max;
+
 /// A differentiable function `f: R^n -> R` to minimize.
 ///
 /// Implement [`value`](Self::value) and [`gradient`](Self::gradient); override
@@ -106,6 +109,100 @@ pub trait SumOfTerms: Objective {
     /// regularizer, so that its expectation is the full gradient) into `g` and returns its
     /// value.
     fn batch_value_and_gradient(&mut self, x: &[f64], batch: &[usize], g: &mut [f64]) -> f64;
+}
+
+/// A smooth function `f` minimized one coordinate at a time, with an elastic-net penalty, by
+/// [`CoordinateDescent`](crate::CoordinateDescent).
+///
+/// The problem keeps whatever makes one coordinate cheap (a residual `y - X x`, or `Q x` for
+/// a quadratic `x^T Q x / 2 + c^T x`) up to date through [`update`](Self::update); that
+/// state must describe the starting point handed to the solver. A coordinate step minimizes
+/// the one-dimensional model `f + g_j d + curvature_j d^2 / 2` plus the penalty, which is
+/// exact when `f` is quadratic (least squares, a Newton model) and a majorization, hence
+/// still a descent step, when `curvature_j` bounds the second derivative along `j`.
+///
+/// # Examples
+/// `f(x) = |x - a|^2 / 2`, whose coordinates are independent:
+/// ```
+/// use linmod_optim::{Coordinates, CoordinateDescent, ElasticNet};
+/// struct Separable { a: Vec<f64> }
+/// impl Coordinates for Separable {
+///     fn dim(&self) -> usize { self.a.len() }
+///     fn value(&mut self, x: &[f64]) -> f64 {
+///         x.iter().zip(&self.a).map(|(x, a)| 0.5 * (x - a) * (x - a)).sum()
+///     }
+///     fn partial(&mut self, x: &[f64], j: usize) -> f64 { x[j] - self.a[j] }
+///     fn curvature(&self, _j: usize) -> f64 { 1.0 }
+///     fn update(&mut self, _j: usize, _delta: f64) {} // nothing tracked
+/// }
+/// let mut f = Separable { a: vec![3.0, 0.5] };
+/// let cd = CoordinateDescent::new(ElasticNet::new(1.0, 0.0).unwrap());
+/// let r = cd.minimize(&mut f, &[0.0, 0.0]).unwrap();
+/// assert!(r.converged());
+/// assert_eq!(r.x, vec![2.0, 0.0]); // soft-thresholding of a at 1
+/// ```
+pub trait Coordinates {
+    /// Number of variables `n`.
+    fn dim(&self) -> usize;
+
+    /// `f(x)` (without the penalty).
+    fn value(&mut self, x: &[f64]) -> f64;
+
+    /// `df/dx_j` at `x`.
+    fn partial(&mut self, x: &[f64], j: usize) -> f64;
+
+    /// The second derivative of `f` along coordinate `j` (for a quadratic, `Q_jj`), or an
+    /// upper bound on it.
+    fn curvature(&self, j: usize) -> f64;
+
+    /// Coordinate `j` of the iterate has just changed by `delta`: brings the tracked state up
+    /// to date.
+    fn update(&mut self, j: usize, delta: f64);
+
+    /// The value of `f + h` at `x`, its optimality measure and, when the problem has a dual,
+    /// a duality gap (an upper bound on `f + h - min (f + h)`).
+    ///
+    /// The default computes `f(x) + h(x)` and the minimum-norm subgradient
+    /// ([`ElasticNet::optimality`]) from the partial derivatives, with no gap.
+    fn certificate(&mut self, x: &[f64], penalty: &ElasticNet) -> Certificate {
+        let value = self.value(x) + penalty.value(x);
+        let optimality = (0..x.len()).fold(0.0, |m, j| {
+            let g = self.partial(x, j);
+            nan_max(m, penalty.coordinate_optimality(j, x[j], g))
+        });
+        Certificate {
+            value,
+            optimality,
+            gap: None,
+        }
+    }
+
+    /// True when a [`certificate`](Self::certificate) costs much less than a sweep, so that
+    /// the solver can afford one after every round of sweeps; otherwise (the default) one is
+    /// computed only when the last full sweep changed little.
+    fn cheap_certificate(&self) -> bool {
+        false
+    }
+
+    /// Removes from `candidates` the coordinates that are provably zero at the solution
+    /// (screening, from the last certificate), setting any that are not zero yet to zero
+    /// through [`update`](Self::update). Returns true when `x` changed. The default screens
+    /// nothing.
+    fn screen(&mut self, x: &mut [f64], penalty: &ElasticNet, candidates: &mut Vec<usize>) -> bool {
+        let _ = (x, penalty, candidates);
+        false
+    }
+}
+
+/// What [`Coordinates::certificate`] reports about a point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Certificate {
+    /// `f(x) + h(x)`.
+    pub value: f64,
+    /// The infinity norm of the minimum-norm subgradient of `f + h` (zero at a minimizer).
+    pub optimality: f64,
+    /// A duality gap, when the problem has one.
+    pub gap: Option<f64>,
 }
 
 impl<O: Objective + ?Sized> Objective for &mut O {

@@ -78,13 +78,21 @@ impl fmt::Display for Termination {
                 )
             }
             Termination::LineSearchFailed { reason } => write!(f, "line search failed: {reason}"),
-            Termination::Diverged { iteration, cause } => write!(
-                f,
-                "diverged at iteration {iteration}: {cause}; the last finite iterate is returned \
-                 (lower the learning rate or use a line search, or rescale the variables: the \
-                 largest stable learning rate is 2 / L for the largest curvature L, which badly \
-                 scaled variables make large)"
-            ),
+            Termination::Diverged { iteration, cause } => {
+                let remedy = match cause {
+                    Divergence::NonFiniteHessian => "check the scale of the data",
+                    _ => {
+                        "lower the learning rate or use a line search, or rescale the variables: \
+                         the largest stable learning rate is 2 / L for the largest curvature L, \
+                         which badly scaled variables make large"
+                    }
+                };
+                write!(
+                    f,
+                    "diverged at iteration {iteration}: {cause}; the last finite iterate is \
+                     returned ({remedy})"
+                )
+            }
             Termination::Stalled => {
                 write!(
                     f,
@@ -130,6 +138,8 @@ impl fmt::Display for LineSearchFailure {
 pub enum Divergence {
     /// The objective value or gradient became NaN or infinite.
     NonFinite,
+    /// The Hessian had a NaN or infinite entry.
+    NonFiniteHessian,
     /// With a fixed learning rate, the objective increased at this many consecutive iterations
     /// (gradient descent with a step below `2/L` decreases it at every iteration).
     Increasing {
@@ -146,6 +156,7 @@ impl fmt::Display for Divergence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Divergence::NonFinite => f.write_str("the objective or its gradient became non-finite"),
+            Divergence::NonFiniteHessian => f.write_str("the Hessian became non-finite"),
             Divergence::Increasing { iterations } => write!(
                 f,
                 "the objective increased at {iterations} consecutive iterations"

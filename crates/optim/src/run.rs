@@ -1,6 +1,7 @@
-//! What every solver's run shares: builder setters for the stopping rules and run options,
-//! the `minimize` entry points, the evaluation of the starting point, and the step from one
-//! iterate to the next through the [`Monitor`].
+//! What every solver's configuration shares: builder setters for the stopping rules and run
+//! options, and the `minimize` entry points that hand the solver to the [`Driver`].
+//!
+//! [`Driver`]: crate::Driver
 
 /// Adds the setters of the `stopping: Stopping` and `options: RunOptions` fields to a solver.
 macro_rules! common_setters {
@@ -63,8 +64,9 @@ macro_rules! common_setters {
     };
 }
 
-/// Adds `minimize` and `minimize_observed` to a solver with a private
-/// `run(&self, obj, x0, Option<&mut dyn Observer>)`; `$bound` is the capability it needs.
+/// Adds `minimize` and `minimize_observed` to a solver with `stopping: Stopping` and
+/// `options: RunOptions` fields, a `check` method and a [`Solver`](crate::Solver)
+/// implementation; `$bound` is the capability it needs and `$what` what its iterations are.
 macro_rules! entry_points {
     ($bound:path, $what:literal) => {
         /// Minimizes `obj` from `x0`.
@@ -79,7 +81,7 @@ macro_rules! entry_points {
             obj: &mut O,
             x0: &[f64],
         ) -> $crate::Result<$crate::Report> {
-            self.run(obj, x0, None)
+            self.minimize_with(obj, x0, None)
         }
 
         #[doc = concat!("As [`minimize`](Self::minimize), calling `observer` every `observe_every` ", $what, ".")]
@@ -92,138 +94,26 @@ macro_rules! entry_points {
             x0: &[f64],
             observer: &mut dyn $crate::Observer,
         ) -> $crate::Result<$crate::Report> {
-            self.run(obj, x0, Some(observer))
+            self.minimize_with(obj, x0, Some(observer))
+        }
+
+        /// [`minimize_observed`](Self::minimize_observed) when an observer is given, else
+        /// [`minimize`](Self::minimize).
+        ///
+        /// # Errors
+        /// As [`minimize`](Self::minimize).
+        pub fn minimize_with<O: $bound + ?Sized>(
+            &self,
+            obj: &mut O,
+            x0: &[f64],
+            observer: Option<&mut dyn $crate::Observer>,
+        ) -> $crate::Result<$crate::Report> {
+            self.check()?;
+            let dim = obj.dim();
+            $crate::Driver::new(self.stopping, self.options).run(self, obj, dim, x0, observer)
         }
     };
 }
 
 pub(crate) use common_setters;
 pub(crate) use entry_points;
-
-use crate::error::{OptimError, Result};
-use crate::line_search::Trial;
-use crate::monitor::{Iterate, Monitor, Observer, RunOptions};
-use crate::objective::Objective;
-use crate::report::{Report, Termination};
-use crate::stopping::Stopping;
-use crate::vecops::{first_non_finite, max_abs_diff, norm_inf};
-
-/// The current iterate with its value and gradient.
-pub(crate) struct Current {
-    pub x: Vec<f64>,
-    pub g: Vec<f64>,
-    pub f: f64,
-    pub gnorm: f64,
-    /// Iterations completed.
-    pub done: usize,
-}
-
-impl Current {
-    /// Moves to the accepted trial point (value `f_new` after a step of length `step`),
-    /// reports the iteration to the monitor, and returns a termination when the run must
-    /// stop: a test held, the limit was reached, or the iterate no longer changes.
-    pub fn advance(
-        &mut self,
-        trial: &mut Trial,
-        f_new: f64,
-        step: f64,
-        monitor: &mut Monitor<'_>,
-    ) -> Option<Termination> {
-        self.done += 1;
-        let max_change = max_abs_diff(&trial.x, &self.x);
-        let f_old = self.f;
-        std::mem::swap(&mut self.x, &mut trial.x);
-        std::mem::swap(&mut self.g, &mut trial.gradient);
-        self.f = f_new;
-        self.gnorm = norm_inf(&self.g);
-        let it = Iterate {
-            iteration: self.done,
-            x: &self.x,
-            value: self.f,
-            previous_value: f_old,
-            grad_norm: self.gnorm,
-            step,
-            max_change,
-        };
-        monitor
-            .iteration(&it)
-            .or((max_change == 0.0).then_some(Termination::Stalled))
-    }
-
-    /// The report of a run that ended with `termination`.
-    pub fn finish(self, monitor: Monitor<'_>, termination: Termination) -> Report {
-        monitor.finish(self.x, self.f, self.gnorm, self.done, termination)
-    }
-}
-
-/// How a run begins: either it is already over at the starting point (a gradient test holds
-/// or the limit is 0), or it runs from the evaluated start.
-pub(crate) enum Begin<'o> {
-    Over(Report),
-    Run(Monitor<'o>, Current),
-}
-
-/// Validates the start, evaluates the objective there and asks the monitor whether to run.
-pub(crate) fn begin<'o, O: Objective + ?Sized>(
-    obj: &mut O,
-    x0: &[f64],
-    stopping: Stopping,
-    options: RunOptions,
-    observer: Option<&'o mut dyn Observer>,
-) -> Result<Begin<'o>> {
-    let mut g = vec![0.0; x0.len()];
-    let (f, gnorm) = evaluate_start(obj, x0, &mut g)?;
-    let mut monitor = Monitor::new(stopping, options, observer);
-    monitor.evaluations.value += 1;
-    monitor.evaluations.gradient += 1;
-    let current = Current {
-        x: x0.to_vec(),
-        g,
-        f,
-        gnorm,
-        done: 0,
-    };
-    Ok(match monitor.start(f, gnorm) {
-        Some(t) => Begin::Over(current.finish(monitor, t)),
-        None => Begin::Run(monitor, current),
-    })
-}
-
-/// Checks the starting point and evaluates the objective there (value, gradient into `g`,
-/// gradient infinity norm), with typed errors for anything non-finite.
-pub(crate) fn evaluate_start<O: Objective + ?Sized>(
-    obj: &mut O,
-    x0: &[f64],
-    g: &mut [f64],
-) -> Result<(f64, f64)> {
-    let n = obj.dim();
-    if x0.len() != n {
-        return Err(OptimError::DimensionMismatch {
-            expected: n,
-            found: x0.len(),
-        });
-    }
-    if let Some((index, value)) = first_non_finite(x0) {
-        return Err(OptimError::NonFiniteStart {
-            what: "starting point",
-            index,
-            value,
-        });
-    }
-    let f = obj.value_and_gradient(x0, g);
-    if !f.is_finite() {
-        return Err(OptimError::NonFiniteStart {
-            what: "objective value",
-            index: 0,
-            value: f,
-        });
-    }
-    if let Some((index, value)) = first_non_finite(g) {
-        return Err(OptimError::NonFiniteStart {
-            what: "gradient",
-            index,
-            value,
-        });
-    }
-    Ok((f, norm_inf(g)))
-}

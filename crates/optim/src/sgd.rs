@@ -4,13 +4,14 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
+use crate::driver::{Iteration, Move, Solver, Start, Step, smooth_start};
 use crate::error::{Result, check_range};
-use crate::monitor::{Iterate, Observer, RunOptions};
+use crate::monitor::RunOptions;
 use crate::objective::SumOfTerms;
-use crate::report::{Divergence, Report, Termination};
-use crate::run::{Begin, Current, begin, entry_points};
+use crate::report::Divergence;
+use crate::run::entry_points;
 use crate::stopping::{Criterion, Stopping};
-use crate::vecops::{first_non_finite, max_abs_diff, norm_inf};
+use crate::vecops::{first_non_finite, grad_norm};
 
 /// How the learning rate changes over the run.
 ///
@@ -92,13 +93,14 @@ impl Schedule {
 /// checked on them.
 ///
 /// A batch or epoch whose value or gradient is not finite ends the run with
-/// [`Termination::Diverged`] and the iterate of the start of that epoch (the learning rate is
-/// too large); so does an epoch whose objective exceeds the starting value by more than the
-/// starting value's magnitude (`Divergence::AboveStart`: iterates bouncing ever further out
-/// without overflowing), with the iterate it reached. With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
+/// [`Termination::Diverged`](crate::Termination::Diverged) and the iterate of the start of
+/// that epoch (the learning rate is too large); so does an epoch whose objective exceeds the
+/// starting value by more than the starting value's magnitude (`Divergence::AboveStart`:
+/// iterates bouncing ever further out without overflowing), with the iterate it reached.
+/// With `tol`, the run ends as converged ([`Criterion::ValueChange`]) when the
 /// epoch loss failed to improve on the best one by more than `tol` for `n_iter_no_change`
 /// consecutive epochs (scikit-learn's rule); without it, all epochs run and the report says
-/// [`Termination::MaxIterations`].
+/// [`Termination::MaxIterations`](crate::Termination::MaxIterations).
 ///
 /// Defaults: 100 epochs, batches of 32, constant rate 0.01, no momentum, seed 0, no `tol`,
 /// `n_iter_no_change = 5`. Reference: Bottou, Curtis & Nocedal, "Optimization methods for
@@ -270,110 +272,84 @@ impl Sgd {
     }
 
     entry_points!(SumOfTerms, "epochs");
+}
 
-    fn run<O: SumOfTerms + ?Sized>(
-        &self,
-        obj: &mut O,
-        x0: &[f64],
-        observer: Option<&mut dyn Observer>,
-    ) -> Result<Report> {
-        self.check()?;
-        let n = x0.len();
-        let (mut monitor, cur) = match begin(obj, x0, self.stopping, self.options, observer)? {
-            Begin::Over(report) => return Ok(report),
-            Begin::Run(monitor, current) => (monitor, current),
+/// The state of an SGD run.
+#[derive(Clone, Debug)]
+pub struct SgdState {
+    rng: ChaCha8Rng,
+    /// The order of the terms in the current epoch.
+    order: Vec<usize>,
+    velocity: Vec<f64>,
+    /// The full gradient at the current iterate, and a batch gradient.
+    g: Vec<f64>,
+    gb: Vec<f64>,
+    /// Updates made so far (the `t` of the schedules).
+    updates: usize,
+    /// The lowest epoch loss so far, and the epochs since it last improved by `tol`.
+    best: f64,
+    no_improvement: usize,
+}
+
+impl<O: SumOfTerms + ?Sized> Solver<O> for Sgd {
+    type State = SgdState;
+
+    /// A stochastic run fluctuates, but not to twice its distance above the start: an epoch
+    /// whose objective exceeds the start by more than the start's magnitude is divergence.
+    fn above_start_margin(&self, start: f64) -> Option<f64> {
+        Some(start.abs().max(f64::MIN_POSITIVE))
+    }
+
+    fn init(&self, obj: &mut O, x: &mut [f64]) -> Result<(SgdState, Start)> {
+        let n = x.len();
+        let (g, start) = smooth_start(obj, x)?;
+        let state = SgdState {
+            rng: ChaCha8Rng::seed_from_u64(self.seed),
+            order: (0..obj.n_terms()).collect(),
+            velocity: vec![0.0; n],
+            g,
+            gb: vec![0.0; n],
+            updates: 0,
+            best: start.value,
+            no_improvement: 0,
         };
-        let Current {
-            mut x,
-            mut g,
-            mut f,
-            mut gnorm,
-            ..
-        } = cur;
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let mut order: Vec<usize> = (0..obj.n_terms()).collect();
-        let mut velocity = vec![0.0; n];
-        let mut x_epoch = x.clone();
-        let mut gb = vec![0.0; n];
-        let mut updates = 0usize;
-        let mut best = f;
-        let f_start = f;
-        let mut no_improvement = 0;
-        let mut done = 0;
-        let termination = 'epochs: loop {
-            let epoch = done + 1;
-            x_epoch.copy_from_slice(&x);
-            order.shuffle(&mut rng);
-            let eta_epoch = self.schedule.rate(done, updates);
-            for batch in order.chunks(self.batch_size) {
-                let eta = self.schedule.rate(done, updates);
-                let fb = obj.batch_value_and_gradient(&x, batch, &mut gb);
-                monitor.evaluations.gradient += 1;
-                if !fb.is_finite() || first_non_finite(&gb).is_some() {
-                    x.copy_from_slice(&x_epoch);
-                    break 'epochs Termination::Diverged {
-                        iteration: epoch,
-                        cause: Divergence::NonFinite,
-                    };
-                }
-                for ((v, xi), gi) in velocity.iter_mut().zip(x.iter_mut()).zip(&gb) {
-                    *v = self.momentum * *v - eta * gi;
-                    *xi += *v;
-                }
-                updates += 1;
+        Ok((state, start))
+    }
+
+    /// One epoch.
+    fn step(&self, obj: &mut O, st: &mut SgdState, it: &mut Iteration<'_>) -> Step {
+        let epoch = it.completed();
+        it.next.copy_from_slice(it.x);
+        st.order.shuffle(&mut st.rng);
+        let eta_epoch = self.schedule.rate(epoch, st.updates);
+        for batch in st.order.chunks(self.batch_size) {
+            let eta = self.schedule.rate(epoch, st.updates);
+            let fb = obj.batch_value_and_gradient(it.next, batch, &mut st.gb);
+            it.evaluations.gradient += 1;
+            if !fb.is_finite() || first_non_finite(&st.gb).is_some() {
+                return Step::Diverged(Divergence::NonFinite);
             }
-            let f_new = obj.value_and_gradient(&x, &mut g);
-            monitor.evaluations.value += 1;
-            monitor.evaluations.gradient += 1;
-            if !f_new.is_finite() || first_non_finite(&g).is_some() {
-                x.copy_from_slice(&x_epoch);
-                break Termination::Diverged {
-                    iteration: epoch,
-                    cause: Divergence::NonFinite,
-                };
+            for ((v, xi), gi) in st.velocity.iter_mut().zip(it.next.iter_mut()).zip(&st.gb) {
+                *v = self.momentum * *v - eta * gi;
+                *xi += *v;
             }
-            done = epoch;
-            // a stochastic run fluctuates, but not to twice its distance above the start
-            if f_new - f_start > f_start.abs().max(f64::MIN_POSITIVE) {
-                break Termination::Diverged {
-                    iteration: epoch,
-                    cause: Divergence::AboveStart,
-                };
-            }
-            let f_old = f;
-            f = f_new;
-            gnorm = norm_inf(&g);
-            let it = Iterate {
-                iteration: epoch,
-                x: &x,
-                value: f,
-                previous_value: f_old,
-                grad_norm: gnorm,
-                step: eta_epoch,
-                max_change: max_abs_diff(&x, &x_epoch),
-            };
-            if let Some(t) = monitor.iteration(&it) {
-                break t;
-            }
-            if let Some(tol) = self.tol {
-                if f > best - tol {
-                    no_improvement += 1;
-                } else {
-                    no_improvement = 0;
-                }
-                best = best.min(f);
-                if no_improvement >= self.n_iter_no_change {
-                    break Termination::Converged {
-                        criterion: Criterion::ValueChange,
-                    };
-                }
-            }
-        };
-        if matches!(termination, Termination::Diverged { .. }) {
-            // report the value and gradient of the returned (last finite) iterate
-            f = obj.value_and_gradient(&x, &mut g);
-            gnorm = norm_inf(&g);
+            st.updates += 1;
         }
-        Ok(monitor.finish(x, f, gnorm, done, termination))
+        let f = obj.value_and_gradient(it.next, &mut st.g);
+        it.evaluations.value += 1;
+        it.evaluations.gradient += 1;
+        let converged = self.tol.and_then(|tol| {
+            st.no_improvement = if f > st.best - tol {
+                st.no_improvement + 1
+            } else {
+                0
+            };
+            st.best = st.best.min(f);
+            (st.no_improvement >= self.n_iter_no_change).then_some(Criterion::ValueChange)
+        });
+        Step::Moved(Move {
+            converged,
+            ..Move::new(f, grad_norm(&st.g), eta_epoch)
+        })
     }
 }

@@ -125,8 +125,12 @@ pub enum Criterion {
     ValueChange,
     /// `max |x_t - x_{t-1}| <= param_tol`.
     ParameterChange,
-    /// Duality gap below its tolerance (coordinate-descent solvers of `models`).
+    /// Duality gap below its tolerance ([`CoordinateDescent`](crate::CoordinateDescent) on
+    /// problems with a dual).
     DualityGap,
+    /// No coordinate step of a full sweep was worth more than the tolerance
+    /// ([`CoordinateDescent`](crate::CoordinateDescent) on problems without a dual).
+    CoordinateChange,
 }
 
 impl Criterion {
@@ -141,6 +145,9 @@ impl Criterion {
             Criterion::ValueChange => "relative objective change below tolerance",
             Criterion::ParameterChange => "largest parameter change below tolerance",
             Criterion::DualityGap => "duality gap below tolerance",
+            Criterion::CoordinateChange => {
+                "largest coordinate step of a full sweep below tolerance"
+            }
         }
     }
 }

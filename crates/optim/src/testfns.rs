@@ -184,8 +184,8 @@ impl SecondOrder for Rosenbrock {
     }
 }
 
-/// The one-dimensional function of the course's "find the minimum by gradient descent"
-/// exercise, `f(x) = x^4 - 3 x^3 + 2`, with `f'(x) = 4 x^3 - 9 x^2`.
+/// The quartic `f(x) = x^4 - 3 x^3 + 2`, with `f'(x) = 4 x^3 - 9 x^2` (the course's "find the
+/// minimum by gradient descent" exercise).
 ///
 /// Its minimum is at `x = 9/4` (`f = -6.54296875`); `x = 0` is a stationary inflection point,
 /// so runs should start at `x > 0`. From `x = 6` gradient descent with learning rate 0.01
@@ -193,21 +193,21 @@ impl SecondOrder for Rosenbrock {
 ///
 /// # Examples
 /// ```
-/// use linmod_optim::{GradientDescent, testfns::CourseQuartic};
-/// let r = GradientDescent::new(0.01).minimize(&mut CourseQuartic, &[6.0]).unwrap();
+/// use linmod_optim::{GradientDescent, testfns::Quartic};
+/// let r = GradientDescent::new(0.01).minimize(&mut Quartic, &[6.0]).unwrap();
 /// assert!(r.converged() && (r.x[0] - 2.25).abs() < 1e-6);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct CourseQuartic;
+pub struct Quartic;
 
-impl CourseQuartic {
+impl Quartic {
     /// The minimizer `9/4`.
     pub const MINIMIZER: f64 = 2.25;
     /// The minimum value.
     pub const MINIMUM: f64 = -6.542_968_75;
 }
 
-impl Objective for CourseQuartic {
+impl Objective for Quartic {
     fn dim(&self) -> usize {
         1
     }
@@ -221,7 +221,7 @@ impl Objective for CourseQuartic {
     }
 }
 
-impl SecondOrder for CourseQuartic {
+impl SecondOrder for Quartic {
     fn hessian(&mut self, x: &[f64], mut h: MatMut<'_, f64>) {
         h[(0, 0)] = 12.0 * x[0] * x[0] - 18.0 * x[0];
     }

@@ -4,7 +4,7 @@
 //! `PROPTEST_CASES=N` overrides the case counts for longer local runs.
 
 use linalg_core::Mat;
-use linmod_optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
+use linmod_optim::testfns::{Quadratic, Quartic, Rosenbrock};
 use linmod_optim::{
     ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Objective, Penalized, SecondOrder,
     central_hessian, check_gradient,
@@ -82,7 +82,7 @@ proptest! {
 
     #[test]
     fn quartic_derivatives_match_differences(x in -3.0f64..5.0) {
-        check_derivatives(CourseQuartic, &[x])?;
+        check_derivatives(Quartic, &[x])?;
     }
 
     /// The elastic-net proximal operator is the minimizer of h(u) + |u - v|^2 / (2t):

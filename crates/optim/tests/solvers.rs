@@ -2,11 +2,13 @@
 
 #![allow(clippy::float_cmp)] // exact zeros of the lasso solution are the point
 
-use linmod_optim::testfns::{CourseQuartic, Quadratic, Rosenbrock};
+use linmod_optim::testfns::{Quadratic, Quartic, Rosenbrock};
 use linmod_optim::{
     Criterion, Divergence, ElasticNet, Fista, GradientDescent, Lbfgs, LineSearch, Newton,
     Objective, Penalized, StrongWolfe, Termination,
 };
+
+mod problems;
 
 fn max_err(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).fold(0.0, |m, (x, y)| m.max((x - y).abs()))
@@ -183,11 +185,11 @@ fn overflow_is_reported_as_divergence_with_the_last_finite_iterate() {
 fn course_quartic_by_gradient_descent() {
     let r = GradientDescent::new(0.01)
         .record_history(true)
-        .minimize(&mut CourseQuartic, &[6.0])
+        .minimize(&mut Quartic, &[6.0])
         .unwrap();
     assert!(r.converged());
-    assert!((r.x[0] - CourseQuartic::MINIMIZER).abs() < 1e-6);
-    assert!((r.value - CourseQuartic::MINIMUM).abs() < 1e-10);
+    assert!((r.x[0] - Quartic::MINIMIZER).abs() < 1e-6);
+    assert!((r.value - Quartic::MINIMUM).abs() < 1e-10);
     // the history starts at iteration 0 and the value decreases monotonically (up to rounding)
     assert_eq!(r.history[0].iteration, 0);
     assert!(
@@ -195,9 +197,7 @@ fn course_quartic_by_gradient_descent() {
             .windows(2)
             .all(|w| w[1].value <= w[0].value + 1e-14)
     );
-    let newton = Newton::default()
-        .minimize(&mut CourseQuartic, &[6.0])
-        .unwrap();
+    let newton = Newton::default().minimize(&mut Quartic, &[6.0]).unwrap();
     assert!(newton.converged() && (newton.x[0] - 2.25).abs() < 1e-8);
 }
 
@@ -206,27 +206,8 @@ fn course_quartic_by_gradient_descent() {
 /// |grad_j| <= l1 where w_j = 0. A cyclic coordinate-descent solve agrees with it.
 #[test]
 fn fista_lasso_satisfies_optimality_conditions() {
-    let (n, p) = (40, 6);
-    let a: Vec<f64> = (0..n * p)
-        .map(|k| ((k * 7919) % 113) as f64 / 56.5 - 1.0)
-        .collect();
-    let truth = [2.0, 0.0, -1.5, 0.0, 0.0, 0.4];
-    let y: Vec<f64> = (0..n)
-        .map(|i| {
-            (0..p).map(|j| a[i * p + j] * truth[j]).sum::<f64>() + 0.05 * ((i as f64) * 1.3).sin()
-        })
-        .collect();
-    // 1/(2n)|Aw - y|^2 = w^T (A^T A / n) w / 2 - (A^T y / n).w + const
-    let mut ata = vec![0.0; p * p];
-    let mut aty = vec![0.0; p];
-    for i in 0..n {
-        for j in 0..p {
-            aty[j] -= a[i * p + j] * y[i] / n as f64;
-            for k in 0..p {
-                ata[j * p + k] += a[i * p + j] * a[i * p + k] / n as f64;
-            }
-        }
-    }
+    let p = 6;
+    let (ata, aty) = problems::lasso_quadratic();
     let l1 = 0.05;
     let q = Quadratic::new(ata.clone(), aty.clone()).unwrap();
     let mut obj = Penalized::new(q.clone(), ElasticNet::new(l1, 0.0).unwrap());

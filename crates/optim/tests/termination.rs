@@ -2,8 +2,9 @@
 
 use linmod_optim::testfns::{Quadratic, Rosenbrock};
 use linmod_optim::{
-    Control, Criterion, FnObjective, GradientDescent, Lbfgs, LineSearchFailure, Newton, OptimError,
-    Progress, Sgd, Stopping, Termination,
+    Control, Criterion, ElasticNet, Fista, FnObjective, GradientDescent, Lbfgs, LineSearchFailure,
+    Newton, Objective, Observer, OptimError, Penalized, Progress, ProxNewton, Report, Sgd,
+    Stopping, SumOfTerms, Termination,
 };
 
 #[test]
@@ -195,4 +196,114 @@ fn history_records_every_iteration() {
     assert_eq!(r.history.len(), r.iterations + 1);
     assert_eq!(r.history.last().unwrap().value.to_bits(), r.value.to_bits());
     assert!(r.history.iter().skip(1).all(|h| h.step > 0.0));
+}
+
+/// `f(x) = 1/N sum_i (x - a_i)^2 / 2` over `a_i = 0, ..., 99`, for SGD.
+struct Mean;
+
+impl Objective for Mean {
+    fn dim(&self) -> usize {
+        1
+    }
+
+    fn value(&mut self, x: &[f64]) -> f64 {
+        (0..100)
+            .map(|a| 0.5 * (x[0] - a as f64).powi(2))
+            .sum::<f64>()
+            / 100.0
+    }
+
+    fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
+        g[0] = x[0] - 49.5;
+    }
+}
+
+impl SumOfTerms for Mean {
+    fn n_terms(&self) -> usize {
+        100
+    }
+
+    fn batch_value_and_gradient(&mut self, x: &[f64], batch: &[usize], g: &mut [f64]) -> f64 {
+        let m = batch.len() as f64;
+        g[0] = batch.iter().map(|&i| x[0] - i as f64).sum::<f64>() / m;
+        batch
+            .iter()
+            .map(|&i| 0.5 * (x[0] - i as f64).powi(2))
+            .sum::<f64>()
+            / m
+    }
+}
+
+#[test]
+fn every_solver_calls_the_observer_and_stops_when_asked() {
+    let start = [-1.2, 1.0];
+    let pen = || ElasticNet::new(1e-3, 0.0).unwrap();
+    type Run<'a> = Box<dyn Fn(&mut dyn Observer) -> Report + 'a>;
+    let runs: Vec<(&str, Run<'_>)> = vec![
+        (
+            "gd",
+            Box::new(|o| {
+                GradientDescent::new(1e-4)
+                    .minimize_observed(&mut Rosenbrock::default(), &start, o)
+                    .unwrap()
+            }),
+        ),
+        (
+            "newton",
+            Box::new(|o| {
+                Newton::default()
+                    .minimize_observed(&mut Rosenbrock::default(), &start, o)
+                    .unwrap()
+            }),
+        ),
+        (
+            "lbfgs",
+            Box::new(|o| {
+                Lbfgs::default()
+                    .minimize_observed(&mut Rosenbrock::default(), &start, o)
+                    .unwrap()
+            }),
+        ),
+        (
+            "fista",
+            Box::new(|o| {
+                let mut obj = Penalized::new(Rosenbrock::default(), pen());
+                Fista::default()
+                    .minimize_observed(&mut obj, &start, o)
+                    .unwrap()
+            }),
+        ),
+        (
+            "prox-newton",
+            Box::new(|o| {
+                ProxNewton::new(pen())
+                    .minimize_observed(&mut Rosenbrock::default(), &start, o)
+                    .unwrap()
+            }),
+        ),
+        (
+            "sgd",
+            Box::new(|o| {
+                Sgd::default()
+                    .learning_rate(0.01)
+                    .minimize_observed(&mut Mean, &[0.0], o)
+                    .unwrap()
+            }),
+        ),
+    ];
+    for (name, run) in runs {
+        let mut seen = Vec::new();
+        let mut stop_at_two = |p: &Progress<'_>| {
+            seen.push(p.iteration);
+            if p.iteration >= 2 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        };
+        let r = run(&mut stop_at_two);
+        assert_eq!(r.termination, Termination::StoppedByObserver, "{name}");
+        assert_eq!(r.iterations, 2, "{name}");
+        assert_eq!(seen, [1, 2], "{name}");
+    }
 }

@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use linmod::datasets::Dataset;
 use linmod::linalg::Short;
 use linmod::models::Penalty;
+use linmod::models::estimator::{FitReport, Fitted as Estimator};
 use linmod::models::inference::{CovarianceType, InferenceOptions, Summary};
 use linmod::models::linear::{LinearRegression, LinearSolver};
 use linmod::models::logistic::{ClassWeight, LogisticRegression, LogisticSolver, Multiclass};
@@ -25,8 +26,8 @@ pub fn penalty(
     kind: Option<PenaltyKind>,
 ) -> Result<Penalty> {
     Ok(match (c, kind) {
-        (Some(c), Some(PenaltyKind::L1)) => Penalty::course_l1(c)?,
-        (Some(c), Some(PenaltyKind::L2)) => Penalty::course_l2(c)?,
+        (Some(c), Some(PenaltyKind::L1)) => Penalty::inverse_c_l1(c)?,
+        (Some(c), Some(PenaltyKind::L2)) => Penalty::inverse_c_l2(c)?,
         _ => Penalty::elastic_net(l1.unwrap_or(0.0), l2.unwrap_or(0.0))?,
     })
 }
@@ -93,20 +94,16 @@ fn base_json(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> Map<
     m
 }
 
-fn convergence_json(
-    m: &mut Map<String, Value>,
-    iterations: usize,
-    converged: bool,
-    termination: &str,
-    objective: Option<f64>,
-    seconds: f64,
-) {
-    m.insert("iterations".into(), json!(iterations));
-    m.insert("converged".into(), json!(converged));
-    m.insert("termination".into(), json!(termination));
-    match objective {
+/// The fit's report in the JSON: how it stopped, its optimality measure and the objective
+/// (or, beyond f64's range, a note: JSON has no infinity), and the wall time of the fit.
+fn report_json(m: &mut Map<String, Value>, report: &FitReport, seconds: f64) {
+    m.insert("iterations".into(), json!(report.iterations));
+    m.insert("converged".into(), json!(report.converged));
+    m.insert("termination".into(), json!(report.termination));
+    m.insert("optimality".into(), json!(report.optimality));
+    m.insert("optimality_measure".into(), json!(report.measure));
+    match report.objective {
         Some(v) => m.insert("objective".into(), json!(v)),
-        // JSON has no infinity: say so instead of writing null
         None => m.insert("objective_note".into(), json!(OBJECTIVE_OVERFLOW)),
     };
     m.insert("fit_seconds".into(), json!(seconds));
@@ -115,11 +112,15 @@ fn convergence_json(
 /// What replaces an objective value that is beyond the range of f64.
 const OBJECTIVE_OVERFLOW: &str = "the objective is beyond the range of f64 (targets above about 1e154); the coefficients are exact";
 
-/// The objective as text: its value, or why it has none.
-fn objective_text(objective: Option<f64>) -> String {
-    objective.map_or_else(
+/// The report as a line of text: how it stopped, iterations, objective, time.
+fn report_line(report: &FitReport, seconds: f64) -> String {
+    let objective = report.objective.map_or_else(
         || OBJECTIVE_OVERFLOW.to_string(),
         |v| format!("objective {v:.10}"),
+    );
+    format!(
+        "{} after {} iterations; {objective}; {seconds:.3} s\n",
+        report.termination, report.iterations
     )
 }
 
@@ -183,7 +184,11 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
         cfg = cfg.tol(t);
     }
     if let Some(m) = args.max_iter {
-        cfg = cfg.max_iter(m);
+        cfg = if solver == LogisticSolver::Sgd {
+            cfg.epochs(m)
+        } else {
+            cfg.max_iter(m)
+        };
     }
     if let Some(lr) = args.learning_rate {
         cfg = cfg.learning_rate(lr);
@@ -204,23 +209,11 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
         let mut json = base_json(args, data, &solver_name, pen);
         json.insert("coef".into(), json!(fit.coef()));
         json.insert("intercept".into(), json!(fit.intercept()));
-        let r = fit.report();
-        convergence_json(
-            &mut json,
-            r.iterations,
-            r.converged(),
-            &r.termination.to_string(),
-            Some(fit.objective()),
-            seconds,
-        );
+        let report = Estimator::fit_report(&fit);
+        report_json(&mut json, &report, seconds);
         let mut text = header(args, data, &solver_name, pen);
-        text.push_str(&format!(
-            "{} after {} iterations; objective {:.10}; {:.3} s\n\n",
-            r.termination,
-            r.iterations,
-            fit.objective(),
-            seconds
-        ));
+        text.push_str(&report_line(&report, seconds));
+        text.push('\n');
         let summary = (pen.is_none() && fit.converged())
             .then(|| fit.summary(x, y, &inference_options(args, data)));
         let coefs = coefficient_table(
@@ -256,27 +249,11 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
     );
     json.insert("coef".into(), json!(per_class));
     json.insert("intercept".into(), json!(fit.intercepts()));
-    let terminations: Vec<String> = fit
-        .reports()
-        .iter()
-        .map(|r| r.termination.to_string())
-        .collect();
-    convergence_json(
-        &mut json,
-        fit.n_iter(),
-        fit.converged(),
-        &terminations.join("; "),
-        Some(fit.objective()),
-        seconds,
-    );
+    let report = Estimator::fit_report(&fit);
+    report_json(&mut json, &report, seconds);
     let mut text = header(args, data, &solver_name, pen);
-    text.push_str(&format!(
-        "{} after {} iterations; objective {:.10}; {:.3} s\n\n",
-        terminations.join("; "),
-        fit.n_iter(),
-        fit.objective(),
-        seconds
-    ));
+    text.push_str(&report_line(&report, seconds));
+    text.push('\n');
     let mut headers: Vec<String> = vec![String::new()];
     headers.extend((0..k).map(|c| format!("class {c}")));
     let mut rows = vec![
@@ -344,20 +321,7 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
         .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
-    // the objective 1/(2n) |y - X w - b|^2 + penalty, at the solution: from the RMSE, which
-    // is finite for any finite target, while the MSE of targets beyond 1e154 is not
-    let pred = fit.predict(x)?;
-    let rmse = linmod::models::metrics::regression::root_mean_squared_error(y, &pred)?;
-    let objective = Some(0.5 * rmse * rmse + pen.value(fit.coef())).filter(|v| v.is_finite());
-    let termination = match (fit.report(), fit.certificate()) {
-        (Some(r), _) => r.termination.to_string(),
-        (None, Some(eta)) if !fit.converged() => format!(
-            "closed form ({solver_name}) without a certificate: the relative residual of the \
-             normal equations, {eta:.2e}, is above the rounding bound {:.2e}",
-            fit.certificate_bound()
-        ),
-        (None, _) => format!("closed form ({solver_name})"),
-    };
+    let report = Estimator::fit_report(&fit);
     let mut json = base_json(args, data, &solver_name, pen);
     json.insert("coef".into(), json!(fit.coef()));
     json.insert("intercept".into(), json!(fit.intercept()));
@@ -383,20 +347,9 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
     if fit.target_scale().to_bits() != 1f64.to_bits() {
         json.insert("target_scale".into(), json!(fit.target_scale()));
     }
-    convergence_json(
-        &mut json,
-        fit.n_iter(),
-        fit.converged(),
-        &termination,
-        objective,
-        seconds,
-    );
+    report_json(&mut json, &report, seconds);
     let mut text = header(args, data, &solver_name, pen);
-    text.push_str(&format!(
-        "{termination} after {} iterations; {}; {seconds:.3} s\n",
-        fit.n_iter(),
-        objective_text(objective)
-    ));
+    text.push_str(&report_line(&report, seconds));
     if let Some(eta) = fit.certificate() {
         text.push_str(&format!(
             "relative residual of the normal equations {eta:.2e} (rounding bound {:.2e})\n",

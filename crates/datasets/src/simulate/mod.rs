@@ -142,8 +142,12 @@ fn check_features(p: usize) -> Result<()> {
     Ok(())
 }
 
+/// The most classes a simulator draws: each class has its own coefficient vector and
+/// centre, so k is bounded well below the label limit [`crate::MAX_CLASSES`].
+pub const MAX_SIMULATED_CLASSES: usize = 1 << 16;
+
 fn check_classes(k: usize) -> Result<()> {
-    if !(2..=crate::MAX_CLASSES).contains(&k) {
+    if !(2..=MAX_SIMULATED_CLASSES).contains(&k) {
         return Err(invalid("k", k, "from 2 to 65536 classes"));
     }
     Ok(())

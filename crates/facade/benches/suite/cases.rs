@@ -12,7 +12,9 @@ use linmod::datasets::{CsvOptions, Dataset, read_csv, write_csv};
 use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
 use linmod::models::Penalty;
 use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
-use linmod::models::logistic::{LogisticObjective, LogisticRegression, LogisticSolver, Problem};
+use linmod::models::logistic::{LogisticRegression, LogisticSolver};
+use linmod::models::loss::Logistic;
+use linmod::models::objective::LinearObjective;
 use linmod::optim::Objective;
 use serde::Serialize;
 
@@ -20,7 +22,7 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(crate) enum Work {
-    /// One logistic loss-and-gradient pass (`LogisticObjective::value_and_gradient`).
+    /// One logistic loss-and-gradient pass (`LinearObjective::value_and_gradient`).
     GradientPass,
     /// One weighted Gram matrix `X^T D X` (lower triangle).
     Gram,
@@ -113,7 +115,8 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
             "gd",
             "sgd",
         ] {
-            // first-order solvers get an iteration budget: they are shown, not expected to reach 1e-8
+            // first-order solvers get an iteration (SGD: epoch) budget: they are shown, not
+            // expected to reach 1e-8
             let max_iter = match solver {
                 "gd" | "fista" => 300,
                 "sgd" => 5,
@@ -295,13 +298,7 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     match &case.work {
         Work::CsvRead { .. } => unreachable!("CSV cases run through read_csv_case"),
         Work::GradientPass => {
-            let problem = Problem {
-                x,
-                y,
-                weights: None,
-                fit_intercept: true,
-            };
-            let mut obj = LogisticObjective::new(problem, 0.0);
+            let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");
             let theta = vec![0.01; case.p + 1];
             let mut g = vec![0.0; case.p + 1];
             obj.value_and_gradient(&theta, &mut g); // warm the buffers
@@ -349,6 +346,7 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
                 .l2(*l2)
                 .tol(*tol)
                 .max_iter(*max_iter)
+                .epochs(*max_iter)
                 .solver(solver)
                 .learning_rate(1.0);
             let (seconds, fit) = timed(|| cfg.fit(x, y));

@@ -4,7 +4,7 @@
 //! memory is its own: data generation, then `--reps` timed runs. The parent measures the
 //! machine (read bandwidth, matrix-product rate), collects the children's results and writes
 //! `target/bench/report.md` and `report.json`. `--write-data DIR` writes the fit cases as
-//! `.npy` files and `cases.json` for `../shared/bench/compare.py`.
+//! `.npy` files and `cases.json` for `bench/compare.py`.
 
 mod cases;
 mod machine;

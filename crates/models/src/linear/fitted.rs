@@ -60,10 +60,47 @@ pub struct FittedLinear {
     pub(crate) certificate: Option<f64>,
     #[serde(default = "unit_scale")]
     pub(crate) target_scale: f64,
+    /// The objective at the solution in the units of `y` (`None` beyond f64's range).
+    #[serde(default)]
+    pub(crate) objective: Option<f64>,
 }
 
 fn unit_scale() -> f64 {
     1.0
+}
+
+/// The objective `1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + penalty(w)` at a solution, with the
+/// residuals scaled by their largest magnitude before squaring, so that only an objective
+/// that is itself beyond f64's range is `None` (targets above about `1e154`). One pass over
+/// `X`; `weights` are normalized to sum to `n`.
+pub(crate) fn least_squares_objective(
+    x: MatRef<'_, f64>,
+    y: &[f64],
+    weights: Option<&[f64]>,
+    coef: &[f64],
+    intercept: f64,
+    penalty: Penalty,
+) -> Option<f64> {
+    let n = x.nrows();
+    let mut r = vec![0.0; n];
+    let w = MatRef::from_column_major_slice(coef, coef.len(), 1);
+    linalg_core::mul_xw(x, w, &[intercept], &mut r, Parallelism::Rayon);
+    r.iter_mut().zip(y).for_each(|(ri, yi)| *ri = yi - *ri);
+    let top = r.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let mean_square = if top > 0.0 {
+        let sum: f64 = match weights {
+            Some(s) => r
+                .iter()
+                .zip(s)
+                .map(|(v, si)| si * (v / top) * (v / top))
+                .sum(),
+            None => r.iter().map(|v| (v / top) * (v / top)).sum(),
+        };
+        top * top * (sum / n as f64)
+    } else {
+        0.0
+    };
+    Some(0.5 * mean_square + penalty.value(coef)).filter(|v| v.is_finite())
 }
 
 impl FittedLinear {
@@ -93,7 +130,7 @@ impl FittedLinear {
 
     /// Whether an intercept was fitted.
     #[must_use]
-    pub fn fit_intercept(&self) -> bool {
+    pub fn fits_intercept(&self) -> bool {
         self.fit_intercept
     }
 
@@ -132,6 +169,15 @@ impl FittedLinear {
         let bound = self.certificate_bound();
         self.report.as_ref().is_none_or(Report::converged)
             && self.certificate.is_none_or(|eta| eta <= bound)
+    }
+
+    /// The objective `1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + l1 |w|_1 + l2 |w|^2` at the
+    /// solution, in the units of `y`; `None` when it is beyond the range of f64 (targets above
+    /// about `1e154`, whose coefficients are still exact) or the model file did not record
+    /// it.
+    #[must_use]
+    pub fn objective(&self) -> Option<f64> {
+        self.objective
     }
 
     /// The relative normal-equations residual of a closed-form solution (`None` for iterative
@@ -311,5 +357,88 @@ impl FittedLinear {
                 self.target_scale, self.certificate
             )))
         }
+    }
+}
+
+impl crate::estimator::Fitted for FittedLinear {
+    fn n_features(&self) -> usize {
+        self.coef.len()
+    }
+
+    /// Iterative solvers report their run (in the units of the rescaled problem for targets
+    /// beyond `2^200`, see [`target_scale`](FittedLinear::target_scale)); closed forms report
+    /// the certificate as their optimality measure, and converge when it is at rounding
+    /// level.
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        use crate::estimator::FitReport;
+        let mut report = match &self.report {
+            Some(r) => {
+                let measure = match self.solver {
+                    LinearSolver::CoordinateDescent => "duality gap",
+                    LinearSolver::Sgd => "gradient infinity norm",
+                    LinearSolver::Fista => "gradient mapping infinity norm",
+                    _ => "gradient infinity norm",
+                };
+                let mut f = FitReport::from_run(self.solver, r, measure);
+                if let Some(gap) = self.duality_gap {
+                    f.optimality = gap;
+                }
+                f
+            }
+            None => {
+                let eta = self.certificate.unwrap_or(0.0);
+                let converged = self.converged();
+                FitReport {
+                    solver: self.solver.to_string(),
+                    converged,
+                    termination: if converged {
+                        "closed form, certified: the normal-equations residual is at rounding \
+                         level"
+                            .into()
+                    } else {
+                        format!(
+                            "closed form without a certificate: the normal-equations residual \
+                             {eta:.2e} is above the rounding bound {:.2e}",
+                            self.certificate_bound()
+                        )
+                    },
+                    iterations: 0,
+                    objective: None,
+                    optimality: eta,
+                    measure: "normal-equations residual",
+                    seconds: 0.0,
+                }
+            }
+        };
+        report.objective = self.objective;
+        report
+    }
+
+    fn objective(&self) -> Option<f64> {
+        self.objective
+    }
+
+    fn converged(&self) -> bool {
+        FittedLinear::converged(self)
+    }
+}
+
+impl crate::estimator::LinearFit for FittedLinear {
+    fn coefficients(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1)
+    }
+
+    fn intercepts(&self) -> &[f64] {
+        std::slice::from_ref(&self.intercept)
+    }
+}
+
+impl crate::estimator::Regressor for FittedLinear {
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedLinear::predict(self, x)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedLinear::score(self, x, y)
     }
 }

@@ -1,12 +1,14 @@
-//! The `optim` solvers (gradient descent, minibatch SGD, FISTA) run on [`SquaredLoss`] over
+//! The `optim` solvers (gradient descent, minibatch SGD, FISTA) run on the least-squares
+//! [`LinearObjective`](crate::objective::LinearObjective) over
 //! the parameters `[w, b]`.
 
-use optim::{Fista, GradientDescent, Observer, Report, Schedule, Sgd};
+use optim::{Fista, GradientDescent, Objective, Observer, Report, Schedule, Sgd};
 
 use super::centering::Centered;
-use super::objective::SquaredLoss;
 use super::solver::LinearSolver;
 use crate::error::Result;
+use crate::loss::Squared;
+use crate::objective::LeastSquaresObjective;
 use crate::penalty::Penalty;
 
 /// Power-method steps for the default learning rate of gradient descent.
@@ -60,22 +62,20 @@ pub(crate) fn fit_iterative(
     let spread = data.target_scale(&yc);
     drop(yc);
     let sd = if spread > 0.0 { spread.sqrt() } else { 1.0 };
-    let mut obj = SquaredLoss::from_checked(
-        data.x,
-        data.y,
-        data.weights.clone(),
-        data.fit_intercept,
-        penalty,
-    )?
-    .with_parallelism(data.par);
+    let mut obj = LeastSquaresObjective::from_checked(data.x, data.y, Squared)
+        .normalized_weights(data.weights.as_deref())
+        .intercept(data.fit_intercept)
+        .penalty(penalty)?
+        .parallelism(data.par);
     let mut learning_rate = None;
     let report = match solver {
         LinearSolver::GradientDescent => {
             let eta = match settings.learning_rate {
                 Some(eta) => eta,
                 None => {
+                    let origin = vec![0.0; obj.dim()];
                     1.0 / obj
-                        .curvature_estimate(CURVATURE_ITERATIONS)
+                        .curvature_estimate(&origin, CURVATURE_ITERATIONS)
                         .max(f64::MIN_POSITIVE)
                 }
             };

@@ -29,15 +29,11 @@
 //! lasso", ICML 2015) and is removed from the sweeps.
 
 use linalg_core::{Mat, MatRef, PassScratch, mul_xw, symmetrize_lower};
-use optim::{
-    Criterion, Iterate, Monitor, Observer, Report, RunOptions, Stopping, Termination,
-    soft_threshold,
-};
+use optim::{Certificate, CoordinateDescent, Coordinates, ElasticNet, Observer, Report};
 
 use super::centering::Centered;
 use super::direct::NormalEquations;
 use super::solver::CdMode;
-use crate::cd;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
 
@@ -59,16 +55,58 @@ pub(crate) struct CdSettings {
 /// What one solve returns.
 #[derive(Clone, Debug)]
 pub(crate) struct CdRun {
-    /// Built by `optim::Monitor`; `x` holds the coefficients `w`.
+    /// The report of `optim::CoordinateDescent`; `x` holds the coefficients `w`.
     pub report: Report,
     /// The duality gap at the returned coefficients.
     pub gap: f64,
 }
 
-/// The part of coordinate descent that depends on how the fit is tracked.
+/// The lasso problem in one of the two ways of tracking the fit.
 pub(crate) enum Engine<'d, 'a> {
-    Gram(GramEngine),
-    Residual(ResidualEngine<'d, 'a>),
+    Gram(Lasso<GramEngine>),
+    Residual(Lasso<ResidualEngine<'d, 'a>>),
+}
+
+/// How coordinate descent keeps track of the fit: everything that depends on the mode.
+pub(crate) trait Tracking {
+    /// `Q_jj`.
+    fn curvature(&self, j: usize) -> f64;
+    /// `-X_cj^T S r / n`, the partial derivative of the loss in `w_j`.
+    fn partial(&mut self, j: usize) -> f64;
+    /// `w_j` changed by `delta`.
+    fn update(&mut self, j: usize, delta: f64);
+    /// Writes the correlations `X_c^T S r / n` into `out` and returns `r^T S r / n`.
+    fn correlations(&mut self, w: &[f64], out: &mut [f64]) -> f64;
+    /// `r^T S r / n`.
+    fn rss(&mut self, w: &[f64]) -> f64;
+    /// Makes the tracked state match `w` (after a warm start).
+    fn reset(&mut self, w: &[f64]);
+    /// True when the gap costs `O(p)`, false when it costs a pass over `X`.
+    fn cheap_gap(&self) -> bool;
+}
+
+/// The centered elastic-net least-squares problem for `optim::CoordinateDescent`: the
+/// tracked fit, and the last duality check (which screening uses).
+pub(crate) struct Lasso<T> {
+    tracking: T,
+    /// `rho = X_c^T S r / n - 2 l2 w` at the last certificate.
+    rho: Vec<f64>,
+    check: DualCheck,
+}
+
+impl<T> Lasso<T> {
+    fn new(tracking: T, p: usize) -> Self {
+        Self {
+            tracking,
+            rho: vec![0.0; p],
+            check: DualCheck {
+                gap: f64::INFINITY,
+                kappa: 0.0,
+                kkt: f64::INFINITY,
+                primal: f64::INFINITY,
+            },
+        }
+    }
 }
 
 pub(crate) struct GramEngine {
@@ -89,9 +127,10 @@ pub(crate) struct ResidualEngine<'d, 'a> {
     r: Vec<f64>,
     /// `Q_jj`.
     col_sq: Vec<f64>,
-    /// Buffers for `S r / n` and for a non-contiguous column.
+    /// Buffers for `S r / n` and for a non-contiguous column (`column_j` says which).
     sr: Vec<f64>,
     column: Vec<f64>,
+    column_j: usize,
     scratch: PassScratch,
     /// `X_c^T S r / n` and `r^T S r / n` for the current `r`, valid while `fresh`: a path's
     /// next solve starts where the last one ended, so its first gap needs no pass over `X`.
@@ -148,7 +187,7 @@ impl<'d, 'a> Prepared<'d, 'a> {
                 yy,
             };
             Prepared {
-                engine: Engine::Gram(engine),
+                engine: Engine::Gram(Lasso::new(engine, p)),
                 mode,
                 xty,
                 scale: yy,
@@ -162,13 +201,14 @@ impl<'d, 'a> Prepared<'d, 'a> {
                 col_sq: col_sq.unwrap_or_else(|| centered_column_squares(data)),
                 sr: vec![0.0; n],
                 column: Vec::new(),
+                column_j: usize::MAX,
                 scratch: PassScratch::for_matrix(data.x, 1),
                 cached_corr: vec![0.0; p],
                 cached_rss: 0.0,
                 fresh: false,
             };
             Prepared {
-                engine: Engine::Residual(engine),
+                engine: Engine::Residual(Lasso::new(engine, p)),
                 mode,
                 xty,
                 scale: yy,
@@ -183,9 +223,12 @@ impl Engine<'_, '_> {
     /// anything.
     pub fn check_finite(&self) -> Result<()> {
         let bad = match self {
-            Engine::Gram(e) => (0..e.q.nrows())
-                .any(|j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite()),
-            Engine::Residual(e) => e.col_sq.iter().any(|v| !v.is_finite()),
+            Engine::Gram(l) => {
+                let e = &l.tracking;
+                (0..e.q.nrows())
+                    .any(|j| !e.q.col(j).iter().all(|v| v.is_finite()) || !e.linear[j].is_finite())
+            }
+            Engine::Residual(l) => l.tracking.col_sq.iter().any(|v| !v.is_finite()),
         };
         if bad {
             return Err(ModelError::Overflow {
@@ -196,149 +239,189 @@ impl Engine<'_, '_> {
         Ok(())
     }
 
-    /// `Q_jj`.
-    fn curvature(&self, j: usize) -> f64 {
-        match self {
-            Engine::Gram(e) => e.q[(j, j)],
-            Engine::Residual(e) => e.col_sq[j],
-        }
-    }
-
     /// Makes the tracked state match `w` (after a warm start).
     pub fn reset(&mut self, w: &[f64]) {
         match self {
-            Engine::Gram(e) => {
-                for (i, v) in e.qw.iter_mut().enumerate() {
-                    *v = (0..w.len()).map(|j| e.q[(i, j)] * w[j]).sum();
-                }
-            }
-            Engine::Residual(e) => {
-                e.fresh = false;
-                let data = e.data;
-                let p = w.len();
-                let offset = -data.x_mean.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
-                // r = y_c - (X w - m.w), one blocked pass over X
-                mul_xw(
-                    data.x,
-                    MatRef::from_column_major_slice(w, p, 1),
-                    &[offset],
-                    &mut e.r,
-                    data.par,
-                );
-                for (r, y) in e.r.iter_mut().zip(&e.yc) {
-                    *r = y - *r;
-                }
-            }
-        }
-    }
-
-    /// One pass of coordinate updates over `coords`; returns the largest
-    /// `(Q_jj + 2 l2) dw_j^2` (twice the objective decrease the change is worth).
-    fn sweep(&mut self, w: &mut [f64], coords: &[usize], penalty: Penalty) -> f64 {
-        match self {
-            Engine::Gram(e) => cd::sweep(
-                e.q.as_ref(),
-                &e.linear,
-                penalty,
-                &(0..w.len()),
-                w,
-                &mut e.qw,
-                coords.iter().copied(),
-            ),
-            Engine::Residual(e) => e.sweep(w, coords, penalty),
-        }
-    }
-
-    /// Sets `w_j = value`, keeping the state consistent.
-    fn set(&mut self, w: &mut [f64], j: usize, value: f64) {
-        let delta = value - w[j];
-        if delta == 0.0 {
-            return;
-        }
-        w[j] = value;
-        match self {
-            Engine::Gram(e) => {
-                for (v, qk) in e.qw.iter_mut().zip(e.q.col(j).iter()) {
-                    *v += delta * qk;
-                }
-            }
-            Engine::Residual(e) => {
-                e.fresh = false;
-                let m = e.data.x_mean[j];
-                let col = column(e.data, j, &mut e.column);
-                for (r, x) in e.r.iter_mut().zip(col) {
-                    *r -= delta * (x - m);
-                }
-            }
-        }
-    }
-
-    /// Writes the correlations `X_c^T S r / n` into `out` and returns `r^T S r / n`.
-    fn correlations(&mut self, w: &[f64], out: &mut [f64]) -> f64 {
-        match self {
-            Engine::Gram(e) => {
-                let mut cw = 0.0;
-                let mut wqw = 0.0;
-                for j in 0..w.len() {
-                    out[j] = -e.linear[j] - e.qw[j];
-                    cw -= e.linear[j] * w[j];
-                    wqw += w[j] * e.qw[j];
-                }
-                (e.yy - 2.0 * cw + wqw).max(0.0)
-            }
-            Engine::Residual(e) => {
-                if e.fresh {
-                    out.copy_from_slice(&e.cached_corr);
-                    return e.cached_rss;
-                }
-                let data = e.data;
-                let nf = data.n() as f64;
-                let mut rss = 0.0;
-                for (i, (sr, r)) in e.sr.iter_mut().zip(&e.r).enumerate() {
-                    let s = data.weight(i);
-                    *sr = s * r / nf;
-                    rss += s * r * r;
-                }
-                data.xtv_centered_into(&e.sr, &mut e.scratch, out);
-                e.cached_corr.copy_from_slice(out);
-                e.cached_rss = rss / nf;
-                e.fresh = true;
-                rss / nf
-            }
+            Engine::Gram(l) => l.tracking.reset(w),
+            Engine::Residual(l) => l.tracking.reset(w),
         }
     }
 }
 
-impl ResidualEngine<'_, '_> {
-    fn sweep(&mut self, w: &mut [f64], coords: &[usize], penalty: Penalty) -> f64 {
+impl Tracking for GramEngine {
+    fn curvature(&self, j: usize) -> f64 {
+        self.q[(j, j)]
+    }
+
+    fn partial(&mut self, j: usize) -> f64 {
+        self.qw[j] + self.linear[j]
+    }
+
+    fn update(&mut self, j: usize, delta: f64) {
+        for (v, qk) in self.qw.iter_mut().zip(self.q.col(j).iter()) {
+            *v += delta * qk;
+        }
+    }
+
+    fn correlations(&mut self, w: &[f64], out: &mut [f64]) -> f64 {
+        for (o, (c, qw)) in out.iter_mut().zip(self.linear.iter().zip(&self.qw)) {
+            *o = -c - qw;
+        }
+        self.rss(w)
+    }
+
+    fn rss(&mut self, w: &[f64]) -> f64 {
+        let mut cw = 0.0;
+        let mut wqw = 0.0;
+        for (wj, (c, qw)) in w.iter().zip(self.linear.iter().zip(&self.qw)) {
+            cw -= c * wj;
+            wqw += wj * qw;
+        }
+        (self.yy - 2.0 * cw + wqw).max(0.0)
+    }
+
+    fn reset(&mut self, w: &[f64]) {
+        for (i, v) in self.qw.iter_mut().enumerate() {
+            *v = (0..w.len()).map(|j| self.q[(i, j)] * w[j]).sum();
+        }
+    }
+
+    fn cheap_gap(&self) -> bool {
+        true
+    }
+}
+
+impl Tracking for ResidualEngine<'_, '_> {
+    fn curvature(&self, j: usize) -> f64 {
+        self.col_sq[j]
+    }
+
+    fn partial(&mut self, j: usize) -> f64 {
+        let data = self.data;
+        let m = data.x_mean[j];
+        let col = column(data, j, &mut self.column, &mut self.column_j);
+        let dot = match &data.weights {
+            None => centered_dot(col, &self.r, m),
+            Some(s) => weighted_centered_dot(col, &self.r, s, m),
+        };
+        -dot / data.n() as f64
+    }
+
+    fn update(&mut self, j: usize, delta: f64) {
+        self.fresh = false;
+        let m = self.data.x_mean[j];
+        let col = column(self.data, j, &mut self.column, &mut self.column_j);
+        for (r, x) in self.r.iter_mut().zip(col) {
+            *r -= delta * (x - m);
+        }
+    }
+
+    fn correlations(&mut self, w: &[f64], out: &mut [f64]) -> f64 {
+        if self.fresh {
+            out.copy_from_slice(&self.cached_corr);
+            return self.cached_rss;
+        }
+        let rss = self.rss(w);
         let data = self.data;
         let nf = data.n() as f64;
-        let mut max_change = 0.0f64;
-        for &j in coords {
-            let denom = self.col_sq[j] + 2.0 * penalty.l2;
-            if denom <= 0.0 {
-                // a constant column: the loss does not depend on w_j
-                continue;
-            }
-            let m = data.x_mean[j];
-            let col = column(data, j, &mut self.column);
-            let dot = match &data.weights {
-                None => centered_dot(col, &self.r, m),
-                Some(s) => weighted_centered_dot(col, &self.r, s, m),
-            };
-            let old = w[j];
-            let new = soft_threshold(self.col_sq[j] * old + dot / nf, penalty.l1) / denom;
-            let delta = new - old;
-            if delta != 0.0 {
-                self.fresh = false;
-                w[j] = new;
-                for (r, x) in self.r.iter_mut().zip(col) {
-                    *r -= delta * (x - m);
-                }
-                max_change = max_change.max(denom * delta * delta);
-            }
+        for (i, (sr, r)) in self.sr.iter_mut().zip(&self.r).enumerate() {
+            *sr = data.weight(i) * r / nf;
         }
-        max_change
+        data.xtv_centered_into(&self.sr, &mut self.scratch, out);
+        self.cached_corr.copy_from_slice(out);
+        self.cached_rss = rss;
+        self.fresh = true;
+        rss
+    }
+
+    fn rss(&mut self, _w: &[f64]) -> f64 {
+        let data = self.data;
+        let rss: f64 = (self.r.iter().enumerate())
+            .map(|(i, r)| data.weight(i) * r * r)
+            .fold(0.0, |acc, v| acc + v);
+        rss / data.n() as f64
+    }
+
+    fn reset(&mut self, w: &[f64]) {
+        self.fresh = false;
+        let data = self.data;
+        let p = w.len();
+        let offset = -data.x_mean.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
+        // r = y_c - (X w - m.w), one blocked pass over X
+        mul_xw(
+            data.x,
+            MatRef::from_column_major_slice(w, p, 1),
+            &[offset],
+            &mut self.r,
+            data.par,
+        );
+        for (r, y) in self.r.iter_mut().zip(&self.yc) {
+            *r = y - *r;
+        }
+    }
+
+    fn cheap_gap(&self) -> bool {
+        false
+    }
+}
+
+impl<T: Tracking> Coordinates for Lasso<T> {
+    fn dim(&self) -> usize {
+        self.rho.len()
+    }
+
+    fn value(&mut self, w: &[f64]) -> f64 {
+        0.5 * self.tracking.rss(w)
+    }
+
+    fn partial(&mut self, _w: &[f64], j: usize) -> f64 {
+        self.tracking.partial(j)
+    }
+
+    fn curvature(&self, j: usize) -> f64 {
+        self.tracking.curvature(j)
+    }
+
+    fn update(&mut self, j: usize, delta: f64) {
+        self.tracking.update(j, delta);
+    }
+
+    /// The duality gap of the module documentation.
+    fn certificate(&mut self, w: &[f64], penalty: &ElasticNet) -> Certificate {
+        let rss = self.tracking.correlations(w, &mut self.rho);
+        self.check = dual_check(w, &mut self.rho, rss, penalty);
+        Certificate {
+            value: self.check.primal,
+            optimality: self.check.kkt,
+            gap: Some(self.check.gap),
+        }
+    }
+
+    fn cheap_certificate(&self) -> bool {
+        self.tracking.cheap_gap()
+    }
+
+    /// The gap-safe rule of the module documentation, from the last certificate.
+    fn screen(&mut self, w: &mut [f64], penalty: &ElasticNet, candidates: &mut Vec<usize>) -> bool {
+        let (l1, l2) = (penalty.l1(), penalty.l2());
+        if l1 <= 0.0 {
+            return false;
+        }
+        let mut moved = false;
+        // the factor keeps rounding in the gap from screening a feature on the boundary
+        let threshold = l1 * (1.0 - 1e-9);
+        let check = self.check;
+        candidates.retain(|&j| {
+            let radius = (2.0 * (self.tracking.curvature(j) + 2.0 * l2) * check.gap).sqrt();
+            let keep = check.kappa * self.rho[j].abs() + radius >= threshold;
+            if !keep && w[j] != 0.0 {
+                self.tracking.update(j, -w[j]);
+                w[j] = 0.0;
+                moved = true;
+            }
+            keep
+        });
+        moved
     }
 }
 
@@ -387,13 +470,22 @@ fn weighted_centered_dot(x: &[f64], r: &[f64], s: &[f64], m: f64) -> f64 {
     acc.iter().sum::<f64>() + tail
 }
 
-/// Column `j` of `X` as a slice, copied into `buf` only when `X` is not column-major.
-fn column<'b>(data: &'b Centered<'_>, j: usize, buf: &'b mut Vec<f64>) -> &'b [f64] {
+/// Column `j` of `X` as a slice, copied into `buf` only when `X` is not column-major (and
+/// `buf` does not hold it yet: `buf_j` says which column it holds).
+fn column<'b>(
+    data: &'b Centered<'_>,
+    j: usize,
+    buf: &'b mut Vec<f64>,
+    buf_j: &mut usize,
+) -> &'b [f64] {
     match data.x.col(j).try_as_col_major() {
         Some(c) => c.as_slice(),
         None => {
-            buf.clear();
-            buf.extend(data.x.col(j).iter().copied());
+            if *buf_j != j {
+                buf.clear();
+                buf.extend(data.x.col(j).iter().copied());
+                *buf_j = j;
+            }
             buf
         }
     }
@@ -418,7 +510,7 @@ pub(crate) fn centered_column_squares(data: &Centered<'_>) -> Vec<f64> {
 
 /// The duality gap and optimality measures at one point.
 #[derive(Clone, Copy, Debug)]
-struct DualCheck {
+pub(crate) struct DualCheck {
     gap: f64,
     /// `kappa` of the dual point.
     kappa: f64,
@@ -431,8 +523,8 @@ struct DualCheck {
 
 /// The gap of the module documentation; `corr` holds `X_c^T S r / n` and is turned into
 /// `rho` in place.
-fn dual_check(w: &[f64], corr: &mut [f64], rss: f64, penalty: Penalty) -> DualCheck {
-    let Penalty { l1, l2 } = penalty;
+fn dual_check(w: &[f64], corr: &mut [f64], rss: f64, penalty: &ElasticNet) -> DualCheck {
+    let (l1, l2) = (penalty.l1(), penalty.l2());
     let mut w_l1 = 0.0;
     let mut w_sq = 0.0;
     let mut rho_w = 0.0;
@@ -472,15 +564,16 @@ fn dual_check(w: &[f64], corr: &mut [f64], rss: f64, penalty: Penalty) -> DualCh
     }
 }
 
-/// Runs coordinate descent from `w` (the engine's state must match `w`) for `penalty`
-/// (`l1 > 0` or `l2 > 0`), updating `w` in place.
+/// Runs `optim::CoordinateDescent` from `w` (the engine's state must match `w`) for
+/// `penalty` (`l1 > 0` or `l2 > 0`), updating `w` in place; the gap tolerance is
+/// `settings.tol * scale`.
 ///
 /// Iterations are sweeps: a full sweep over the features not screened out, then sweeps over
 /// the non-zero ones until their largest change is below the gap tolerance. After such a round
 /// the duality gap is computed (`O(p)` in Gram mode; one pass over `X` in residual mode, where
 /// it is skipped while the full sweep still changed a coordinate by more than the tolerance),
-/// screening is applied, and the [`Monitor`] records the iteration (history and observer see
-/// these checkpoints).
+/// screening is applied, and the driver records the iteration (history and observer see these
+/// checkpoints).
 pub(crate) fn solve(
     engine: &mut Engine<'_, '_>,
     w: &mut [f64],
@@ -488,126 +581,30 @@ pub(crate) fn solve(
     scale: f64,
     settings: CdSettings,
     observer: Option<&mut dyn Observer>,
-) -> CdRun {
-    let p = w.len();
-    let stopping = Stopping::default()
-        .max_iter(settings.max_iter)
-        .gradient_tol(None);
-    let options = RunOptions {
-        record_history: settings.record_history,
-        observe_every: 1,
-    };
-    let mut monitor = Monitor::new(stopping, options, observer);
+) -> Result<CdRun> {
     if scale == 0.0 {
         // a constant target: w = 0 is the solution for every penalty
-        for j in 0..p {
-            engine.set(w, j, 0.0);
-        }
-    }
-    let gap_tol = settings.tol * scale;
-    let mut corr = vec![0.0; p];
-    let mut candidates: Vec<usize> = (0..p).collect();
-    let mut active: Vec<usize> = Vec::with_capacity(p);
-    let mut w_before = w.to_vec();
-    let mut check = checkpoint(engine, w, &mut corr, penalty, &mut candidates);
-    monitor.evaluations.gradient += 1;
-    let mut sweeps = 0;
-    let start = monitor.start(check.primal, check.kkt);
-    // a non-finite gap (or scale) certifies nothing, whatever it compares to
-    let certified = |gap: f64| gap.is_finite() && gap_tol.is_finite() && gap <= gap_tol;
-    let termination = if certified(check.gap) {
-        Termination::Converged {
-            criterion: Criterion::DualityGap,
-        }
-    } else if let Some(t) = start {
-        t
-    } else {
-        loop {
-            let previous = check.primal;
-            let full_change = engine.sweep(w, &candidates, penalty);
-            sweeps += 1;
-            active.clear();
-            active.extend(candidates.iter().copied().filter(|&j| w[j] != 0.0));
-            if !active.is_empty() && active.len() < candidates.len() {
-                while sweeps < settings.max_iter {
-                    let change = engine.sweep(w, &active, penalty);
-                    sweeps += 1;
-                    if change <= gap_tol {
-                        break;
-                    }
+        for (j, wj) in w.iter_mut().enumerate() {
+            let delta = -*wj;
+            *wj = 0.0;
+            if delta != 0.0 {
+                match engine {
+                    Engine::Gram(l) => l.tracking.update(j, delta),
+                    Engine::Residual(l) => l.tracking.update(j, delta),
                 }
             }
-            // in residual mode the gap costs a pass over X, as much as a sweep: skip it while
-            // the full sweep still moved a coordinate by more than the tolerance
-            let costly = matches!(engine, Engine::Residual(_));
-            if costly && full_change > gap_tol && sweeps < settings.max_iter {
-                continue;
-            }
-            check = checkpoint(engine, w, &mut corr, penalty, &mut candidates);
-            monitor.evaluations.gradient += 1;
-            let max_change = w
-                .iter()
-                .zip(&w_before)
-                .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-            w_before.copy_from_slice(w);
-            let stop = monitor.iteration(&Iterate {
-                iteration: sweeps,
-                x: w,
-                value: check.primal,
-                previous_value: previous,
-                grad_norm: check.kkt,
-                step: 1.0,
-                max_change,
-            });
-            if certified(check.gap) {
-                break Termination::Converged {
-                    criterion: Criterion::DualityGap,
-                };
-            }
-            if let Some(t) = stop {
-                break t;
-            }
         }
+    }
+    let cd = CoordinateDescent::new(ElasticNet::new(penalty.l1, penalty.l2)?)
+        .tol(settings.tol * scale)
+        .max_iter(settings.max_iter)
+        .record_history(settings.record_history);
+    let (report, gap) = match engine {
+        Engine::Gram(l) => (cd.minimize_with(l, w, observer)?, l.check.gap),
+        Engine::Residual(l) => (cd.minimize_with(l, w, observer)?, l.check.gap),
     };
-    let report = monitor.finish(w.to_vec(), check.primal, check.kkt, sweeps, termination);
-    CdRun {
-        report,
-        gap: check.gap,
-    }
-}
-
-/// Computes the gap at `w` and screens features out of `candidates` (gap-safe rule). A
-/// screened feature that is not zero yet is set to zero and the gap recomputed.
-fn checkpoint(
-    engine: &mut Engine<'_, '_>,
-    w: &mut [f64],
-    corr: &mut [f64],
-    penalty: Penalty,
-    candidates: &mut Vec<usize>,
-) -> DualCheck {
-    let rss = engine.correlations(w, corr);
-    let check = dual_check(w, corr, rss, penalty);
-    if penalty.l1 <= 0.0 {
-        return check;
-    }
-    let mut moved = false;
-    // the factor keeps rounding in the gap from screening a feature on the boundary
-    let threshold = penalty.l1 * (1.0 - 1e-9);
-    candidates.retain(|&j| {
-        let radius = (2.0 * (engine.curvature(j) + 2.0 * penalty.l2) * check.gap).sqrt();
-        let keep = check.kappa * corr[j].abs() + radius >= threshold;
-        if !keep && w[j] != 0.0 {
-            engine.set(w, j, 0.0);
-            moved = true;
-        }
-        keep
-    });
-    if moved {
-        let rss = engine.correlations(w, corr);
-        dual_check(w, corr, rss, penalty)
-    } else {
-        check
-    }
+    w.copy_from_slice(&report.x);
+    Ok(CdRun { report, gap })
 }
 
 #[cfg(test)]
@@ -618,15 +615,15 @@ mod tests {
     fn the_gap_vanishes_at_a_lasso_solution_and_not_elsewhere() {
         // one feature with Q = 1 and correlation c = 2 at w = 0: the lasso solution is
         // w* = S(2, l1) = 1.5 for l1 = 0.5, with residual correlation l1 = 0.5 there
-        let pen = Penalty::l1(0.5).unwrap();
+        let pen = ElasticNet::new(0.5, 0.0).unwrap();
         // at w*: corr = 2 - 1.5 = 0.5, rss = yy - 2 c w + w^2 = yy - 6 + 2.25
         let yy = 5.0;
         let mut corr = [0.5];
-        let at_opt = dual_check(&[1.5], &mut corr, yy - 6.0 + 2.25, pen);
+        let at_opt = dual_check(&[1.5], &mut corr, yy - 6.0 + 2.25, &pen);
         assert!(at_opt.gap.abs() < 1e-14, "{at_opt:?}");
         assert!(at_opt.kkt.abs() < 1e-14);
         let mut corr = [2.0];
-        let at_zero = dual_check(&[0.0], &mut corr, yy, pen);
+        let at_zero = dual_check(&[0.0], &mut corr, yy, &pen);
         // P(0) - P(w*) = yy/2 - (yy/2 - 3 + 1.125 + 0.75) = 1.125 <= gap
         assert!(at_zero.gap >= 1.125 - 1e-12, "{at_zero:?}");
         assert!((at_zero.kkt - 1.5).abs() < 1e-14);
@@ -635,12 +632,12 @@ mod tests {
     #[test]
     fn the_ridge_gap_bounds_the_suboptimality() {
         // P(w) = (yy - 2 c w + q w^2)/2 + l2 w^2 with q = 1, c = 2, l2 = 0.5: w* = 1
-        let pen = Penalty::l2(0.5).unwrap();
+        let pen = ElasticNet::new(0.0, 0.5).unwrap();
         let yy = 5.0;
         let p = |w: f64| 0.5 * (yy - 4.0 * w + w * w) + 0.5 * w * w;
         for w in [0.0, 0.5, 1.0, 3.0] {
             let mut corr = [2.0 - w];
-            let check = dual_check(&[w], &mut corr, yy - 4.0 * w + w * w, pen);
+            let check = dual_check(&[w], &mut corr, yy - 4.0 * w + w * w, &pen);
             let sub = p(w) - p(1.0);
             assert!(check.gap >= sub - 1e-12, "w={w}: gap {} < {sub}", check.gap);
             assert!((check.primal - p(w)).abs() < 1e-12);

@@ -13,7 +13,7 @@
 //! | one fit (any penalty, any solver) | [`LinearRegression`] -> [`FittedLinear`] |
 //! | the lasso / elastic-net solutions for a grid of penalties | [`RegularizationPath`] -> [`LinearPath`] |
 //! | the penalty chosen by k-fold cross-validation | [`CrossValidation`] -> [`CvResult`] |
-//! | the objective itself, for `optim` solvers or gradient checks | [`SquaredLoss`] |
+//! | the objective itself, for `optim` solvers or gradient checks | [`LeastSquaresObjective`](crate::objective::LeastSquaresObjective) |
 //!
 //! # Example
 //! ```
@@ -38,7 +38,6 @@ mod direct;
 mod fitted;
 mod iterative;
 mod lasso;
-mod objective;
 mod path;
 mod refinement;
 mod regression;
@@ -48,7 +47,6 @@ mod solver;
 pub(crate) use covariance::ols_inverse_gram;
 pub use cv::{CrossValidation, CvResult};
 pub use fitted::FittedLinear;
-pub use objective::SquaredLoss;
 pub use path::{LinearPath, RegularizationPath, lambda_max};
 pub use regression::LinearRegression;
 pub use solver::{CdMode, LinearSolver};

@@ -361,7 +361,7 @@ impl RegularizationPath {
         };
         for &lambda in &lambdas {
             let penalty = target.penalty(path_penalty(lambda, self.l1_ratio)?);
-            let run = solve(&mut engine, &mut w, penalty, scale, settings, None);
+            let run = solve(&mut engine, &mut w, penalty, scale, settings, None)?;
             let mut coef = w.clone();
             let mut b = [data.intercept(&w)];
             target.up("a coefficient of the path", &mut coef)?;

@@ -5,7 +5,7 @@ use optim::{Observer, Schedule};
 
 use super::centering::Centered;
 use super::direct::fit_direct;
-use super::fitted::FittedLinear;
+use super::fitted::{FittedLinear, least_squares_objective};
 use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
 use super::scaling::scaled_target;
@@ -13,6 +13,7 @@ use super::solver::{CdMode, LinearSolver};
 use crate::data::first_non_finite;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
+use crate::settings::FitSettings;
 
 /// Linear regression with an optional ridge, lasso or elastic-net penalty: minimizes
 ///
@@ -73,6 +74,12 @@ pub struct LinearRegression {
     fit_intercept: bool,
     solver: LinearSolver,
     cd_mode: CdMode,
+    settings: FitSettings,
+    warm_start: Option<(Vec<f64>, f64)>,
+}
+
+/// The shared settings with the linear model's defaults filled in.
+struct Resolved {
     tol: f64,
     max_iter: Option<usize>,
     learning_rate: Option<f64>,
@@ -81,7 +88,6 @@ pub struct LinearRegression {
     batch_size: usize,
     seed: u64,
     record_history: bool,
-    warm_start: Option<(Vec<f64>, f64)>,
     parallelism: Parallelism,
 }
 
@@ -92,16 +98,8 @@ impl Default for LinearRegression {
             fit_intercept: true,
             solver: LinearSolver::Auto,
             cd_mode: CdMode::Auto,
-            tol: 1e-7,
-            max_iter: None,
-            learning_rate: None,
-            schedule: None,
-            epochs: 100,
-            batch_size: 32,
-            seed: 0,
-            record_history: false,
+            settings: FitSettings::default(),
             warm_start: None,
-            parallelism: Parallelism::Rayon,
         }
     }
 }
@@ -141,61 +139,7 @@ impl LinearRegression {
         self
     }
 
-    /// Sets the relative tolerance (default `1e-7`; meaning per solver in the table above).
-    #[must_use]
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.tol = tol;
-        self
-    }
-
-    /// Sets the iteration limit of cd (sweeps), fista and gd.
-    #[must_use]
-    pub fn max_iter(mut self, max_iter: usize) -> Self {
-        self.max_iter = Some(max_iter);
-        self
-    }
-
-    /// Sets the learning rate of gradient descent and (constant-rate) SGD.
-    #[must_use]
-    pub fn learning_rate(mut self, eta: f64) -> Self {
-        self.learning_rate = Some(eta);
-        self
-    }
-
-    /// Sets a learning-rate schedule for SGD (overrides [`learning_rate`](Self::learning_rate)).
-    #[must_use]
-    pub fn sgd_schedule(mut self, schedule: Schedule) -> Self {
-        self.schedule = Some(schedule);
-        self
-    }
-
-    /// Sets the number of SGD epochs (default 100).
-    #[must_use]
-    pub fn epochs(mut self, epochs: usize) -> Self {
-        self.epochs = epochs;
-        self
-    }
-
-    /// Sets the SGD batch size (default 32).
-    #[must_use]
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.batch_size = batch_size;
-        self
-    }
-
-    /// Sets the seed of SGD's shuffling (default 0).
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Keeps the per-iteration history (loss curve) of iterative solvers (default off).
-    #[must_use]
-    pub fn record_history(mut self, on: bool) -> Self {
-        self.record_history = on;
-        self
-    }
+    crate::settings::settings_setters!();
 
     /// Starts iterative solvers from `coef` and `intercept` (ignored by closed-form solvers;
     /// coordinate descent uses `coef` only, since it solves for the intercept exactly, and the
@@ -203,13 +147,6 @@ impl LinearRegression {
     #[must_use]
     pub fn warm_start(mut self, coef: Vec<f64>, intercept: f64) -> Self {
         self.warm_start = Some((coef, intercept));
-        self
-    }
-
-    /// Sets how passes over `X` run (default rayon; results do not depend on it).
-    #[must_use]
-    pub fn parallelism(mut self, par: Parallelism) -> Self {
-        self.parallelism = par;
         self
     }
 
@@ -309,18 +246,32 @@ impl LinearRegression {
         }
     }
 
-    fn check(&self) -> Result<()> {
+    /// Validates the settings and fills in the defaults: `tol = 1e-7`, 100 SGD epochs, batch
+    /// size 32 (the iteration limits and learning rates depend on the solver).
+    fn check(&self) -> Result<Resolved> {
         self.penalty.check()?;
-        positive("tol", self.tol)?;
-        if let Some(m) = self.max_iter {
+        let s = &self.settings;
+        let r = Resolved {
+            tol: s.tol.unwrap_or(1e-7),
+            max_iter: s.max_iter.or(s.stopping.map(|st| st.max_iter)),
+            learning_rate: s.learning_rate,
+            schedule: s.schedule,
+            epochs: s.epochs.unwrap_or(100),
+            batch_size: s.batch_size_or_default(),
+            seed: s.seed,
+            record_history: s.record_history,
+            parallelism: s.parallelism,
+        };
+        positive("tol", r.tol)?;
+        if let Some(m) = r.max_iter {
             at_least_one("max_iter", m)?;
         }
-        if let Some(eta) = self.learning_rate {
+        if let Some(eta) = r.learning_rate {
             positive("learning_rate", eta)?;
         }
-        at_least_one("epochs", self.epochs)?;
-        at_least_one("batch_size", self.batch_size)?;
-        Ok(())
+        at_least_one("epochs", r.epochs)?;
+        at_least_one("batch_size", r.batch_size)?;
+        Ok(r)
     }
 
     fn start(&self, p: usize, fit_intercept: bool) -> Result<Vec<f64>> {
@@ -351,7 +302,7 @@ impl LinearRegression {
         sample_weight: Option<&[f64]>,
         observer: Option<&mut dyn Observer>,
     ) -> Result<FittedLinear> {
-        self.check()?;
+        let r = self.check()?;
         // squares of targets beyond 2^200 would overflow: solve for y / s, multiply back
         let (target, y_scaled) = scaled_target(y, x.nrows())?;
         let penalty = target.penalty(self.penalty);
@@ -360,7 +311,7 @@ impl LinearRegression {
             &y_scaled,
             sample_weight,
             self.fit_intercept,
-            self.parallelism,
+            r.parallelism,
         )?;
         let solver = self.resolve_family()?;
         let mut start = self.start(data.p(), self.fit_intercept)?;
@@ -381,6 +332,7 @@ impl LinearRegression {
             aliased: Vec::new(),
             certificate: None,
             target_scale: target.0,
+            objective: None,
         };
         match solver {
             LinearSolver::Auto | LinearSolver::Qr | LinearSolver::Cholesky => {
@@ -414,11 +366,11 @@ impl LinearRegression {
                     engine.reset(&w);
                 }
                 let settings = CdSettings {
-                    tol: self.tol,
-                    max_iter: self.max_iter.unwrap_or(1000),
-                    record_history: self.record_history,
+                    tol: r.tol,
+                    max_iter: r.max_iter.unwrap_or(1000),
+                    record_history: r.record_history,
                 };
-                let mut run = solve(&mut engine, &mut w, penalty, scale, settings, observer);
+                let mut run = solve(&mut engine, &mut w, penalty, scale, settings, observer)?;
                 drop(engine);
                 fitted.intercept = data.intercept(&w);
                 if self.fit_intercept {
@@ -431,14 +383,14 @@ impl LinearRegression {
             }
             LinearSolver::Fista | LinearSolver::GradientDescent | LinearSolver::Sgd => {
                 let settings = IterativeSettings {
-                    tol: self.tol,
-                    max_iter: self.max_iter.unwrap_or(10_000),
-                    learning_rate: self.learning_rate,
-                    schedule: self.schedule,
-                    epochs: self.epochs,
-                    batch_size: self.batch_size,
-                    seed: self.seed,
-                    record_history: self.record_history,
+                    tol: r.tol,
+                    max_iter: r.max_iter.unwrap_or(10_000),
+                    learning_rate: r.learning_rate,
+                    schedule: r.schedule,
+                    epochs: r.epochs,
+                    batch_size: r.batch_size,
+                    seed: r.seed,
+                    record_history: r.record_history,
                 };
                 let fit = fit_iterative(&data, penalty, solver, &settings, &start, observer)?;
                 fitted.coef = fit.coef;
@@ -452,6 +404,14 @@ impl LinearRegression {
             "the intercept of the fit",
             std::slice::from_mut(&mut fitted.intercept),
         )?;
+        fitted.objective = least_squares_objective(
+            x,
+            y,
+            data.weights.as_deref(),
+            &fitted.coef,
+            fitted.intercept,
+            self.penalty,
+        );
         Ok(fitted)
     }
 }

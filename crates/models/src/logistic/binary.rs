@@ -5,19 +5,20 @@ use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    binary_log_loss, check_design, check_outputs, check_prediction_input, check_target,
-    first_non_finite, normalize_weights,
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
+    normalize_weights,
 };
 use crate::error::{ModelError, Result};
 use crate::inference::{self, FitForInference, InferenceOptions, Summary};
 use crate::labels::{check_binary, is_binary_label};
+use crate::logistic::class_weight::{ClassWeight, combined_weights};
 use crate::logistic::identifiability::{check_full_rank, check_separation};
-use crate::logistic::labels::{ClassWeight, combined_weights};
-use crate::logistic::multinomial::MultinomialRegression;
-use crate::logistic::objective::{LogisticObjective, Problem};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
+use crate::loss::{Logistic, Loss};
+use crate::objective::LogisticObjective;
 use crate::penalty::Penalty;
 use crate::persist::check_linear_predictor;
+use crate::settings::FitSettings;
 
 /// Logistic regression, `P(y = 1 | x) = sigma(x.w + b)`, fitted by minimizing
 ///
@@ -27,8 +28,11 @@ use crate::persist::check_linear_predictor;
 /// are 0 and 1. This is the unfitted configuration: setters never fail, [`fit`](Self::fit)
 /// validates everything and returns a [`FittedLogistic`].
 ///
-/// Defaults: no penalty, intercept fitted, solver `auto` (see [`LogisticSolver`]), stopping when
-/// the gradient's infinity norm is below `1e-8` or after 1000 iterations.
+/// Defaults: no penalty, intercept fitted, solver `auto` (see [`LogisticSolver`]). The shared
+/// [`FitSettings`]: [`tol`](Self::tol) is the bound on the infinity norm of the gradient (for L1
+/// fits: of the minimum-norm subgradient or gradient mapping), default `1e-8`;
+/// [`max_iter`](Self::max_iter) 1000 iterations; [`epochs`](Self::epochs) of `sgd` 1000;
+/// learning rate 0.1, batch size 32, no momentum, seed 0.
 ///
 /// Unpenalized fits are checked for identifiability: linearly dependent columns give
 /// [`ModelError::RankDeficient`] before fitting, and separated classes (where the maximum
@@ -45,12 +49,12 @@ use crate::persist::check_linear_predictor;
 /// let p = fit.predict_proba(chd.x.as_ref()).unwrap();
 /// assert!(p[0] < p[32]); // the risk grows with age
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogisticRegression {
     pub(crate) penalty: Penalty,
     pub(crate) fit_intercept: bool,
     pub(crate) solver: LogisticSolver,
-    pub(crate) settings: SolverSettings,
+    pub(crate) settings: FitSettings,
     pub(crate) class_weight: ClassWeight,
     pub(crate) warm_start: Option<(Vec<f64>, f64)>,
 }
@@ -100,61 +104,16 @@ impl LogisticRegression {
         self
     }
 
-    /// Stops when the infinity norm of the gradient (for L1 fits: of the minimum-norm
-    /// subgradient or gradient mapping) is at most `tol` (default `1e-8`).
-    #[must_use]
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.settings.stopping.gradient_tol = Some(tol);
-        self
-    }
+    crate::settings::settings_setters!();
 
-    /// Sets the iteration limit (epochs for `sgd`).
-    #[must_use]
-    pub fn max_iter(mut self, max_iter: usize) -> Self {
-        self.settings.stopping.max_iter = max_iter;
-        self
-    }
-
-    /// Replaces all stopping rules; for example the course's IRLS rule
-    /// `Stopping::default().gradient_tol(None).param_tol(1e-8).max_iter(100)`.
+    /// Replaces the stopping rules; for example the course's IRLS rule
+    /// `Stopping::default().gradient_tol(None).param_tol(1e-8).max_iter(100)`. A later
+    /// [`tol`](Self::tol) or [`max_iter`](Self::max_iter) adjusts them.
     #[must_use]
     pub fn stopping(mut self, stopping: Stopping) -> Self {
-        self.settings.stopping = stopping;
-        self
-    }
-
-    /// Sets the learning rate of `gd` and `sgd` (default 0.1).
-    #[must_use]
-    pub fn learning_rate(mut self, eta: f64) -> Self {
-        self.settings.learning_rate = eta;
-        self
-    }
-
-    /// Sets the batch size of `sgd` (default 32).
-    #[must_use]
-    pub fn batch_size(mut self, batch_size: usize) -> Self {
-        self.settings.batch_size = batch_size;
-        self
-    }
-
-    /// Sets the momentum of `sgd` (default 0).
-    #[must_use]
-    pub fn momentum(mut self, momentum: f64) -> Self {
-        self.settings.momentum = momentum;
-        self
-    }
-
-    /// Sets the seed of `sgd`'s shuffling (default 0).
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.settings.seed = seed;
-        self
-    }
-
-    /// Keeps the per-iteration history (the loss curve) in the report.
-    #[must_use]
-    pub fn record_history(mut self, on: bool) -> Self {
-        self.settings.record_history = on;
+        self.settings.stopping = Some(stopping);
+        self.settings.tol = None;
+        self.settings.max_iter = None;
         self
     }
 
@@ -170,12 +129,6 @@ impl LogisticRegression {
     pub fn warm_start(mut self, coef: Vec<f64>, intercept: f64) -> Self {
         self.warm_start = Some((coef, intercept));
         self
-    }
-
-    /// The multiclass model with this configuration (softmax by default).
-    #[must_use]
-    pub fn multinomial(self) -> MultinomialRegression {
-        MultinomialRegression::from_config(self)
     }
 
     /// Fits the model to `x` (`n x p`) and labels `y` (0 or 1).
@@ -245,22 +198,28 @@ impl LogisticRegression {
         weights: Option<&[f64]>,
     ) -> Result<FittedLogistic> {
         let p = x.ncols();
-        let problem = Problem {
-            x,
-            y,
-            weights,
-            fit_intercept: self.fit_intercept,
-        };
-        let mut obj = LogisticObjective::new(problem, self.penalty.l2);
+        let mut obj = LogisticObjective::from_checked(x, y, Logistic)
+            .normalized_weights(weights)
+            .intercept(self.fit_intercept)
+            .penalty(self.penalty)?
+            .parallelism(self.settings.parallelism);
         let dim = p + usize::from(self.fit_intercept);
         let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p)?;
-        let report = minimize(&mut obj, solver, self.penalty.l1, 0..p, &self.settings, &x0)?;
+        let settings = SolverSettings::resolve(&self.settings);
+        let report = minimize(
+            &mut obj,
+            solver,
+            (self.penalty.l1, 0..p),
+            &settings,
+            &x0,
+            None,
+        )?;
         if self.penalty.is_none() {
             let mut z = vec![0.0; x.nrows()];
-            obj.linear_predictor(&report.x, &mut z);
+            obj.linear_predictors(&report.x, &mut z);
             let right: Vec<f64> = z
                 .iter()
                 .zip(y)
@@ -468,7 +427,7 @@ impl FittedLogistic {
         check_binary_values(y)?;
         Ok(z.iter()
             .zip(y)
-            .map(|(&zi, &yi)| binary_log_loss(zi, yi))
+            .map(|(&zi, &yi)| Logistic.loss(zi, yi))
             .sum::<f64>()
             / z.len() as f64)
     }
@@ -530,5 +489,79 @@ fn check_binary_values(y: &[f64]) -> Result<()> {
             expected: "0 or 1".into(),
         }),
         None => Ok(()),
+    }
+}
+
+/// The binary model as a generic classifier: the trait methods answer in the common shapes
+/// (`n x 1` scores, `n x 2` probabilities `[P(y = 0), P(y = 1)]`).
+impl crate::estimator::Fitted for FittedLogistic {
+    fn n_features(&self) -> usize {
+        self.coef.len()
+    }
+
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        let measure = if self.penalty.has_l1() {
+            "minimum-norm subgradient infinity norm"
+        } else {
+            "gradient infinity norm"
+        };
+        crate::estimator::FitReport::from_run(self.solver, &self.report, measure)
+    }
+
+    fn objective(&self) -> Option<f64> {
+        Some(self.objective).filter(|v| v.is_finite())
+    }
+
+    fn converged(&self) -> bool {
+        self.report.converged()
+    }
+}
+
+impl crate::estimator::LinearFit for FittedLogistic {
+    fn coefficients(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1)
+    }
+
+    fn intercepts(&self) -> &[f64] {
+        std::slice::from_ref(&self.intercept)
+    }
+}
+
+impl crate::estimator::Classifier for FittedLogistic {
+    fn n_classes(&self) -> usize {
+        2
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<linalg_core::Mat<f64>> {
+        let z = FittedLogistic::decision_function(self, x)?;
+        Ok(linalg_core::Mat::from_fn(z.len(), 1, |i, _| z[i]))
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<linalg_core::Mat<f64>> {
+        let z = FittedLogistic::decision_function(self, x)?;
+        // P(y = 0) = sigma(-z): exact where 1 - sigma(z) would round to 0
+        Ok(linalg_core::Mat::from_fn(z.len(), 2, |i, c| {
+            if c == 1 {
+                sigmoid(z[i])
+            } else {
+                sigmoid(-z[i])
+            }
+        }))
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedLogistic::predict(self, x)
+    }
+
+    fn predict_with_threshold(&self, x: MatRef<'_, f64>, threshold: f64) -> Result<Vec<f64>> {
+        FittedLogistic::predict_with_threshold(self, x, threshold)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedLogistic::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedLogistic::score(self, x, y)
     }
 }

@@ -12,8 +12,9 @@ use crate::inference::{
 };
 use crate::labels::class_indices;
 use crate::logistic::multinomial::{FittedMultinomial, Multiclass};
-use crate::logistic::objective::{MultinomialObjective, Problem};
 use crate::logistic::reference_class::{ReferenceClass, to_reference};
+use crate::loss::Softmax;
+use crate::objective::MultinomialObjective;
 
 impl FittedMultinomial {
     /// Standard errors, z statistics, p-values and confidence intervals of the log-odds of
@@ -84,14 +85,8 @@ impl FittedMultinomial {
             theta.extend_from_slice(self.intercepts());
         }
         let reduced = to_reference(&theta, p, k, intercept);
-        let problem = Problem {
-            x,
-            y,
-            weights: None,
-            fit_intercept: intercept,
-        };
-        let mut obj =
-            ReferenceClass::new(MultinomialObjective::new(problem, k, 0.0), p, k, intercept);
+        let full = MultinomialObjective::new(x, y, Softmax::new(k))?.intercept(intercept);
+        let mut obj = ReferenceClass::new(full, p, k, intercept);
         let m = obj.dim();
         let mut g = vec![0.0; m];
         let mean_loss = obj.value_and_gradient(&reduced, &mut g);

@@ -1,9 +1,12 @@
 //! Logistic regression: binary ([`LogisticRegression`]) and multiclass
 //! ([`MultinomialRegression`], softmax or one-vs-rest), every penalty, several solvers.
 //!
-//! The objectives ([`LogisticObjective`], [`MultinomialObjective`]) are `optim` objectives:
-//! one fused pass over `X` per value and gradient, the Hessian by weighted Gram matrices,
-//! Hessian-vector products in one pass. Every solver of [`LogisticSolver`] runs on them.
+//! The objectives ([`LogisticObjective`](crate::objective::LogisticObjective),
+//! [`MultinomialObjective`](crate::objective::MultinomialObjective)) are the generic
+//! [`LinearObjective`](crate::objective::LinearObjective) with the [`Logistic`](crate::loss::Logistic)
+//! and [`Softmax`](crate::loss::Softmax) losses: one fused pass over `X` per value and
+//! gradient, the Hessian by weighted Gram matrices, Hessian-vector products in one pass. Every
+//! solver of [`LogisticSolver`] runs on them.
 //!
 //! # IRLS is Newton's method
 //! For `f(beta) = -1/n sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)]`, `p = sigma(X beta)`, the
@@ -15,17 +18,14 @@
 //! Gram kernel (`docs/math.md` has the derivation).
 
 mod binary;
+mod class_weight;
 mod identifiability;
-mod labels;
 mod mnlogit;
 mod multinomial;
-mod objective;
-mod prox_newton;
 mod reference_class;
 mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};
-pub use labels::ClassWeight;
+pub use class_weight::ClassWeight;
 pub use multinomial::{FittedMultinomial, Multiclass, MultinomialRegression};
-pub use objective::{LogisticObjective, MultinomialObjective, Problem};
-pub use solver::{LogisticSolver, SolverSettings};
+pub use solver::LogisticSolver;

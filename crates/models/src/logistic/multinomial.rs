@@ -5,16 +5,16 @@ use optim::{Objective, Report};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{
-    check_design, check_outputs, check_prediction_input, check_target, cross_entropy,
-    first_non_finite,
+    check_design, check_outputs, check_prediction_input, check_target, first_non_finite,
 };
 use crate::error::{ModelError, Result};
 use crate::labels::training_classes;
 use crate::logistic::binary::LogisticRegression;
 use crate::logistic::identifiability::check_separation;
-use crate::logistic::objective::{MultinomialObjective, Problem};
 use crate::logistic::reference_class::{ReferenceClass, to_reference, to_symmetric};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize, minimize_smooth};
+use crate::loss::{Softmax, cross_entropy};
+use crate::objective::MultinomialObjective;
 use crate::penalty::Penalty;
 use crate::persist::{check_finite_field, check_len};
 
@@ -54,22 +54,26 @@ pub enum Multiclass {
 ///     .fit(x.as_ref(), &y).unwrap();
 /// assert_eq!(ovr.reports().len(), 3);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MultinomialRegression {
     config: LogisticRegression,
     strategy: Multiclass,
     warm_start: Option<(Vec<f64>, Vec<f64>)>,
 }
 
-impl MultinomialRegression {
-    pub(crate) fn from_config(config: LogisticRegression) -> Self {
-        Self {
-            config,
+impl LogisticRegression {
+    /// The multiclass model with this configuration (softmax by default).
+    #[must_use]
+    pub fn multinomial(self) -> MultinomialRegression {
+        MultinomialRegression {
+            config: self,
             strategy: Multiclass::Softmax,
             warm_start: None,
         }
     }
+}
 
+impl MultinomialRegression {
     /// Softmax (default) or one-vs-rest.
     #[must_use]
     pub fn strategy(mut self, strategy: Multiclass) -> Self {
@@ -132,13 +136,11 @@ impl MultinomialRegression {
     ) -> Result<FittedMultinomial> {
         let cfg = &self.config;
         let p = x.ncols();
-        let problem = Problem {
-            x,
-            y,
-            weights,
-            fit_intercept: cfg.fit_intercept,
-        };
-        let mut obj = MultinomialObjective::new(problem, k, cfg.penalty.l2);
+        let mut obj = MultinomialObjective::from_checked(x, y, Softmax::new(k))
+            .normalized_weights(weights)
+            .intercept(cfg.fit_intercept)
+            .penalty(cfg.penalty)?
+            .parallelism(cfg.settings.parallelism);
         let dim = (p + usize::from(cfg.fit_intercept)) * k;
         let unpenalized = cfg.penalty.is_none();
         let solver = match cfg.solver {
@@ -156,32 +158,26 @@ impl MultinomialRegression {
         solver.check_penalty(cfg.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p, k)?;
+        let settings = SolverSettings::resolve(&cfg.settings);
         let mut report =
             if unpenalized && matches!(solver, LogisticSolver::Newton | LogisticSolver::Lbfgs) {
-                fit_reference_class(
-                    &mut obj,
-                    solver,
-                    &cfg.settings,
-                    &x0,
-                    p,
-                    k,
-                    cfg.fit_intercept,
-                )?
+                fit_reference_class(&mut obj, solver, &settings, &x0, p, k, cfg.fit_intercept)?
             } else {
                 minimize(
                     &mut obj,
                     solver,
-                    cfg.penalty.l1,
-                    0..p * k,
-                    &cfg.settings,
+                    (cfg.penalty.l1, 0..p * k),
+                    &settings,
                     &x0,
+                    None,
                 )?
             };
         center_flat_directions(&mut report.x, p, k, cfg.fit_intercept, unpenalized);
         if cfg.penalty.is_none() {
             let n = x.nrows();
             let mut probs = vec![0.0; n * k];
-            obj.probabilities(&report.x, &mut probs);
+            obj.linear_predictors(&report.x, &mut probs);
+            softmax_rows(&mut probs, n, k);
             // log-odds of the true class: log p - log(1 - p), large when p -> 1
             let right: Vec<f64> = (0..n)
                 .map(|i| {
@@ -303,13 +299,27 @@ fn fit_reference_class(
     stop.gradient_tol = stop.gradient_tol.map(|t| t / share);
     let start = to_reference(x0, p, k, intercept);
     let mut wrapped = ReferenceClass::new(&mut *obj, p, k, intercept);
-    let mut report = minimize_smooth(&mut wrapped, solver, &reduced_settings, &start)?;
+    let mut report = minimize_smooth(&mut wrapped, solver, &reduced_settings, &start, None)?;
     drop(wrapped);
     report.x = to_symmetric(&report.x, p, k, intercept);
     let mut g = vec![0.0; report.x.len()];
     report.value = obj.value_and_gradient(&report.x, &mut g);
     report.grad_norm = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     Ok(report)
+}
+
+/// Turns scores `n x k` (column-major) into class probabilities, row by row.
+fn softmax_rows(z: &mut [f64], n: usize, k: usize) {
+    let mut row = vec![0.0; k];
+    for i in 0..n {
+        for c in 0..k {
+            row[c] = z[c * n + i];
+        }
+        softmax_in_place(&mut row);
+        for c in 0..k {
+            z[c * n + i] = row[c];
+        }
+    }
 }
 
 /// Moves the softmax parameters `theta` (`W` column-major `p x K`, then `K` intercepts) to
@@ -568,5 +578,88 @@ impl FittedMultinomial {
             total += cross_entropy(&mut row, label as usize);
         }
         Ok(total / y.len() as f64)
+    }
+}
+
+impl crate::estimator::Fitted for FittedMultinomial {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Softmax fits report their run; one-vs-rest fits combine their `K` runs: converged when
+    /// all converged, the largest optimality measure, all iterations, the summed time.
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        use crate::estimator::FitReport;
+        let measure = "gradient infinity norm";
+        let mut reports = self.reports.iter();
+        let Some(first) = reports.next() else {
+            return FitReport {
+                solver: self.solver.to_string(),
+                converged: false,
+                termination: "no run".into(),
+                iterations: 0,
+                objective: None,
+                optimality: f64::INFINITY,
+                measure,
+                seconds: 0.0,
+            };
+        };
+        let mut f = FitReport::from_run(self.solver, first, measure);
+        for r in reports {
+            let g = FitReport::from_run(self.solver, r, measure);
+            if f.converged && !g.converged {
+                f.termination = g.termination;
+            }
+            f.converged &= g.converged;
+            f.iterations += g.iterations;
+            f.optimality = f.optimality.max(g.optimality);
+            f.seconds += g.seconds;
+        }
+        f.objective = Some(self.objective).filter(|v| v.is_finite());
+        f
+    }
+
+    fn objective(&self) -> Option<f64> {
+        Some(self.objective).filter(|v| v.is_finite())
+    }
+
+    fn converged(&self) -> bool {
+        FittedMultinomial::converged(self)
+    }
+}
+
+impl crate::estimator::LinearFit for FittedMultinomial {
+    fn coefficients(&self) -> MatRef<'_, f64> {
+        MatRef::from_column_major_slice(&self.coef, self.n_features, self.n_classes)
+    }
+
+    fn intercepts(&self) -> &[f64] {
+        &self.intercepts
+    }
+}
+
+impl crate::estimator::Classifier for FittedMultinomial {
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMultinomial::decision_function(self, x)
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMultinomial::predict_proba(self, x)
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedMultinomial::predict(self, x)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMultinomial::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMultinomial::score(self, x, y)
     }
 }

@@ -184,7 +184,8 @@ pub(crate) fn to_reference(full: &[f64], p: usize, k: usize, intercept: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logistic::{MultinomialObjective, Problem};
+    use crate::loss::Softmax;
+    use crate::objective::MultinomialObjective;
     use linalg_core::mat;
     use optim::check_objective_gradient;
 
@@ -198,15 +199,9 @@ mod tests {
             [2.0, 60.0]
         ];
         let y = [0.0, 1.0, 2.0, 1.0, 2.0];
-        let problem = Problem {
-            x: x.as_ref(),
-            y: &y,
-            weights: None,
-            fit_intercept: true,
-        };
-        let mut full = MultinomialObjective::new(problem, 3, 0.0);
-        let mut reduced =
-            ReferenceClass::new(MultinomialObjective::new(problem, 3, 0.0), 2, 3, true);
+        let objective = || MultinomialObjective::new(x.as_ref(), &y, Softmax::new(3)).unwrap();
+        let mut full = objective();
+        let mut reduced = ReferenceClass::new(objective(), 2, 3, true);
         assert_eq!(reduced.dim(), 6);
         let r = [0.1, -0.02, 0.3, 0.01, -0.5, 0.2];
         assert!(check_objective_gradient(&mut reduced, &r) < 1e-7);

@@ -4,14 +4,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use optim::{
-    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Penalized, Report, RunOptions, SecondOrder,
-    Sgd, Stopping, SumOfTerms,
+    ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Observer, Penalized, ProxNewton, Report,
+    SecondOrder, Sgd, Stopping, SumOfTerms,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
-use crate::logistic::prox_newton::ProxNewton;
 use crate::penalty::Penalty;
+use crate::settings::FitSettings;
 
 /// The algorithm that fits a logistic model.
 ///
@@ -146,11 +146,13 @@ impl LogisticSolver {
     }
 }
 
-/// Iterative-solver settings shared by the logistic models.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SolverSettings {
+/// The shared [`FitSettings`] resolved with the logistic models' defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct SolverSettings {
     /// Stopping rules (default: gradient infinity norm `<= 1e-8`, 1000 iterations).
     pub stopping: Stopping,
+    /// Epochs of `sgd` (default 1000).
+    pub epochs: usize,
     /// Learning rate of `gd` and `sgd` (default 0.1).
     pub learning_rate: f64,
     /// Batch size of `sgd` (default 32).
@@ -163,81 +165,90 @@ pub struct SolverSettings {
     pub record_history: bool,
 }
 
-impl Default for SolverSettings {
-    fn default() -> Self {
+impl SolverSettings {
+    /// `settings` with the logistic defaults filled in: the stopping rules (replaced by
+    /// `settings.stopping`, then adjusted by `tol`, the gradient test, and `max_iter`). The
+    /// solvers validate the values (an invalid `tol` is reported as `gradient_tol`).
+    pub(crate) fn resolve(settings: &FitSettings) -> Self {
+        let mut stopping = settings.stopping.unwrap_or_default();
+        if let Some(t) = settings.tol {
+            stopping.gradient_tol = Some(t);
+        }
+        if let Some(m) = settings.max_iter {
+            stopping.max_iter = m;
+        }
         Self {
-            stopping: Stopping::default(),
-            learning_rate: 0.1,
-            batch_size: 32,
-            momentum: 0.0,
-            seed: 0,
-            record_history: false,
+            stopping,
+            epochs: settings.epochs.unwrap_or(1000),
+            learning_rate: settings.learning_rate.unwrap_or(0.1),
+            batch_size: settings.batch_size_or_default(),
+            momentum: settings.momentum_or_default(),
+            seed: settings.seed,
+            record_history: settings.record_history,
         }
     }
 }
 
 /// Minimizes the smooth objective `obj` with Newton's method or L-BFGS (`solver`) from `x0`.
-pub(crate) fn minimize_smooth<O: SecondOrder>(
+pub(crate) fn minimize_smooth<O: SecondOrder + ?Sized>(
     obj: &mut O,
     solver: LogisticSolver,
     settings: &SolverSettings,
     x0: &[f64],
+    observer: Option<&mut dyn Observer>,
 ) -> Result<Report> {
     let s = settings.stopping;
     Ok(match solver {
         LogisticSolver::Lbfgs => Lbfgs::default()
             .stopping(s)
             .record_history(settings.record_history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
         _ => Newton::default()
             .stopping(s)
             .record_history(settings.record_history)
-            .minimize(obj, x0)?,
+            .minimize_with(obj, x0, observer)?,
     })
 }
 
 /// Minimizes `obj` (its smooth part already includes the L2 penalty) plus `l1 |theta_J|_1`,
-/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`.
+/// `J = penalized`, with `solver` (resolved, not `Auto`) from `x0`, calling `observer` (when
+/// given) after every iteration (every epoch for `Sgd`).
 pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     obj: &mut O,
     solver: LogisticSolver,
-    l1: f64,
-    penalized: std::ops::Range<usize>,
+    (l1, penalized): (f64, std::ops::Range<usize>),
     settings: &SolverSettings,
     x0: &[f64],
+    observer: Option<&mut dyn Observer>,
 ) -> Result<Report> {
+    let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
     let s = settings.stopping;
-    let options = RunOptions {
-        record_history: settings.record_history,
-        observe_every: 1,
-    };
+    let history = settings.record_history;
     let report = match solver {
         LogisticSolver::Auto | LogisticSolver::Newton | LogisticSolver::Lbfgs => {
-            minimize_smooth(obj, solver, settings, x0)?
+            minimize_smooth(obj, solver, settings, x0, observer)?
         }
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
         LogisticSolver::Sgd => Sgd::default()
             .learning_rate(settings.learning_rate)
-            .epochs(s.max_iter)
+            .epochs(settings.epochs)
             .gradient_tol(s.gradient_tol)
             .batch_size(settings.batch_size)
             .momentum(settings.momentum)
             .seed(settings.seed)
-            .record_history(options.record_history)
-            .minimize(obj, x0)?,
-        LogisticSolver::Fista => {
-            let pen = ElasticNet::new(l1, 0.0)?.on(penalized);
-            Fista::default()
-                .stopping(s)
-                .record_history(options.record_history)
-                .minimize(&mut Penalized::new(obj, pen), x0)?
-        }
-        LogisticSolver::ProxNewton => {
-            ProxNewton::new(l1, penalized, s, options).minimize(obj, x0)?
-        }
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
+        LogisticSolver::Fista => Fista::default()
+            .stopping(s)
+            .record_history(history)
+            .minimize_with(&mut Penalized::new(obj, pen), x0, observer)?,
+        LogisticSolver::ProxNewton => ProxNewton::new(pen)
+            .stopping(s)
+            .record_history(history)
+            .minimize_with(obj, x0, observer)?,
     };
     Ok(report)
 }

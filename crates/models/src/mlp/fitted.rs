@@ -4,9 +4,10 @@ use linalg_core::{Mat, MatRef, softmax_in_place};
 use optim::Report;
 use serde::{Deserialize, Serialize};
 
-use crate::data::{OVERFLOW, check_prediction_input, check_target, cross_entropy};
+use crate::data::{OVERFLOW, check_prediction_input, check_target};
 use crate::error::{ModelError, Result};
 use crate::labels::class_indices;
+use crate::loss::cross_entropy;
 use crate::mlp::activation::Activation;
 use crate::mlp::architecture::Architecture;
 use crate::mlp::network::{BLOCK_ROWS, Network, Workspace};
@@ -287,5 +288,45 @@ impl FittedMlp {
         let mut total = 0.0;
         self.for_each_logits(x, |i, z| total += cross_entropy(z, labels[i]))?;
         Ok(total / y.len() as f64)
+    }
+}
+
+impl crate::estimator::Fitted for FittedMlp {
+    fn n_features(&self) -> usize {
+        FittedMlp::n_features(self)
+    }
+
+    fn fit_report(&self) -> crate::estimator::FitReport {
+        crate::estimator::FitReport::from_run("sgd", self.report(), "gradient infinity norm")
+    }
+
+    fn converged(&self) -> bool {
+        FittedMlp::converged(self)
+    }
+}
+
+impl crate::estimator::Classifier for FittedMlp {
+    fn n_classes(&self) -> usize {
+        FittedMlp::n_classes(self)
+    }
+
+    fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMlp::decision_function(self, x)
+    }
+
+    fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+        FittedMlp::predict_proba(self, x)
+    }
+
+    fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+        FittedMlp::predict(self, x)
+    }
+
+    fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMlp::log_loss(self, x, y)
+    }
+
+    fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+        FittedMlp::score(self, x, y)
     }
 }

@@ -16,7 +16,7 @@
 
 use linalg_core::Mat;
 use linmod_models::Penalty;
-use linmod_models::linear::SquaredLoss;
+use linmod_models::objective::LeastSquaresObjective;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -63,7 +63,7 @@ pub fn objective(
     coef: &[f64],
     intercept: f64,
 ) -> f64 {
-    let mut f = SquaredLoss::new(x.as_ref(), y, s, true, penalty).unwrap();
+    let mut f = LeastSquaresObjective::least_squares(x.as_ref(), y, s, true, penalty).unwrap();
     let mut theta = coef.to_vec();
     theta.push(intercept);
     f.total_value(&theta)

@@ -5,7 +5,7 @@ use anyhow::Result;
 use linmod::datasets::{StandardScaler, TrainTestSplit};
 use linmod::models::logistic::{LogisticRegression, LogisticSolver};
 use linmod::optim::GradientDescent;
-use linmod::optim::testfns::CourseQuartic;
+use linmod::optim::testfns::Quartic;
 
 use super::Figures;
 use super::basics::indent;
@@ -29,7 +29,7 @@ pub fn learning_rates(figs: &mut Figures) -> Result<()> {
             .max_iter(20_000)
             .gradient_tol(tol)
             .record_history(true)
-            .minimize(&mut CourseQuartic, &[6.0])?;
+            .minimize(&mut Quartic, &[6.0])?;
         rows.push(vec![
             format!("{eta}"),
             r.iterations.to_string(),

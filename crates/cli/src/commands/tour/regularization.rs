@@ -35,7 +35,7 @@ pub fn sweep(figs: &mut Figures) -> Result<()> {
     let (mut acc_tr, mut acc_te, mut ll_tr, mut ll_te) = (vec![], vec![], vec![], vec![]);
     for &c in &cs {
         let fit = LogisticRegression::new()
-            .penalty(Penalty::course_l2(c)?)
+            .penalty(Penalty::inverse_c_l2(c)?)
             .fit(xtr.as_ref(), &train.y)?;
         let v = [
             fit.score(xtr.as_ref(), &train.y)?,
@@ -83,7 +83,7 @@ pub fn sweep(figs: &mut Figures) -> Result<()> {
     let mut nonzero = Vec::new();
     for &c in &[1.0, 10.0, 100.0, 1e3, 1e4] {
         let fit = LogisticRegression::new()
-            .penalty(Penalty::course_l1(c)?)
+            .penalty(Penalty::inverse_c_l1(c)?)
             .fit(xtr.as_ref(), &train.y)?;
         let nz = fit.coef().iter().filter(|w| **w != 0.0).count();
         nonzero.push((c, nz as f64));

@@ -1,12 +1,9 @@
-//! The elastic-net penalty and its proximal operator, and [`Penalized`]: a smooth objective
-//! plus that penalty as a [`Composite`] objective.
+//! The elastic-net penalty and its proximal operator.
 
 use std::ops::Range;
 
-use linalg_core::MatMut;
-
 use crate::error::{Result, check_range};
-use crate::objective::{Composite, Objective, SecondOrder};
+use crate::vecops::nan_max;
 
 /// `h(x) = l1 sum_{j in J} |x_j| + l2 sum_{j in J} x_j^2` over the penalized coordinates `J`
 /// (all by default; models leave their intercepts out).
@@ -74,6 +71,58 @@ impl ElasticNet {
         }
     }
 
+    /// True when coordinate `j` is penalized (not left free by [`on`](Self::on)).
+    #[must_use]
+    pub fn penalizes(&self, j: usize) -> bool {
+        self.penalized.as_ref().is_none_or(|r| r.contains(&j))
+    }
+
+    /// The strengths `(l1, l2)` on coordinate `j`: `(0, 0)` for a coordinate the penalty
+    /// leaves free.
+    #[must_use]
+    pub fn strengths(&self, j: usize) -> (f64, f64) {
+        if self.penalizes(j) {
+            (self.l1, self.l2)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+
+    /// `|s_j|` for the minimum-norm subgradient `s` of `f + h` along coordinate `j`, where
+    /// `x_j` is the coordinate and `g_j = df/dx_j`: with `u = g_j + 2 l2 x_j`, it is
+    /// `|u + l1 sign(x_j)|` for `x_j != 0` and `max(|u| - l1, 0)` for `x_j = 0`.
+    #[must_use]
+    pub fn coordinate_optimality(&self, j: usize, x_j: f64, g_j: f64) -> f64 {
+        let (l1, l2) = self.strengths(j);
+        let u = g_j + 2.0 * l2 * x_j;
+        if x_j != 0.0 {
+            (u + l1 * x_j.signum()).abs()
+        } else {
+            (u.abs() - l1).max(0.0)
+        }
+    }
+
+    /// The infinity norm of the minimum-norm subgradient of `f + h` at `x`, given
+    /// `g = grad f(x)` ([`coordinate_optimality`](Self::coordinate_optimality) for every
+    /// coordinate; NaN when one is NaN). For convex `f` it is zero exactly at the minimizers of
+    /// `f + h`; it is the optimality measure of the coordinate-descent and proximal Newton
+    /// solvers.
+    ///
+    /// # Examples
+    /// ```
+    /// use linmod_optim::ElasticNet;
+    /// let pen = ElasticNet::new(1.0, 0.0).unwrap();
+    /// // at 0 a gradient inside [-l1, l1] is optimal; at 2, g must be -l1
+    /// assert_eq!(pen.optimality(&[0.0, 2.0], &[0.5, -1.0]), 0.0);
+    /// assert_eq!(pen.optimality(&[0.0, 2.0], &[1.5, -1.0]), 0.5);
+    /// ```
+    #[must_use]
+    pub fn optimality(&self, x: &[f64], g: &[f64]) -> f64 {
+        x.iter().zip(g).enumerate().fold(0.0, |m, (j, (&xj, &gj))| {
+            nan_max(m, self.coordinate_optimality(j, xj, gj))
+        })
+    }
+
     /// `h(x)`.
     #[must_use]
     pub fn value(&self, x: &[f64]) -> f64 {
@@ -109,73 +158,5 @@ pub fn soft_threshold(v: f64, c: f64) -> f64 {
         v + c
     } else {
         0.0
-    }
-}
-
-/// A smooth objective `f` plus an [`ElasticNet`] penalty `h`: a [`Composite`] objective for
-/// [`Fista`](crate::Fista).
-///
-/// As an [`Objective`] it is the smooth part only; the penalty enters through the proximal
-/// operator.
-///
-/// # Examples
-/// ```
-/// use linmod_optim::{ElasticNet, Fista, Penalized, testfns::Quadratic};
-/// // f = (x - 3)^2 / 2, h = |x|: minimizer 2
-/// let q = Quadratic::new(vec![1.0], vec![-3.0]).unwrap();
-/// let mut obj = Penalized::new(q, ElasticNet::new(1.0, 0.0).unwrap());
-/// let report = Fista::default().minimize(&mut obj, &[0.0]).unwrap();
-/// assert!((report.x[0] - 2.0).abs() < 1e-8);
-/// ```
-#[derive(Clone, Debug)]
-pub struct Penalized<O> {
-    /// The smooth part `f`.
-    pub smooth: O,
-    /// The penalty `h`.
-    pub penalty: ElasticNet,
-}
-
-impl<O> Penalized<O> {
-    /// `f + h`.
-    pub fn new(smooth: O, penalty: ElasticNet) -> Self {
-        Self { smooth, penalty }
-    }
-}
-
-impl<O: Objective> Objective for Penalized<O> {
-    fn dim(&self) -> usize {
-        self.smooth.dim()
-    }
-
-    fn value(&mut self, x: &[f64]) -> f64 {
-        self.smooth.value(x)
-    }
-
-    fn gradient(&mut self, x: &[f64], g: &mut [f64]) {
-        self.smooth.gradient(x, g);
-    }
-
-    fn value_and_gradient(&mut self, x: &[f64], g: &mut [f64]) -> f64 {
-        self.smooth.value_and_gradient(x, g)
-    }
-}
-
-impl<O: SecondOrder> SecondOrder for Penalized<O> {
-    fn hessian(&mut self, x: &[f64], h: MatMut<'_, f64>) {
-        self.smooth.hessian(x, h);
-    }
-
-    fn hessian_vector_product(&mut self, x: &[f64], v: &[f64], out: &mut [f64]) {
-        self.smooth.hessian_vector_product(x, v, out);
-    }
-}
-
-impl<O: Objective> Composite for Penalized<O> {
-    fn nonsmooth_value(&self, x: &[f64]) -> f64 {
-        self.penalty.value(x)
-    }
-
-    fn prox(&self, t: f64, x: &mut [f64]) {
-        self.penalty.prox(t, x);
     }
 }

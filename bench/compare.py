@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Side-by-side timing of linmod against scikit-learn and glum on identical data.
+
+Usage:
+    python3 -m pip install scikit-learn glum threadpoolctl   # once
+    cargo xtask compare [--only NAME,...] [--reps 3]          # all of the below in one command
+    # or by hand:
+    cargo build --release -p linmod-cli
+    cargo xtask bench --write-data DIR                         # writes DIR/cases.json + .npy files
+    python3 bench/compare.py DIR [--linmod target/release/linmod] [--reps 3] [--only NAME,...]
+
+The machines are shared and noisy: compare ratios from one run, and repeat a run before believing a change of
+less than about 20%.
+
+DIR/cases.json is a list of cases:
+    {"name": "logreg_l2_1e6x100", "kind": "logistic" | "multinomial" | "linear",
+     "x": "X.npy", "y": "y.npy", "l1": 0.0, "l2": 5e-7, "tol": 1e-8, "path": false}
+X is a 2-D float64 array (n x p), y a 1-D array (0/1 for logistic, 0..K-1 for multinomial, real for linear).
+Objectives follow linmod's conventions (DESIGN.md section 2): mean loss + l1*|w|_1 + l2*|w|^2, intercept
+fitted and unpenalized; "path": true asks for a 100-lambda lasso path (l1 is then the smallest lambda).
+
+For every case it times the references (median of --reps runs, fit only, data already in memory) and,
+if --linmod is given, runs `linmod fit --data X --target-file y ... --format json` and reads its
+`fit_seconds` and `objective`. It prints a table with the objective reached by each tool and the ratio
+linmod / fastest reference, and writes DIR/compare.json.
+"""
+import json, os, subprocess, sys, time, warnings, argparse
+
+# Some machines set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to work around old OpenBLAS builds; with a current
+# numpy they pin a slower kernel (on an AVX-512 machine: Haswell instead of SkylakeX, about 2x slower on
+# lbfgs). The references must run at their best, so these variables are dropped before numpy loads.
+for _k in [k for k in os.environ if k.startswith("OPENBLAS_")]:
+    del os.environ[_k]
+import numpy as np
+
+def objective(kind, X, y, coef, icpt, l1, l2):
+    if kind == "linear":
+        r = y - X @ coef - icpt
+        data = 0.5 * np.mean(r * r)
+    elif kind == "logistic":
+        z = X @ coef + icpt
+        data = np.mean(np.logaddexp(0, z) - y * z)
+    else:
+        Z = X @ coef + icpt                      # coef p x K
+        m = Z.max(1, keepdims=True)
+        lse = np.log(np.exp(Z - m).sum(1)) + m[:, 0]
+        data = np.mean(lse - Z[np.arange(len(y)), y.astype(int)])
+    return float(data + l1 * np.abs(coef).sum() + l2 * (coef ** 2).sum())
+
+def median_time(f, reps):
+    ts, out = [], None
+    for _ in range(reps):
+        t = time.perf_counter(); out = f(); ts.append(time.perf_counter() - t)
+    return float(np.median(ts)), out
+
+def references(case, X, y, reps):
+    from sklearn import linear_model as lm
+    kind, l1, l2, tol, n = case["kind"], case["l1"], case["l2"], case["tol"], X.shape[0]
+    res = {}
+    warnings.simplefilter("ignore")
+    if kind in ("logistic", "multinomial") and l1 == 0.0:
+        C = np.inf if l2 == 0 else 1.0 / (2 * n * l2)
+        solvers = ["lbfgs", "newton-cholesky"] + (["newton-cg"] if kind == "multinomial" else [])
+        for s in solvers:
+            t, m = median_time(lambda: lm.LogisticRegression(C=C, solver=s, tol=tol, max_iter=10000).fit(X, y), reps)
+            coef = m.coef_.ravel() if kind == "logistic" else m.coef_.T
+            icpt = m.intercept_[0] if kind == "logistic" else m.intercept_
+            res[f"sklearn-{s}"] = (t, objective(kind, X, y, coef, icpt, l1, l2))
+        if kind == "logistic":
+            try:
+                from glum import GeneralizedLinearRegressor as G
+                for s in ["irls-cd", "lbfgs"]:
+                    t, m = median_time(lambda: G(family="binomial", alpha=2 * l2, l1_ratio=0.0, solver=s,
+                                                 gradient_tol=tol, max_iter=10000).fit(X, y), reps)
+                    res[f"glum-{s}"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
+            except ImportError:
+                pass
+    elif kind == "logistic":
+        # elastic net / L1 logistic: saga is scikit-learn's only general option
+        alpha = l1 + 2 * l2; r = l1 / alpha
+        C = 1.0 / (n * alpha)
+        t, m = median_time(lambda: lm.LogisticRegression(C=C, l1_ratio=r, penalty="elasticnet", solver="saga",
+                                                          tol=tol, max_iter=100000).fit(X, y), reps)
+        res["sklearn-saga"] = (t, objective(kind, X, y, m.coef_.ravel(), m.intercept_[0], l1, l2))
+        try:
+            from glum import GeneralizedLinearRegressor as G
+            t, m = median_time(lambda: G(family="binomial", alpha=alpha, l1_ratio=r, solver="irls-cd",
+                                         gradient_tol=tol, max_iter=10000).fit(X, y), reps)
+            res["glum-irls-cd"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
+        except ImportError:
+            pass
+    elif kind == "linear":
+        if case.get("path"):
+            alpha_min = l1
+            def path():
+                Xc = X - X.mean(0); yc = y - y.mean()
+                amax = np.abs(Xc.T @ yc).max() / n
+                return lm.lasso_path(Xc, yc, n_alphas=100, eps=alpha_min / amax, tol=tol)
+            t, _ = median_time(path, reps)
+            res["sklearn-lasso_path"] = (t, float("nan"))
+        elif l1 > 0:
+            alpha = l1 + 2 * l2; r = l1 / alpha
+            t, m = median_time(lambda: lm.ElasticNet(alpha=alpha, l1_ratio=r, tol=tol, max_iter=100000).fit(X, y), reps)
+            res["sklearn-cd"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
+        elif l2 > 0:
+            t, m = median_time(lambda: lm.Ridge(alpha=2 * n * l2, solver="cholesky").fit(X, y), reps)
+            res["sklearn-ridge-cholesky"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
+        else:
+            t, m = median_time(lambda: lm.LinearRegression().fit(X, y), reps)
+            res["sklearn-lstsq"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
+    return res
+
+def run_linmod(binary, d, case, reps):
+    cmd = [binary, "fit", "--data", os.path.join(d, case["x"]), "--target-file", os.path.join(d, case["y"]),
+           "--model", case["kind"], "--tol", repr(case["tol"]), "--format", "json", "--quiet"]
+    if case["l1"]: cmd += ["--l1", repr(case["l1"])]
+    if case["l2"]: cmd += ["--l2", repr(case["l2"])]
+    if case.get("path"): cmd = [binary, "path"] + cmd[2:]
+    times, obj = [], float("nan")
+    for _ in range(reps):
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        if out.returncode != 0:
+            return float("nan"), float("nan"), out.stderr.strip().splitlines()[-1:] or ["failed"]
+        js = json.loads(out.stdout)
+        times.append(js["fit_seconds"]); obj = js.get("objective", float("nan"))
+    return float(np.median(times)), obj, None
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir"); ap.add_argument("--linmod"); ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--only", default="")
+    a = ap.parse_args()
+    cases = json.load(open(os.path.join(a.dir, "cases.json")))
+    try:
+        from threadpoolctl import threadpool_info
+        blas = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}" for i in threadpool_info()]
+        print("reference BLAS:", "; ".join(blas) or "unknown")
+    except ImportError:
+        print("reference BLAS: unknown (pip install threadpoolctl to see which kernel numpy runs)")
+    only = set(filter(None, a.only.split(",")))
+    report = []
+    for case in cases:
+        if only and case["name"] not in only:
+            continue
+        X = np.load(os.path.join(a.dir, case["x"])); y = np.load(os.path.join(a.dir, case["y"]))
+        refs = references(case, X, y, a.reps)
+        row = {"case": case["name"], "refs": {k: {"seconds": t, "objective": o} for k, (t, o) in refs.items()}}
+        if a.linmod:
+            t, o, err = run_linmod(a.linmod, a.dir, case, a.reps)
+            row["linmod"] = {"seconds": t, "objective": o, "error": err}
+            best = min(v[0] for v in refs.values()) if refs else float("nan")
+            row["ratio_to_fastest_reference"] = t / best if best else float("nan")
+        report.append(row)
+        print(f"{case['name']}:")
+        for k, (t, o) in refs.items():
+            print(f"   {k:28s} {t:9.4f} s   objective {o:.12g}")
+        if a.linmod:
+            l = row["linmod"]
+            print(f"   {'linmod':28s} {l['seconds']:9.4f} s   objective {l['objective']:.12g}"
+                  f"   ratio to fastest reference {row['ratio_to_fastest_reference']:.3f}" + (f"   ERROR {l['error']}" if l['error'] else ""))
+        sys.stdout.flush()
+    json.dump(report, open(os.path.join(a.dir, "compare.json"), "w"), indent=1)
+
+if __name__ == "__main__":
+    main()
