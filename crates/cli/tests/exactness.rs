@@ -1,5 +1,5 @@
-//! Exactness through the binary: NIST's Filip problem to its certified digits with the
-//! certificate in the JSON, the typed refusal of an ill-conditioned explicit Cholesky solve,
+//! Exactness through the binary: an ill-conditioned polynomial design to the digits of its
+//! exact solution with the certificate in the JSON, the typed refusal of an ill-conditioned explicit Cholesky solve,
 //! aliased columns by name, targets of magnitude 1e250 without an infinity anywhere in the
 //! output, the MNLogit summary of an unpenalized softmax fit, and divergence reported as
 //! divergence. Every successful command's output is checked for NaN, infinities and nulls.
@@ -76,44 +76,32 @@ fn digits(estimate: f64, truth: f64) -> f64 {
     }
 }
 
-fn nist_file(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../models/tests/data/nist/{name}.dat"))
-}
+// ---- python3 crates/models/tests/reference/exactness.py (mpmath 1.3.0, 60 digits) ----------
+// of the exact least-squares solution of the Filip-shaped design, generated there and below by
+// the same f64 formulas: the intercept and the x^10 coefficient, and their standard errors
+const FILIP_ENDS: [f64; 2] = [1.8721286987270758, -7.10944561376394e-08];
+const FILIP_ENDS_SE: [f64; 2] = [26.891866125857174, 8.290497206799514e-07];
+// ----------------------------------------------------------------------------------------------
 
-/// Filip's data as CSV (`y, x1 .. x10` with `xk = x^k`) and the certified estimates and
-/// standard deviations, intercept first.
-fn filip(dir: &Path) -> (Vec<f64>, Vec<f64>) {
-    let text = std::fs::read_to_string(nist_file("Filip")).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let (mut est, mut sd) = (Vec::new(), Vec::new());
-    for line in &lines {
-        let t: Vec<&str> = line.split_whitespace().collect();
-        if t.len() == 3 && t[0].starts_with('B') && t[0][1..].parse::<usize>().is_ok() {
-            est.push(t[1].parse().unwrap());
-            sd.push(t[2].parse().unwrap());
-        }
-    }
+/// Filip's shape (a degree-10 polynomial in x on [-8.8, -3.13], condition number 4e9
+/// after centering and scaling) as CSV, `y, x1 .. x10` with `xk = x^k` written to round-trip.
+fn filip_shaped(dir: &Path) {
     let mut csv = String::from("y,x1,x2,x3,x4,x5,x6,x7,x8,x9,x10\n");
-    for line in &lines[60..] {
-        let t: Vec<f64> = line
-            .split_whitespace()
-            .map(|v| v.parse().unwrap())
+    for i in 0..82 {
+        let x = -8.8 + 0.07 * i as f64;
+        let y = 0.85 + 0.005 * x - 0.0004 * x * x + (((i * 37) % 11) as f64 - 5.0) * 1e-4;
+        let row: Vec<String> = (1..=10)
+            .map(|k| format!("{:?}", pow_compensated(x, k)))
             .collect();
-        if t.len() == 2 {
-            let row: Vec<String> = (1..=10)
-                .map(|k| format!("{:?}", pow_compensated(t[1], k)))
-                .collect();
-            csv.push_str(&format!("{:?},{}\n", t[0], row.join(",")));
-        }
+        csv.push_str(&format!("{y:?},{}\n", row.join(",")));
     }
     std::fs::write(dir.join("filip.csv"), csv).unwrap();
-    (est, sd)
 }
 
 #[test]
-fn filip_reaches_its_certified_digits_with_a_certificate() {
+fn an_ill_conditioned_polynomial_reaches_its_exact_digits_with_a_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let (certified, certified_sd) = filip(dir.path());
+    filip_shaped(dir.path());
     let fit = json(
         &[
             "fit",
@@ -132,23 +120,26 @@ fn filip_reaches_its_certified_digits_with_a_certificate() {
     assert_eq!(fit["aliased"].as_array().unwrap().len(), 0);
     let eta = fit["certificate"].as_f64().unwrap();
     assert!(eta <= fit["certificate_bound"].as_f64().unwrap(), "{eta}");
-    let mut estimate = vec![fit["intercept"].as_f64().unwrap()];
-    estimate.extend(numbers(&fit["coef"]));
+    let coef = numbers(&fit["coef"]);
+    assert_eq!(coef.len(), 10);
+    let estimate = [fit["intercept"].as_f64().unwrap(), coef[9]];
     let worst = estimate
         .iter()
-        .zip(&certified)
+        .zip(&FILIP_ENDS)
         .map(|(e, t)| digits(*e, *t))
         .fold(f64::INFINITY, f64::min);
-    // the design's entries are rounded to f64, which moves Filip's solution in its 8th digit
-    assert!(worst >= 7.0, "{worst} digits: {estimate:?}");
-    let se = numbers(&fit["std_err"]);
+    // QR on the scaled columns with refinement reaches the rounding of the result
+    assert!(worst >= 12.0, "{worst} digits: {estimate:?}");
+    let all_se = numbers(&fit["std_err"]);
+    assert_eq!(all_se.len(), 11);
+    let se = [all_se[0], all_se[10]];
     let worst_se = se
         .iter()
-        .zip(&certified_sd)
+        .zip(&FILIP_ENDS_SE)
         .map(|(e, t)| digits(*e, *t))
         .fold(f64::INFINITY, f64::min);
     assert!(worst_se >= 6.0, "{worst_se} digits: {se:?}");
-    // the normal equations square Filip's condition number beyond 1 / eps
+    // the normal equations square the condition number beyond 1 / eps
     let out = linmod(
         &[
             "fit",

@@ -1,9 +1,7 @@
 //! No wrong answer is reported as converged: one test per class of problem, each asserting the
 //! number of correct significant digits against an independent reference.
 //!
-//! References: NIST's certified values for its StRD linear-regression problems
-//! (`tests/data/nist/`), and 60-digit mpmath computations on exactly the doubles the tests
-//! generate (`tests/reference/exactness.py`, whose output is pasted below; each generated
+//! References: 60-digit mpmath computations on exactly the doubles the tests generate (`tests/reference/exactness.py`, whose output is pasted below; each generated
 //! data set is checked against the script's checksum), statsmodels for the multinomial logit
 //! (`tests/reference/multinomial_ages.py`). Digits are `-log10` of the relative error
 //! (`exactness_support::digits`).
@@ -20,7 +18,7 @@ use optim::{
 };
 
 mod exactness_support;
-use exactness_support::{ALL, digits, load, min_digits};
+use exactness_support::{digits, min_digits};
 
 // ---- python3 tests/reference/exactness.py (mpmath 1.3.0, 60 digits) -------------------------
 // polynomial design: checksum 107906715.93553506, y checksum 32.80774999999999
@@ -125,6 +123,97 @@ const SCALER_300: [f64; 2] = [3.358333333333333e+300, 4.5160285527096586e+300];
 const SCALER_TINY: [f64; 2] = [3.358333333333333e-170, 4.516028552709658e-170];
 // dose: checksum 180000.0, labels 99.0
 const DOSE_MLE: [f64; 2] = [-0.020745408824293418, 4.461623019693699e-07];
+// Filip-shaped design: checksum 29562509567.35145, y checksum 65.99654244000001
+const FILIP_CHECKSUM: (f64, f64) = (29562509567.35145, 65.99654244000001);
+const FILIP_COEF: [f64; 11] = [
+    1.8721286987270758,
+    1.4667734375636312,
+    0.793515352396355,
+    0.1609568545190646,
+    -0.02587518794465276,
+    -0.022912211213426095,
+    -0.006029800664058706,
+    -0.0008741752601909794,
+    -7.456258142960117e-05,
+    -3.5178370075225013e-06,
+    -7.10944561376394e-08,
+];
+const FILIP_SE: [f64; 11] = [
+    26.891866125857174,
+    50.67511346817932,
+    42.370571848956395,
+    20.70314342515145,
+    6.548084765339181,
+    1.4011584824574395,
+    0.20548743946159556,
+    0.020401710774821825,
+    0.0013128729400663582,
+    4.9466946481198155e-05,
+    8.290497206799514e-07,
+];
+// Pontius-shaped design: checksum 129170056011920.0, y checksum 72.38064482237935
+const PONTIUS_CHECKSUM: (f64, f64) = (129170056011920.0, 72.38064482237935);
+const PONTIUS_COEF: [f64; 3] = [
+    0.6699998724319114,
+    7.300000740363139e-07,
+    -3.1999733836671177e-15,
+];
+const PONTIUS_SE: [f64; 3] = [
+    1.1009342856822978e-06,
+    1.6095334983472708e-12,
+    4.962811161768895e-19,
+];
+// NoInt-shaped design: checksum 715.0, y checksum 1484.5
+const NOINT_CHECKSUM: (f64, f64) = (715.0, 1484.5);
+const NOINT_COEF: [f64; 1] = [2.073703981968445];
+const NOINT_SE: [f64; 1] = [0.01649087211695393];
+// Longley-shaped design: checksum 7219277.0, y checksum 1060958.0
+const LONGLEY_CHECKSUM: (f64, f64) = (7219277.0, 1060958.0);
+const LONGLEY_COEF: [f64; 7] = [
+    -1783161.9522975043,
+    -14.761029411764717,
+    0.014992121848739461,
+    0.005953839869281074,
+    1.4160730698529418,
+    -0.33553538602941224,
+    962.9922002655238,
+];
+const LONGLEY_SE: [f64; 7] = [
+    1729607.2526377023,
+    61.25436648071822,
+    0.028655797057290447,
+    0.06798202365849493,
+    0.6190462452616642,
+    0.599103910858277,
+    920.5019719105819,
+];
+// Wampler-shaped design: checksum 13103146.0, y checksums 13103167.0 310.3996000000001 13083167.0
+const WAMPLER_CHECKSUM: (f64, f64, f64, f64) =
+    (13103146.0, 13103167.0, 310.3996000000001, 13083167.0);
+const WAMPLER2_COEF: [f64; 6] = [
+    1.0000000000000007,
+    0.09999999999999823,
+    0.010000000000000812,
+    0.000999999999999873,
+    0.00010000000000000799,
+    9.999999999999828e-06,
+];
+const WAMPLER3_COEF: [f64; 6] = [
+    -37167.657429527,
+    16019.545133244284,
+    -198.4004783747683,
+    -351.4618525459823,
+    33.45079056089959,
+    0.19416631289023267,
+];
+const WAMPLER3_SE: [f64; 6] = [
+    31908.10618336371,
+    35039.511242009394,
+    11553.720522096699,
+    1504.368250291421,
+    83.69664331720973,
+    1.6652091640370652,
+];
 // ----------------------------------------------------------------------------------------------
 
 // ---- python3 tests/reference/multinomial_ages.py (statsmodels 0.15.0 MNLogit) ----------------
@@ -194,140 +283,119 @@ fn assert_certified(fit: &linmod_models::linear::FittedLinear, what: &str) {
     );
 }
 
+/// Checks a generated data set against the reference script's checksums.
+fn assert_checksums(x: &Mat<f64>, y: &[f64], expected: (f64, f64), what: &str) {
+    assert_eq!(
+        (checksum(x).to_bits(), sum(y).to_bits()),
+        (expected.0.to_bits(), expected.1.to_bits()),
+        "{what}: the generated data differ from the reference script's"
+    );
+}
+
+/// Columns `x, x^2, ..., x^degree`, each power correctly rounded.
+fn powers(xs: &[f64], degree: usize) -> Mat<f64> {
+    Mat::from_fn(xs.len(), degree, |i, k| {
+        linalg_core::pow_compensated(xs[i], k + 1)
+    })
+}
+
+/// A deterministic integer "noise" in -5..=5.
+fn wiggle(i: usize) -> f64 {
+    ((i * 37) % 11) as f64 - 5.0
+}
+
 fn poly_data() -> (Mat<f64>, Vec<f64>) {
     let xs: Vec<f64> = (0..60).map(|i| 2.0 + 0.05 * i as f64).collect();
-    let x = Mat::from_fn(60, 10, |i, k| linalg_core::pow_compensated(xs[i], k + 1));
     let y = xs
         .iter()
         .enumerate()
-        .map(|(i, &t)| 0.5 + 0.3 * t - 0.02 * t * t * t + (((i * 37) % 11) as f64 - 5.0) * 1e-3)
+        .map(|(i, &t)| 0.5 + 0.3 * t - 0.02 * t * t * t + wiggle(i) * 1e-3)
+        .collect();
+    (powers(&xs, 10), y)
+}
+
+/// Filip's shape: degree 10 on a narrow interval far from zero, [-8.8, -3.13].
+fn filip_data() -> (Mat<f64>, Vec<f64>) {
+    let xs: Vec<f64> = (0..82).map(|i| -8.8 + 0.07 * i as f64).collect();
+    let y = xs
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| 0.85 + 0.005 * t - 0.0004 * t * t + wiggle(i) * 1e-4)
+        .collect();
+    (powers(&xs, 10), y)
+}
+
+/// Pontius' shape: a quadratic in x up to 3e6.
+fn pontius_data() -> (Mat<f64>, Vec<f64>) {
+    let xs: Vec<f64> = (0..40)
+        .map(|i| 1.5e5 * (i % 20 + 1) as f64 + 7.0 * i as f64)
+        .collect();
+    let x = Mat::from_fn(40, 2, |i, k| if k == 0 { xs[i] } else { xs[i] * xs[i] });
+    let y = xs
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| 0.67 + 7.3e-7 * t - 3.2e-15 * t * t + (((i * 13) % 7) as f64 - 3.0) * 1e-6)
         .collect();
     (x, y)
 }
 
-#[test]
-fn an_ill_conditioned_polynomial_design_is_solved_to_the_digits_its_data_allow() {
-    // Filip: a degree-10 polynomial on x in [-8.8, -3.1]; the rank decision was taken on the
-    // unscaled columns and truncated the solution (intercept 9.35 instead of -1467.5)
-    let filip = load("Filip");
-    for solver in [LinearSolver::Auto, LinearSolver::Qr] {
-        let fit = LinearRegression::new()
-            .solver(solver)
-            .fit(filip.x.as_ref(), &filip.y)
-            .unwrap();
-        assert_eq!(fit.solver(), LinearSolver::Qr);
-        assert_eq!(fit.rank(), Some(10));
-        assert!(fit.aliased().is_empty());
-        assert_certified(&fit, "Filip");
-        // rounding the design's entries to f64 moves the exact solution in its 8th digit
-        // (the script's check: 7.6 digits for the correctly rounded design)
-        let coef_digits = min_digits(&estimates(&fit), &filip.estimate, 1.0);
-        assert!(coef_digits >= 7.0, "{solver}: {coef_digits}");
-        let s = fit
-            .summary(filip.x.as_ref(), &filip.y, &InferenceOptions::default())
-            .unwrap();
-        let se_digits = min_digits(&s.std_err, &filip.std_err, 1.0);
-        assert!(se_digits >= 6.0, "{solver}: {se_digits}");
-    }
-    // the normal equations square the condition number beyond 1 / eps
-    let e = LinearRegression::new()
-        .solver(LinearSolver::Cholesky)
-        .fit(filip.x.as_ref(), &filip.y)
-        .unwrap_err();
-    assert!(
-        matches!(e, ModelError::IllConditioned { rcond, .. } if rcond < 1e-10),
-        "{e}"
-    );
-
-    // a generated degree-10 design, condition number 9e9 after scaling, against the exact
-    // least-squares solution of its doubles
-    let (x, y) = poly_data();
-    assert_eq!(
-        (checksum(&x).to_bits(), sum(&y).to_bits()),
-        (POLY_CHECKSUM.0.to_bits(), POLY_CHECKSUM.1.to_bits())
-    );
-    let fit = LinearRegression::new().fit(x.as_ref(), &y).unwrap();
-    assert_certified(&fit, "polynomial");
-    let coef_digits = min_digits(&estimates(&fit), &POLY_COEF, 1.0);
-    // refinement with compensated residuals reaches the rounding of the result itself
-    assert!(coef_digits >= 12.0, "{coef_digits}");
-    let s = fit
-        .summary(x.as_ref(), &y, &InferenceOptions::default())
-        .unwrap();
-    let se_digits = min_digits(&s.std_err, &POLY_SE, 1.0);
-    // (X^T X)^{-1} from the scaled QR's triangle: about 16 - log10(9e9) digits
-    assert!(se_digits >= 6.0, "{se_digits}");
+/// NoInt's shape: `y = b x` without an intercept.
+fn noint_data() -> (Mat<f64>, Vec<f64>) {
+    let x = Mat::from_fn(11, 1, |i, _| 60.0 + i as f64);
+    let y = (0..11)
+        .map(|i| 130.0 + i as f64 + (((i * 7) % 3) as f64 - 1.0) * 0.5)
+        .collect();
+    (x, y)
 }
 
-#[test]
-fn ordinary_designs_give_eleven_digits_or_more() {
-    for name in ["Norris", "Pontius", "NoInt1", "NoInt2"] {
-        let d = load(name);
-        for solver in [LinearSolver::Auto, LinearSolver::Qr, LinearSolver::Cholesky] {
-            let fit = LinearRegression::new()
-                .solver(solver)
-                .fit_intercept(d.intercept)
-                .fit(d.x.as_ref(), &d.y)
-                .unwrap();
-            assert_certified(&fit, name);
-            let est: Vec<f64> = if d.intercept {
-                estimates(&fit)
-            } else {
-                fit.coef().to_vec()
-            };
-            let c = min_digits(&est, &d.estimate, 1.0);
-            assert!(c >= 11.0, "{name} {solver}: {c} digits");
-            let s = fit
-                .summary(d.x.as_ref(), &d.y, &InferenceOptions::default())
-                .unwrap();
-            let se = min_digits(&s.std_err, &d.std_err, 1.0);
-            assert!(se >= 11.0, "{name} {solver}: standard errors {se} digits");
+/// Longley's shape: 16 yearly rows of six trending, nearly collinear series.
+fn longley_data() -> (Mat<f64>, Vec<f64>) {
+    let x = Mat::from_fn(16, 6, |i, j| {
+        let t = i as f64;
+        match j {
+            0 => 83.0 + 2.5 * t + ((i * 7) % 5) as f64 * 0.3,
+            1 => 234289.0 + 12000.0 * t + ((i * 11) % 7) as f64 * 500.0,
+            2 => 2356.0 + 100.0 * t + ((i * 5) % 9) as f64 * 150.0,
+            3 => 1590.0 + 90.0 * t + ((i * 3) % 8) as f64 * 20.0,
+            4 => 107608.0 + 1300.0 * t + ((i * 3) % 4) as f64 * 40.0,
+            _ => 1947.0 + t,
         }
-    }
-    // NIST's harder problems through auto (QR with refinement), with the bound each reaches:
-    // Wampler2's certified coefficients (0.1, 0.01, ...) are not binary fractions, which
-    // caps it near 13 digits; standard errors lose about log10(cond) of 16 digits
-    // (Wampler1 and 2 are exact fits, without standard errors)
-    for (name, coef_bound, se_bound) in [
-        ("Longley", 14.0, 12.0),
-        ("Wampler1", 14.0, f64::NAN),
-        ("Wampler2", 13.0, f64::NAN),
-        ("Wampler3", 14.0, 11.0),
-        ("Wampler4", 14.0, 11.0),
-        ("Wampler5", 14.0, 11.0),
-    ] {
-        let d = load(name);
-        let fit = LinearRegression::new().fit(d.x.as_ref(), &d.y).unwrap();
-        assert_eq!(fit.solver(), LinearSolver::Qr, "{name}");
-        assert_certified(&fit, name);
-        let c = min_digits(&estimates(&fit), &d.estimate, 1.0);
-        assert!(c >= coef_bound, "{name}: {c} digits");
-        let s = fit.summary(d.x.as_ref(), &d.y, &InferenceOptions::default());
-        if se_bound.is_nan() {
-            // an exact fit (certified residual deviation and standard errors 0): the refined
-            // solution leaves no residual and t statistics do not exist, or (Wampler2, whose
-            // decimal data are not binary fractions) residuals and standard errors at the
-            // rounding level of the data
-            match s {
-                Err(e) => assert!(e.to_string().contains("exact"), "{name}: {e}"),
-                Ok(s) => {
-                    let worst = s
-                        .std_err
-                        .iter()
-                        .zip(&s.estimate)
-                        .map(|(se, b)| se / b.abs())
-                        .fold(0.0f64, f64::max);
-                    assert!(worst < 1e-12, "{name}: {worst}");
-                }
-            }
-        } else {
-            let se = min_digits(&s.unwrap().std_err, &d.std_err, 1.0);
-            assert!(se >= se_bound, "{name}: standard errors {se} digits");
-        }
-    }
-    assert_eq!(ALL.len(), 11);
+    });
+    let y = (0..16)
+        .map(|i| 60323.0 + 800.0 * i as f64 + wiggle(i) * 30.0)
+        .collect();
+    (x, y)
+}
 
-    // a generated design with columns of magnitudes 1, 1000 and 1e-1 and one far from zero
+/// Wampler's shape: degree 5 on x = 0, ..., 20, with three targets: the exact fit of the
+/// integer polynomial with every coefficient 1, the exact fit of coefficients 1, 0.1, ...,
+/// 1e-5 (not binary fractions), and the first with noise of magnitude 1e4.
+fn wampler_data() -> (Mat<f64>, [Vec<f64>; 3]) {
+    let xs: Vec<f64> = (0..21).map(|i| i as f64).collect();
+    let exact: Vec<f64> = xs
+        .iter()
+        .map(|&t| 1.0 + t + t.powi(2) + t.powi(3) + t.powi(4) + t.powi(5))
+        .collect();
+    let decimal = xs
+        .iter()
+        .map(|&t| {
+            1.0 + 0.1 * t
+                + 0.01 * t.powi(2)
+                + 0.001 * t.powi(3)
+                + 0.0001 * t.powi(4)
+                + 0.00001 * t.powi(5)
+        })
+        .collect();
+    let noisy = exact
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v + wiggle(i) * 1e4)
+        .collect();
+    (powers(&xs, 5), [exact, decimal, noisy])
+}
+
+/// The ordinary design: columns of magnitudes 1, 1000 and 1e-1 and one far from zero.
+fn ordinary_data() -> (Mat<f64>, Vec<f64>) {
     let x = Mat::from_fn(50, 4, |i, j| match j {
         0 => ((i * 7) % 13) as f64 - 6.0,
         1 => ((i * 11) % 17) as f64 * 100.0,
@@ -340,23 +408,182 @@ fn ordinary_designs_give_eleven_digits_or_more() {
                 + (((i * 13) % 7) as f64 - 3.0) * 0.01
         })
         .collect();
-    assert_eq!(
-        (checksum(&x).to_bits(), sum(&y).to_bits()),
-        (ORDINARY_CHECKSUM.0.to_bits(), ORDINARY_CHECKSUM.1.to_bits())
+    (x, y)
+}
+
+/// Fits by `solver` and returns the digits of the coefficients (intercept first when fitted)
+/// and of the standard errors against the references.
+fn fit_digits(
+    solver: LinearSolver,
+    x: &Mat<f64>,
+    y: &[f64],
+    intercept: bool,
+    coef: &[f64],
+    se: &[f64],
+    what: &str,
+) -> (f64, f64) {
+    let fit = LinearRegression::new()
+        .solver(solver)
+        .fit_intercept(intercept)
+        .fit(x.as_ref(), y)
+        .unwrap();
+    assert_certified(&fit, what);
+    let est = if intercept {
+        estimates(&fit)
+    } else {
+        fit.coef().to_vec()
+    };
+    let s = fit
+        .summary(x.as_ref(), y, &InferenceOptions::default())
+        .unwrap();
+    (min_digits(&est, coef, 1.0), min_digits(&s.std_err, se, 1.0))
+}
+
+#[test]
+fn an_ill_conditioned_polynomial_design_is_solved_to_the_digits_its_data_allow() {
+    // degree-10 polynomials on intervals far from zero (condition numbers 4e9 and 9e9
+    // after centering and scaling): a rank decision on the unscaled columns truncated such solutions
+    let (px, py) = poly_data();
+    assert_checksums(&px, &py, POLY_CHECKSUM, "polynomial");
+    let (fx, fy) = filip_data();
+    assert_checksums(&fx, &fy, FILIP_CHECKSUM, "Filip-shaped");
+    for (what, x, y, coef, se) in [
+        ("polynomial", &px, &py, &POLY_COEF, &POLY_SE),
+        ("Filip-shaped", &fx, &fy, &FILIP_COEF, &FILIP_SE),
+    ] {
+        for solver in [LinearSolver::Auto, LinearSolver::Qr] {
+            let fit = LinearRegression::new()
+                .solver(solver)
+                .fit(x.as_ref(), y)
+                .unwrap();
+            assert_eq!(fit.solver(), LinearSolver::Qr);
+            assert_eq!(fit.rank(), Some(10), "{what}");
+            assert!(fit.aliased().is_empty(), "{what}");
+            let (c, s) = fit_digits(solver, x, y, true, coef, se, what);
+            // refinement with compensated residuals reaches the rounding of the result;
+            // (X^T X)^{-1} from the scaled QR's triangle loses about log10(cond) digits
+            assert!(c >= 12.0, "{what} {solver}: {c} digits");
+            assert!(s >= 6.0, "{what} {solver}: standard errors {s} digits");
+        }
+        // the normal equations square the condition number beyond 1 / eps
+        let e = LinearRegression::new()
+            .solver(LinearSolver::Cholesky)
+            .fit(x.as_ref(), y)
+            .unwrap_err();
+        assert!(
+            matches!(e, ModelError::IllConditioned { rcond, .. } if rcond < 1e-10),
+            "{what}: {e}"
+        );
+    }
+}
+
+#[test]
+fn ordinary_designs_give_eleven_digits_or_more() {
+    let (ox, oy) = ordinary_data();
+    assert_checksums(&ox, &oy, ORDINARY_CHECKSUM, "ordinary");
+    let (px, py) = pontius_data();
+    assert_checksums(&px, &py, PONTIUS_CHECKSUM, "Pontius-shaped");
+    let (nx, ny) = noint_data();
+    assert_checksums(&nx, &ny, NOINT_CHECKSUM, "NoInt-shaped");
+    // (the Pontius-shaped residuals are a millionth of the target: the residual variance, and
+    // the standard errors with it, lose digits to that cancellation)
+    for (what, x, y, intercept, coef, se, se_bound) in [
+        (
+            "ordinary",
+            &ox,
+            &oy,
+            true,
+            &ORDINARY_COEF[..],
+            &ORDINARY_SE[..],
+            11.0,
+        ),
+        (
+            "Pontius-shaped",
+            &px,
+            &py,
+            true,
+            &PONTIUS_COEF,
+            &PONTIUS_SE,
+            10.0,
+        ),
+        (
+            "NoInt-shaped",
+            &nx,
+            &ny,
+            false,
+            &NOINT_COEF,
+            &NOINT_SE,
+            11.0,
+        ),
+    ] {
+        for solver in [LinearSolver::Auto, LinearSolver::Qr, LinearSolver::Cholesky] {
+            let (c, s) = fit_digits(solver, x, y, intercept, coef, se, what);
+            assert!(c >= 11.0, "{what} {solver}: {c} digits");
+            assert!(s >= se_bound, "{what} {solver}: standard errors {s} digits");
+        }
+    }
+
+    // harder shapes through auto (QR with refinement)
+    let (lx, ly) = longley_data();
+    assert_checksums(&lx, &ly, LONGLEY_CHECKSUM, "Longley-shaped");
+    let (c, s) = fit_digits(
+        LinearSolver::Auto,
+        &lx,
+        &ly,
+        true,
+        &LONGLEY_COEF,
+        &LONGLEY_SE,
+        "Longley-shaped",
     );
-    for solver in [LinearSolver::Auto, LinearSolver::Qr, LinearSolver::Cholesky] {
-        let fit = LinearRegression::new()
-            .solver(solver)
-            .fit(x.as_ref(), &y)
-            .unwrap();
-        assert_certified(&fit, "ordinary");
-        let c = min_digits(&estimates(&fit), &ORDINARY_COEF, 1.0);
-        assert!(c >= 11.0, "{solver}: {c}");
-        let s = fit
-            .summary(x.as_ref(), &y, &InferenceOptions::default())
-            .unwrap();
-        let se = min_digits(&s.std_err, &ORDINARY_SE, 1.0);
-        assert!(se >= 11.0, "{solver}: standard errors {se}");
+    assert!(c >= 14.0 && s >= 11.0, "Longley-shaped: {c} and {s} digits");
+    let (wx, [w1, w2, w3]) = wampler_data();
+    assert_checksums(
+        &wx,
+        &w1,
+        (WAMPLER_CHECKSUM.0, WAMPLER_CHECKSUM.1),
+        "Wampler-shaped",
+    );
+    assert_eq!(
+        (sum(&w2).to_bits(), sum(&w3).to_bits()),
+        (WAMPLER_CHECKSUM.2.to_bits(), WAMPLER_CHECKSUM.3.to_bits())
+    );
+    let (c, s) = fit_digits(
+        LinearSolver::Auto,
+        &wx,
+        &w3,
+        true,
+        &WAMPLER3_COEF,
+        &WAMPLER3_SE,
+        "noisy Wampler-shaped",
+    );
+    assert!(
+        c >= 14.0 && s >= 11.0,
+        "noisy Wampler-shaped: {c} and {s} digits"
+    );
+    // exact fits: the integer one is recovered to rounding and has no residual, so t
+    // statistics do not exist; the decimal one (coefficients that are not binary fractions)
+    // leaves residuals and standard errors at the rounding level of its data
+    for (what, y, coef, bound) in [
+        ("exact Wampler-shaped", &w1, [1.0; 6], 14.0),
+        ("decimal Wampler-shaped", &w2, WAMPLER2_COEF, 13.0),
+    ] {
+        let fit = LinearRegression::new().fit(wx.as_ref(), y).unwrap();
+        assert_eq!(fit.solver(), LinearSolver::Qr, "{what}");
+        assert_certified(&fit, what);
+        let c = min_digits(&estimates(&fit), &coef, 1.0);
+        assert!(c >= bound, "{what}: {c} digits");
+        match fit.summary(wx.as_ref(), y, &InferenceOptions::default()) {
+            Err(e) => assert!(e.to_string().contains("exact"), "{what}: {e}"),
+            Ok(s) => {
+                let worst = s
+                    .std_err
+                    .iter()
+                    .zip(&s.estimate)
+                    .map(|(se, b)| se / b.abs())
+                    .fold(0.0f64, f64::max);
+                assert!(worst < 1e-12, "{what}: {worst}");
+            }
+        }
     }
 }
 
@@ -677,9 +904,9 @@ fn no_convergence_test_holds_on_a_non_finite_value_or_gradient() {
 
 #[test]
 fn a_closed_form_solution_without_a_certificate_is_not_converged() {
-    let d = load("Norris");
-    let fit = LinearRegression::new().fit(d.x.as_ref(), &d.y).unwrap();
-    assert_certified(&fit, "Norris");
+    let (x, y) = ordinary_data();
+    let fit = LinearRegression::new().fit(x.as_ref(), &y).unwrap();
+    assert_certified(&fit, "ordinary");
     // the same model with a certificate far above rounding level (as a corrupted solution
     // would have): converged() must say no, and inference is refused
     let mut json: serde_json::Value = serde_json::to_value(&fit).unwrap();
@@ -687,14 +914,17 @@ fn a_closed_form_solution_without_a_certificate_is_not_converged() {
     let bad: linmod_models::linear::FittedLinear = serde_json::from_value(json).unwrap();
     assert!(!bad.converged());
     assert!(
-        bad.summary(d.x.as_ref(), &d.y, &InferenceOptions::default())
+        bad.summary(x.as_ref(), &y, &InferenceOptions::default())
             .is_err()
     );
     // and coefficients that are not the least-squares solution fail inference's own check
     let e = linmod_models::inference::ols(
-        d.x.as_ref(),
-        &d.y,
-        &[fit.coef()[0] * (1.0 + 1e-4)],
+        x.as_ref(),
+        &y,
+        &fit.coef()
+            .iter()
+            .map(|c| c * (1.0 + 1e-4))
+            .collect::<Vec<_>>(),
         Some(fit.intercept()),
         &InferenceOptions::default(),
     )

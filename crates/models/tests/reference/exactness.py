@@ -163,3 +163,64 @@ for _ in range(100):
         break
 print(f"// dose: checksum {checksum([dose])!r}, labels {sum(label)!r}")
 rust("DOSE_MLE", th)
+
+# 7. Generated problems of the shapes of NIST's StRD linear-regression suite (whose certified
+#    files are not part of the repository: `cargo run -p linmod-models --example nist_strd --
+#    DIR` checks them). Each is exact arithmetic on the doubles both languages generate.
+#    a) Filip's shape: a degree-10 polynomial in x on [-8.8, -3.13], 82 points.
+filip_x = [-8.8 + 0.07 * i for i in range(82)]
+filip_rows = [[power(x, k) for k in range(1, 11)] for x in filip_x]
+filip_y = [0.85 + 0.005 * x - 0.0004 * x * x + ((i * 37 % 11) - 5) * 1e-4 for i, x in enumerate(filip_x)]
+beta, se = lstsq(filip_rows, filip_y)
+print(f"// Filip-shaped design: checksum {checksum(filip_rows)!r}, y checksum {checksum([filip_y])!r}")
+rust("FILIP_COEF", beta)
+rust("FILIP_SE", se)
+
+#    b) Pontius' shape: y = b0 + b1 x + b2 x^2 with x up to 3e6 (x^2 near 1e13).
+pont_x = [1.5e5 * float(i % 20 + 1) + 7.0 * float(i) for i in range(40)]
+pont_rows = [[x, x * x] for x in pont_x]
+pont_y = [0.67 + 7.3e-7 * x - 3.2e-15 * x * x + ((i * 13 % 7) - 3) * 1e-6 for i, x in enumerate(pont_x)]
+beta, se = lstsq(pont_rows, pont_y)
+print(f"// Pontius-shaped design: checksum {checksum(pont_rows)!r}, y checksum {checksum([pont_y])!r}")
+rust("PONTIUS_COEF", beta)
+rust("PONTIUS_SE", se)
+
+#    c) NoInt's shape: y = b1 x without an intercept.
+noint_x = [60.0 + float(i) for i in range(11)]
+noint_y = [130.0 + float(i) + ((i * 7 % 3) - 1) * 0.5 for i in range(11)]
+beta, se = lstsq([[x] for x in noint_x], noint_y, intercept=False)
+print(f"// NoInt-shaped design: checksum {checksum([noint_x])!r}, y checksum {checksum([noint_y])!r}")
+rust("NOINT_COEF", beta)
+rust("NOINT_SE", se)
+
+#    d) Longley's shape: 16 yearly rows of six trending, nearly collinear economic series.
+long_rows = []
+for i in range(16):
+    t = float(i)
+    long_rows.append([83.0 + 2.5 * t + float((i * 7) % 5) * 0.3,
+                      234289.0 + 12000.0 * t + float((i * 11) % 7) * 500.0,
+                      2356.0 + 100.0 * t + float((i * 5) % 9) * 150.0,
+                      1590.0 + 90.0 * t + float((i * 3) % 8) * 20.0,
+                      107608.0 + 1300.0 * t + float((i * 3) % 4) * 40.0,
+                      1947.0 + t])
+long_y = [60323.0 + 800.0 * float(i) + float((i * 37) % 11 - 5) * 30.0 for i in range(16)]
+beta, se = lstsq(long_rows, long_y)
+print(f"// Longley-shaped design: checksum {checksum(long_rows)!r}, y checksum {checksum([long_y])!r}")
+rust("LONGLEY_COEF", beta)
+rust("LONGLEY_SE", se)
+
+#    e) Wampler's shape: degree 5 in x = 0, ..., 20. An exact fit with integer data (every
+#       coefficient 1), one with decimal coefficients (not binary fractions), and one with
+#       noise of magnitude 1e4.
+wamp_x = [float(i) for i in range(21)]
+wamp_rows = [[power(x, k) for k in range(1, 6)] for x in wamp_x]
+wamp1_y = [1.0 + x + x ** 2 + x ** 3 + x ** 4 + x ** 5 for x in wamp_x]
+wamp2_y = [1.0 + 0.1 * x + 0.01 * x ** 2 + 0.001 * x ** 3 + 0.0001 * x ** 4 + 0.00001 * x ** 5 for x in wamp_x]
+wamp3_y = [v + float((i * 37) % 11 - 5) * 1e4 for i, v in enumerate(wamp1_y)]
+print(f"// Wampler-shaped design: checksum {checksum(wamp_rows)!r}, y checksums "
+      f"{checksum([wamp1_y])!r} {checksum([wamp2_y])!r} {checksum([wamp3_y])!r}")
+for tag, y in [("WAMPLER2", wamp2_y), ("WAMPLER3", wamp3_y)]:
+    beta, se = lstsq(wamp_rows, y)
+    rust(f"{tag}_COEF", beta)
+    if tag == "WAMPLER3":
+        rust(f"{tag}_SE", se)
