@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use optim::{
     ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Observer, Penalized, ProxNewton, Report,
-    SecondOrder, Sgd, Stopping, SumOfTerms,
+    SecondOrder, Sgd, Stopping, SumOfTerms, TrustRegion,
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,7 @@ use crate::settings::FitSettings;
 /// |---|---|---|---|
 /// | `Newton` | none, L2 | one pass for `z`, one weighted Gram `X^T D X` (`O(n p^2)`), a Cholesky solve | IRLS; quadratic convergence; the course algorithm |
 /// | `Lbfgs` | none, L2 | one fused pass per line-search trial | memory `O(m p)`; best for large `p` |
+/// | `TrustRegion` | none, L2 | one fused pass, plus one Hessian-vector pass per CG step | LIBLINEAR's TRON; memory `O(p)`; large sparse problems |
 /// | `GradientDescent` | none, L2 | one fused pass | fixed learning rate: the course algorithm, with the loss history |
 /// | `Sgd` | none, L2 | minibatches | epochs, batch size, seeded shuffling |
 /// | `Fista` | any | one to two passes | accelerated proximal gradient |
@@ -47,6 +48,8 @@ pub enum LogisticSolver {
     Newton,
     /// Limited-memory BFGS.
     Lbfgs,
+    /// Trust-region Newton with conjugate gradients on Hessian-vector products (TRON).
+    TrustRegion,
     /// Gradient descent with a fixed learning rate.
     GradientDescent,
     /// Minibatch stochastic gradient descent.
@@ -63,6 +66,7 @@ impl fmt::Display for LogisticSolver {
             LogisticSolver::Auto => "auto",
             LogisticSolver::Newton => "newton",
             LogisticSolver::Lbfgs => "lbfgs",
+            LogisticSolver::TrustRegion => "trust-region",
             LogisticSolver::GradientDescent => "gd",
             LogisticSolver::Sgd => "sgd",
             LogisticSolver::Fista => "fista",
@@ -79,6 +83,7 @@ impl FromStr for LogisticSolver {
             "auto" => LogisticSolver::Auto,
             "newton" | "irls" => LogisticSolver::Newton,
             "lbfgs" | "l-bfgs" => LogisticSolver::Lbfgs,
+            "trust-region" | "tron" => LogisticSolver::TrustRegion,
             "gd" | "gradient-descent" => LogisticSolver::GradientDescent,
             "sgd" => LogisticSolver::Sgd,
             "fista" => LogisticSolver::Fista,
@@ -86,7 +91,7 @@ impl FromStr for LogisticSolver {
             other => {
                 return Err(ModelError::Unsupported(format!(
                     "unknown solver `{other}` for logistic models \
-                     (expected auto, newton, lbfgs, gd, sgd, fista, prox-newton or cd)"
+                     (expected auto, newton, lbfgs, trust-region (tron), gd, sgd, fista, prox-newton or cd)"
                 )));
             }
         })
@@ -132,6 +137,7 @@ impl LogisticSolver {
             self,
             LogisticSolver::Newton
                 | LogisticSolver::Lbfgs
+                | LogisticSolver::TrustRegion
                 | LogisticSolver::GradientDescent
                 | LogisticSolver::Sgd
         );
@@ -189,7 +195,8 @@ impl SolverSettings {
     }
 }
 
-/// Minimizes the smooth objective `obj` with Newton's method or L-BFGS (`solver`) from `x0`.
+/// Minimizes the smooth objective `obj` with Newton's method, L-BFGS or the trust-region
+/// method (`solver`) from `x0`.
 pub(crate) fn minimize_smooth<O: SecondOrder + ?Sized>(
     obj: &mut O,
     solver: LogisticSolver,
@@ -200,6 +207,10 @@ pub(crate) fn minimize_smooth<O: SecondOrder + ?Sized>(
     let s = settings.stopping;
     Ok(match solver {
         LogisticSolver::Lbfgs => Lbfgs::default()
+            .stopping(s)
+            .record_history(settings.record_history)
+            .minimize_with(obj, x0, observer)?,
+        LogisticSolver::TrustRegion => TrustRegion::default()
             .stopping(s)
             .record_history(settings.record_history)
             .minimize_with(obj, x0, observer)?,
@@ -225,9 +236,10 @@ pub(crate) fn minimize<O: SecondOrder + SumOfTerms>(
     let s = settings.stopping;
     let history = settings.record_history;
     let report = match solver {
-        LogisticSolver::Auto | LogisticSolver::Newton | LogisticSolver::Lbfgs => {
-            minimize_smooth(obj, solver, settings, x0, observer)?
-        }
+        LogisticSolver::Auto
+        | LogisticSolver::Newton
+        | LogisticSolver::Lbfgs
+        | LogisticSolver::TrustRegion => minimize_smooth(obj, solver, settings, x0, observer)?,
         LogisticSolver::GradientDescent => GradientDescent::new(settings.learning_rate)
             .stopping(s)
             .record_history(history)
