@@ -119,6 +119,12 @@ pub trait Design: Sync {
     /// `out += alpha x_i` for row `i` and `out` of length `p`.
     fn row_axpy(&self, i: usize, alpha: f64, out: &mut [f64]);
 
+    /// Number of stored entries: `n p` for dense storage (saturating), the non-zeros for
+    /// sparse storage. Solver choices use it to tell sparse problems from dense ones.
+    fn stored_entries(&self) -> usize {
+        self.nrows().saturating_mul(self.ncols())
+    }
+
     /// The matrix as a dense view, when it is stored densely (the factorizations of least
     /// squares and inference work on dense matrices only).
     fn as_dense(&self) -> Option<MatRef<'_, f64>> {
@@ -180,6 +186,9 @@ impl<D: Design + ?Sized> Design for &D {
     }
     fn row_axpy(&self, i: usize, alpha: f64, out: &mut [f64]) {
         (**self).row_axpy(i, alpha, out);
+    }
+    fn stored_entries(&self) -> usize {
+        (**self).stored_entries()
     }
     fn as_dense(&self) -> Option<MatRef<'_, f64>> {
         (**self).as_dense()

@@ -466,3 +466,34 @@ fn hessian_vector_products_reuse_the_recorded_curvature_exactly() {
         assert!((b - r).abs() <= 1e-12 * (1.0 + r.abs()));
     }
 }
+
+#[test]
+fn multinomial_fits_agree_between_sparse_and_dense_forms() {
+    let (dense, _, _) = digits();
+    let d = datasets::digits();
+    let rows: Vec<usize> = (0..d.y.len()).filter(|&i| d.y[i] < 3.0).collect();
+    let x = Mat::from_fn(rows.len(), 64, |i, j| dense[(rows[i], j)]);
+    let y: Vec<f64> = rows.iter().map(|&i| d.y[i]).collect();
+    let csr = CsrMatrix::from_dense(x.as_ref()).unwrap();
+    // Newton ends at a quadratically converged point, so both forms agree to rounding; the
+    // trust-region method stops with |g| <= 1e-12 at curvature >= 2e-3: within 5e-10
+    for (solver, coef_tol) in [
+        (LogisticSolver::Newton, 1e-11),
+        (LogisticSolver::TrustRegion, 1e-9),
+    ] {
+        let cfg = LogisticRegression::new()
+            .l2(1e-3)
+            .solver(solver)
+            .tol(1e-12)
+            .multinomial();
+        let a = cfg.fit(x.as_ref(), &y).unwrap();
+        let b = cfg.fit(&csr, &y).unwrap();
+        assert!(a.converged() && b.converged(), "{solver}");
+        assert!((a.objective() - b.objective()).abs() <= 1e-12 * a.objective());
+        let scale = a.coef().iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        for (u, v) in a.coef().iter().zip(b.coef()) {
+            assert!((u - v).abs() <= coef_tol * scale, "{solver}: {u} vs {v}");
+        }
+        assert_eq!(a.predict(x.as_ref()).unwrap(), b.predict(&csr).unwrap());
+    }
+}

@@ -212,6 +212,10 @@ impl Design for CscMatrix {
         0
     }
 
+    fn stored_entries(&self) -> usize {
+        self.nnz()
+    }
+
     fn column_sum(&self, j: usize) -> f64 {
         self.column(j).1.iter().sum()
     }

@@ -250,6 +250,10 @@ impl Design for CsrMatrix {
         0
     }
 
+    fn stored_entries(&self) -> usize {
+        self.nnz()
+    }
+
     fn column_sum(&self, j: usize) -> f64 {
         (0..self.nrows)
             .filter_map(|i| {

@@ -201,13 +201,17 @@ impl LogisticRegression {
         weights: Option<&[f64]>,
     ) -> Result<FittedLogistic> {
         let (n, p) = (x.nrows(), x.ncols());
+        let solver = self.solver.resolve_for(
+            p + usize::from(self.fit_intercept),
+            self.penalty,
+            density(&x),
+        );
         let mut obj = LinearObjective::from_checked(x, y, Logistic)
             .normalized_weights(weights)
             .intercept(self.fit_intercept)
             .penalty(self.penalty)?
             .parallelism(self.settings.parallelism);
         let dim = p + usize::from(self.fit_intercept);
-        let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p)?;
@@ -261,6 +265,16 @@ impl LogisticRegression {
             }
         }
         Ok(x0)
+    }
+}
+
+/// The share of the entries of `x` that are stored (1 for dense designs).
+pub(super) fn density<D: Design>(x: &D) -> f64 {
+    let cells = (x.nrows() as f64) * (x.ncols() as f64);
+    if cells > 0.0 {
+        x.stored_entries() as f64 / cells
+    } else {
+        1.0
     }
 }
 
