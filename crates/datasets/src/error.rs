@@ -268,6 +268,26 @@ pub enum DatasetError {
         /// Bytes of data present.
         found: u64,
     },
+    /// A malformed line of an svmlight / LIBSVM file.
+    #[error("{}, line {line}, column {column}: {reason}", .file.display())]
+    Svmlight {
+        /// The file.
+        file: PathBuf,
+        /// The line, 1-based.
+        line: u64,
+        /// The byte column of the token, 1-based.
+        column: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The arrays of a sparse-matrix file do not describe a matrix.
+    #[error("{}: {source}", .file.display())]
+    InvalidSparse {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong with the arrays.
+        source: linalg_core::LinalgError,
+    },
     /// Memory for the data could not be reserved.
     #[error("{}: cannot allocate {bytes} bytes for the data", .file.display())]
     OutOfMemory {

@@ -50,6 +50,7 @@ mod npy;
 mod scale;
 pub mod simulate;
 mod split;
+mod svmlight;
 #[cfg(test)]
 mod test_util;
 
@@ -69,11 +70,15 @@ pub use npy::{
 };
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};
+pub use svmlight::{
+    MAX_SVMLIGHT_LINE_BYTES, SparseDataset, SvmlightOptions, read_svmlight, read_svmlight_from,
+    write_svmlight, write_svmlight_to,
+};
 
 /// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from
 /// `linmod-linalg-core`), and `mat!` to write one: building a data set from your own matrix
 /// needs no dependency besides this crate.
-pub use linalg_core::{Mat, MatMut, MatRef, mat};
+pub use linalg_core::{CscMatrix, CsrMatrix, Mat, MatMut, MatRef, mat};
 /// The random-number generator traits [`Simulator::simulate_with_rng`](simulate::Simulator::simulate_with_rng)
 /// takes (rand 0.10's) and the generator [`Simulator::simulate`](simulate::Simulator::simulate)
 /// seeds.

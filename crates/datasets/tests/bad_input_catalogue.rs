@@ -461,3 +461,125 @@ fn npy_target_with_another_number_of_rows_is_a_shape_mismatch() {
         "shape mismatch: expected 2 target values (one per row of X), found 3"
     );
 }
+
+// --- svmlight / LIBSVM text ---------------------------------------------------------------
+
+fn svm(text: &str) -> linmod_datasets::Result<linmod_datasets::SparseDataset> {
+    svm_with(text, linmod_datasets::SvmlightOptions::default())
+}
+
+fn svm_with(
+    text: &str,
+    opts: linmod_datasets::SvmlightOptions,
+) -> linmod_datasets::Result<linmod_datasets::SparseDataset> {
+    linmod_datasets::read_svmlight_from(text.as_bytes(), "train.svm".as_ref(), &opts)
+}
+
+fn svm_error(text: &str) -> String {
+    svm(text).unwrap_err().to_string()
+}
+
+#[test]
+fn svmlight_unsorted_indices_name_line_and_column() {
+    assert_eq!(
+        svm_error("1 1:1\n0 2:1 5:2 3:1\n"),
+        "train.svm, line 2, column 11: feature index 3 is not above the previous index 5 \
+         (indices must increase within a line)"
+    );
+}
+
+#[test]
+fn svmlight_duplicate_index_is_refused() {
+    assert_eq!(
+        svm_error("1 4:1 4:2\n"),
+        "train.svm, line 1, column 7: feature index 4 appears twice"
+    );
+}
+
+#[test]
+fn svmlight_index_beyond_n_features_is_located() {
+    let opts = linmod_datasets::SvmlightOptions::default().n_features(3);
+    let err = svm_with("1 1:1\n0 2:1 4:2\n", opts).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "train.svm, line 2, column 7: feature index 4 is beyond the 3 features fixed by \
+         --n-features (the file's indices are 1-based)"
+    );
+    // a narrower test file takes the training width
+    let d = svm_with("1 1:1\n", opts).unwrap();
+    assert_eq!(d.n_features(), 3);
+}
+
+#[test]
+fn svmlight_negative_and_non_integer_indices_are_refused() {
+    assert_eq!(
+        svm_error("1 -2:1\n"),
+        "train.svm, line 1, column 3: feature index \"-2\" is negative"
+    );
+    assert_eq!(
+        svm_error("1 1.5:1\n"),
+        "train.svm, line 1, column 3: feature index \"1.5\" is not a non-negative integer"
+    );
+    assert!(svm_error("1 99999999999:1\n").contains("beyond the largest supported index"));
+}
+
+#[test]
+fn svmlight_malformed_tokens_name_line_and_column() {
+    assert_eq!(
+        svm_error("1 1:1\n\nyes 1:2\n"),
+        "train.svm, line 3, column 1: the label \"yes\" is not a number"
+    );
+    assert_eq!(
+        svm_error("1 1:1 3\n"),
+        "train.svm, line 1, column 7: expected index:value, found \"3\""
+    );
+    assert_eq!(
+        svm_error("1 1:abc\n"),
+        "train.svm, line 1, column 5: the value \"abc\" of feature index 1 is not a number"
+    );
+    assert!(svm_error("1,2 1:1\n").contains("multi-label files are not supported"));
+}
+
+#[test]
+fn svmlight_non_finite_values_and_labels_are_refused() {
+    assert_eq!(
+        svm_error("1 1:1 2:nan\n"),
+        "train.svm, line 1, column 9: non-finite value \"nan\" for feature index 2"
+    );
+    assert!(svm_error("1 2:inf\n").contains("non-finite value \"inf\""));
+    assert_eq!(
+        svm_error("-inf 1:1\n"),
+        "train.svm, line 1, column 1: the label \"-inf\" is not finite"
+    );
+}
+
+#[test]
+fn svmlight_empty_rows_and_all_zero_columns_are_data() {
+    // a label alone is a row of zeros; column 2 (index 2) is never stored
+    let d = svm("1 1:1 3:2\n0\n# comment line\n\n1 qid:3 3:1 # trailing\n").unwrap();
+    assert_eq!(d.y, [1.0, 0.0, 1.0]);
+    assert_eq!((d.n_samples(), d.n_features()), (3, 3));
+    assert_eq!(d.x.row(1).0.len(), 0);
+    assert!(!d.zero_based);
+    // index 0 makes the whole file 0-based
+    let d = svm("1 0:1 3:2\n").unwrap();
+    assert!(d.zero_based);
+    assert_eq!((d.n_features(), d.x.row(0).0), (4, &[0, 3][..]));
+}
+
+#[test]
+fn svmlight_without_rows_is_empty_input() {
+    assert!(matches!(
+        svm("# only a comment\n\n").unwrap_err(),
+        linmod_datasets::DatasetError::EmptyInput { .. }
+    ));
+}
+
+#[test]
+fn svmlight_line_longer_than_the_limit_is_refused() {
+    let long = format!(
+        "1 {}\n",
+        "1:1 ".repeat(linmod_datasets::MAX_SVMLIGHT_LINE_BYTES / 4 + 1)
+    );
+    assert!(svm_error(&long).contains("line 1, column 1: the line is longer than"));
+}

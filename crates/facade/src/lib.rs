@@ -87,7 +87,9 @@ pub use optim;
 /// The names most programs need.
 pub mod prelude {
     pub use datasets::{Dataset, StandardScaler, TrainTestSplit};
-    pub use linalg_core::{Col, Mat, MatRef, log_sigmoid, logsumexp, sigmoid, softplus};
+    pub use linalg_core::{
+        Col, CscMatrix, CsrMatrix, Mat, MatRef, log_sigmoid, logsumexp, sigmoid, softplus,
+    };
     pub use models::linear::{LinearRegression, LinearSolver};
     pub use models::logistic::{LogisticRegression, LogisticSolver, Multiclass};
     pub use models::metrics::{accuracy, log_loss, mean_squared_error, r2_score, roc_auc};

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use faer::{Accum, MatMut, MatRef};
 
-use crate::partition::RowBlocks;
+use crate::partition::{Parallelism, RowBlocks};
 use crate::vector_state::{matmul_seq, settle, vector_sum};
 
 /// Every kernel a model needs from its design matrix `X` (`n x p`).
@@ -88,6 +88,25 @@ pub trait Design: Sync {
     /// or infinity and does not overflow).
     fn column_sum(&self, j: usize) -> f64;
 
+    /// Writes every column sum into `out` (length `p`): by default [`column_sum`](Self::column_sum)
+    /// per column, columns shared out between threads with [`Parallelism::Rayon`]; storages
+    /// whose columns are not contiguous (CSR) override it with one pass over their entries.
+    /// Either way each sum is added in a fixed order, so the result does not depend on the
+    /// thread count.
+    fn column_sums_into(&self, out: &mut [f64], par: Parallelism) {
+        use rayon::prelude::*;
+        match par {
+            Parallelism::Sequential => out
+                .iter_mut()
+                .enumerate()
+                .for_each(|(j, s)| *s = self.column_sum(j)),
+            Parallelism::Rayon => out
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(j, s)| *s = self.column_sum(j)),
+        }
+    }
+
     /// `x_j . v` for a vector `v` of length `n`.
     fn column_dot(&self, j: usize, v: &[f64]) -> f64;
 
@@ -99,6 +118,12 @@ pub trait Design: Sync {
 
     /// `out += alpha x_i` for row `i` and `out` of length `p`.
     fn row_axpy(&self, i: usize, alpha: f64, out: &mut [f64]);
+
+    /// Number of stored entries: `n p` for dense storage (saturating), the non-zeros for
+    /// sparse storage. Solver choices use it to tell sparse problems from dense ones.
+    fn stored_entries(&self) -> usize {
+        self.nrows().saturating_mul(self.ncols())
+    }
 
     /// The matrix as a dense view, when it is stored densely (the factorizations of least
     /// squares and inference work on dense matrices only).
@@ -147,6 +172,9 @@ impl<D: Design + ?Sized> Design for &D {
     fn column_sum(&self, j: usize) -> f64 {
         (**self).column_sum(j)
     }
+    fn column_sums_into(&self, out: &mut [f64], par: Parallelism) {
+        (**self).column_sums_into(out, par);
+    }
     fn column_dot(&self, j: usize, v: &[f64]) -> f64 {
         (**self).column_dot(j, v)
     }
@@ -158,6 +186,9 @@ impl<D: Design + ?Sized> Design for &D {
     }
     fn row_axpy(&self, i: usize, alpha: f64, out: &mut [f64]) {
         (**self).row_axpy(i, alpha, out);
+    }
+    fn stored_entries(&self) -> usize {
+        (**self).stored_entries()
     }
     fn as_dense(&self) -> Option<MatRef<'_, f64>> {
         (**self).as_dense()

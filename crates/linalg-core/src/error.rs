@@ -39,6 +39,13 @@ pub enum LinalgError {
         /// The value itself.
         value: f64,
     },
+    /// The arrays of a sparse matrix do not describe one (offsets that decrease or do not
+    /// match the entries, an index out of range, unsorted or repeated indices in a line).
+    #[error("invalid sparse matrix: {detail}")]
+    InvalidSparse {
+        /// What is wrong, with the line and index concerned.
+        detail: String,
+    },
     /// The singular value decomposition did not converge.
     #[error("the singular value decomposition did not converge")]
     SvdNoConvergence,

@@ -14,6 +14,7 @@
 //! | [`lstsq`] | minimum-norm least squares (pivoted QR, SVD when rank deficient) |
 //! | [`ScaledQr`] | pivoted QR of the equilibrated matrix: rank and aliased columns after scaling, solves, `(A^T A)^{-1}` |
 //! | [`column_means`], [`column_stds`] | per-feature statistics |
+//! | [`CsrMatrix`], [`CscMatrix`] | sparse designs: every kernel above in `O(nnz)` |
 //! | [`sigmoid`], [`softplus`], [`log_sigmoid`], [`logsumexp`], [`softmax_in_place`] | stable scalars |
 //!
 //! # Determinism
@@ -64,6 +65,7 @@ mod lstsq;
 mod partition;
 mod products;
 mod scaled_qr;
+mod sparse;
 mod special;
 mod stats;
 mod vector_state;
@@ -82,6 +84,7 @@ pub use lstsq::{LeastSquares, LstsqMethod, lstsq};
 pub use partition::{Parallelism, RowBlocks};
 pub use products::{mul_xtr, mul_xw};
 pub use scaled_qr::{ScaledQr, default_rank_tolerance, power_of_two_scale};
+pub use sparse::{CscMatrix, CsrMatrix};
 pub use special::{log_sigmoid, logsumexp, sigmoid, softmax_in_place, softplus};
 pub use stats::{column_means, column_stds, column_sums, means_from_sums};
 pub use vector_state::matmul_seq;

@@ -1,7 +1,6 @@
 //! Column statistics of a data matrix.
 
 use faer::MatRef;
-use rayon::prelude::*;
 
 use crate::design::Design;
 use crate::partition::Parallelism;
@@ -24,16 +23,7 @@ use crate::partition::Parallelism;
 #[must_use]
 pub fn column_sums<D: Design>(x: D, par: Parallelism) -> Vec<f64> {
     let mut out = vec![0.0; x.ncols()];
-    match par {
-        Parallelism::Sequential => out
-            .iter_mut()
-            .enumerate()
-            .for_each(|(j, s)| *s = x.column_sum(j)),
-        Parallelism::Rayon => out
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(j, s)| *s = x.column_sum(j)),
-    }
+    x.column_sums_into(&mut out, par);
     out
 }
 

@@ -1,10 +1,11 @@
 //! Validation of user data: every check names the offending row, column or value.
 
-use linalg_core::{MatRef, Parallelism, column_sums};
+use linalg_core::{Design, Parallelism, column_sums};
 
 use crate::error::{ModelError, Result};
 
-/// Checks that `x` has at least one row and column and only finite values.
+/// Checks that `x` (any [`Design`]: dense or sparse) has at least one row and column and only
+/// finite values.
 ///
 /// # Errors
 /// [`ModelError::Empty`] or [`ModelError::NonFiniteFeature`] with the first bad position
@@ -20,7 +21,7 @@ use crate::error::{ModelError, Result};
 /// assert!(matches!(err, ModelError::NonFiniteFeature { row: 1, col: 0, .. }));
 /// assert_eq!(err.to_string(), "non-finite value NaN in X at row 1, column 0");
 /// ```
-pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
+pub fn check_design<D: Design>(x: D) -> Result<()> {
     checked_column_sums(x).map(drop)
 }
 
@@ -28,7 +29,7 @@ pub fn check_design(x: MatRef<'_, f64>) -> Result<()> {
 /// infinity has a finite sum unless the sum overflows, so one vectorized pass decides, and
 /// only a non-finite sum sends the column to the scan that finds the bad entry. The sums
 /// give the column means at no further cost.
-pub(crate) fn checked_column_sums(x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+pub(crate) fn checked_column_sums<D: Design>(x: D) -> Result<Vec<f64>> {
     if x.nrows() == 0 {
         return Err(ModelError::Empty {
             what: "X (no rows)",
@@ -39,19 +40,34 @@ pub(crate) fn checked_column_sums(x: MatRef<'_, f64>) -> Result<Vec<f64>> {
             what: "X (no columns)",
         });
     }
-    let sums = column_sums(x, Parallelism::Rayon);
+    let sums = column_sums(&x, Parallelism::Rayon);
     for (j, s) in sums.iter().enumerate() {
         if !s.is_finite() {
-            first_non_finite_feature(x, j)?;
+            first_non_finite_feature(&x, j)?;
         }
     }
     Ok(sums)
 }
 
-/// Fails with [`ModelError::NonFiniteFeature`] at the first non-finite entry of column `j`.
-fn first_non_finite_feature(x: MatRef<'_, f64>, j: usize) -> Result<()> {
-    match x.col(j).iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        Some((i, &v)) => Err(ModelError::NonFiniteFeature {
+/// Fails with [`ModelError::NonFiniteFeature`] at the first non-finite entry of column `j`
+/// (read from the dense storage, or gathered into a vector of length `n` for other designs:
+/// this runs only for a column whose sum is not finite).
+fn first_non_finite_feature<D: Design>(x: &D, j: usize) -> Result<()> {
+    let found = match x.as_dense() {
+        Some(d) => d
+            .col(j)
+            .iter()
+            .copied()
+            .enumerate()
+            .find(|(_, v)| !v.is_finite()),
+        None => {
+            let mut col = vec![0.0; x.nrows()];
+            x.column_axpy(j, 1.0, &mut col);
+            col.into_iter().enumerate().find(|(_, v)| !v.is_finite())
+        }
+    };
+    match found {
+        Some((i, v)) => Err(ModelError::NonFiniteFeature {
             row: i,
             col: j,
             value: v,
@@ -132,16 +148,16 @@ pub fn normalize_weights(weights: Option<&[f64]>, n: usize) -> Result<Option<Vec
 ///
 /// # Errors
 /// [`ModelError::FeatureMismatch`] or [`ModelError::NonFiniteFeature`].
-pub fn check_prediction_input(x: MatRef<'_, f64>, n_features: usize) -> Result<()> {
+pub fn check_prediction_input<D: Design>(x: D, n_features: usize) -> Result<()> {
     if x.ncols() != n_features {
         return Err(ModelError::FeatureMismatch {
             expected: n_features,
             found: x.ncols(),
         });
     }
-    for (j, s) in column_sums(x, Parallelism::Rayon).iter().enumerate() {
+    for (j, s) in column_sums(&x, Parallelism::Rayon).iter().enumerate() {
         if !s.is_finite() {
-            first_non_finite_feature(x, j)?;
+            first_non_finite_feature(&x, j)?;
         }
     }
     Ok(())

@@ -56,7 +56,9 @@ pub use settings::FitSettings;
 /// The matrix types the models take and return (faer's, from `linmod-linalg-core`), `mat!` to
 /// write one, the kernels' [`Parallelism`] setting and error: fitting needs no dependency
 /// besides this crate.
-pub use linalg_core::{LinalgError, Mat, MatMut, MatRef, Parallelism, mat};
+pub use linalg_core::{
+    CscMatrix, CsrMatrix, Design, LinalgError, Mat, MatMut, MatRef, Parallelism, mat,
+};
 /// What the models hand to and receive from `linmod-optim`: the [`Report`] of a fit with its
 /// [`Termination`], the [`Stopping`] rules, the SGD [`Schedule`] and solver ([`Sgd`]), and the
 /// solvers' error.

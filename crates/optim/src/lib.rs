@@ -5,7 +5,7 @@
 //! | you have | use |
 //! |---|---|
 //! | value and gradient ([`Objective`]) | [`Lbfgs`], [`GradientDescent`] |
-//! | and the Hessian ([`SecondOrder`]) | [`Newton`] |
+//! | and the Hessian ([`SecondOrder`]) | [`Newton`]; [`TrustRegion`] with Hessian-vector products only (many variables) |
 //! | smooth part + L1 / elastic-net penalty ([`Composite`], [`Penalized`]) | [`Fista`] |
 //! | the Hessian + an elastic-net penalty ([`SecondOrder`], [`ElasticNet`]) | [`ProxNewton`] |
 //! | one coordinate at a time + an elastic-net penalty ([`Coordinates`], [`ElasticNet`]) | [`CoordinateDescent`] |
@@ -69,6 +69,7 @@ mod run;
 mod sgd;
 mod stopping;
 pub mod testfns;
+mod trust_region;
 mod vecops;
 
 pub use coordinate_descent::{CdState, CoordinateDescent};
@@ -94,6 +95,7 @@ pub use report::{
 };
 pub use sgd::{Schedule, Sgd, SgdState};
 pub use stopping::{Criterion, Stopping};
+pub use trust_region::{TrustRegion, TrustRegionState};
 
 /// The matrix types of the traits' signatures ([`SecondOrder::hessian`] writes into a
 /// [`MatMut`]) and the kernels' error inside [`OptimError`], from `linmod-linalg-core` (faer's

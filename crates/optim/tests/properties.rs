@@ -7,7 +7,7 @@ use linalg_core::Mat;
 use linmod_optim::testfns::{Quadratic, Quartic, Rosenbrock};
 use linmod_optim::{
     ElasticNet, Fista, GradientDescent, Lbfgs, Newton, Objective, Penalized, SecondOrder,
-    central_hessian, check_gradient,
+    TrustRegion, central_hessian, check_gradient,
 };
 use proptest::prelude::*;
 
@@ -54,6 +54,7 @@ proptest! {
         let reports = vec![
             ("newton", Newton::default().gradient_tol(tol).minimize(&mut q.clone(), &x0).unwrap()),
             ("lbfgs", Lbfgs::default().gradient_tol(tol).minimize(&mut q.clone(), &x0).unwrap()),
+            ("trust-region", TrustRegion::default().gradient_tol(tol).minimize(&mut q.clone(), &x0).unwrap()),
             ("gd", GradientDescent::new(1.0 / l).gradient_tol(tol).max_iter(1_000_000).minimize(&mut q.clone(), &x0).unwrap()),
             ("gd-armijo", GradientDescent::with_backtracking().gradient_tol(tol).max_iter(1_000_000).minimize(&mut q.clone(), &x0).unwrap()),
             ("fista", Fista::default().gradient_tol(tol).max_iter(1_000_000)

@@ -32,10 +32,12 @@ mod linear;
 mod logistic;
 #[cfg(test)]
 mod test_support;
+mod text;
 
 pub use classes::{Blobs, BlobsTruth, Multinomial, MultinomialTruth};
 pub use linear::{LinearRegression, LinearTruth, SparseRegression};
 pub use logistic::{Logistic, LogisticTruth, logistic};
+pub use text::{SparseText, TextTruth};
 
 use linalg_core::Mat;
 use rand::{Rng, SeedableRng};

@@ -1,6 +1,6 @@
 //! Binary logistic regression: the configuration and the fitted model.
 
-use linalg_core::{MatRef, Parallelism, mul_xw, sigmoid};
+use linalg_core::{Design, MatRef, Parallelism, mul_xw, sigmoid};
 use optim::{Report, Stopping};
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,7 @@ use crate::logistic::class_weight::{ClassWeight, combined_weights};
 use crate::logistic::identifiability::{check_full_rank, check_separation};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize};
 use crate::loss::{Logistic, Loss};
-use crate::objective::LogisticObjective;
+use crate::objective::LinearObjective;
 use crate::penalty::Penalty;
 use crate::persist::check_linear_predictor;
 use crate::settings::FitSettings;
@@ -131,14 +131,17 @@ impl LogisticRegression {
         self
     }
 
-    /// Fits the model to `x` (`n x p`) and labels `y` (0 or 1).
+    /// Fits the model to `x` (`n x p`: a dense `MatRef`, or a sparse [`CsrMatrix`]
+    /// (`&CsrMatrix`) or any other [`Design`]) and labels `y` (0 or 1).
+    ///
+    /// [`CsrMatrix`]: linalg_core::CsrMatrix
     ///
     /// # Errors
     /// Empty or non-finite data, mismatched lengths, labels other than 0/1, a single class,
     /// invalid hyper-parameters, a solver that cannot handle the penalty, and for unpenalized
     /// fits rank deficiency or separation. Non-convergence is *not* an error: it is reported
     /// by [`FittedLogistic::converged`] and the report.
-    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedLogistic> {
+    pub fn fit<D: Design>(&self, x: D, y: &[f64]) -> Result<FittedLogistic> {
         self.fit_with(x, y, None)
     }
 
@@ -146,34 +149,34 @@ impl LogisticRegression {
     ///
     /// # Errors
     /// As [`fit`](Self::fit), and invalid weights.
-    pub fn fit_weighted(
+    pub fn fit_weighted<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: &[f64],
     ) -> Result<FittedLogistic> {
         self.fit_with(x, y, Some(sample_weight))
     }
 
-    fn fit_with(
+    fn fit_with<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: Option<&[f64]>,
     ) -> Result<FittedLogistic> {
-        check_design(x)?;
+        check_design(&x)?;
         check_target(y, x.nrows())?;
         check_binary(y)?;
-        let weights = self.prepare(x, y, sample_weight, 2)?;
+        let weights = self.prepare(&x, y, sample_weight, 2)?;
         self.fit_checked(x, y, weights.as_deref())
     }
 
     /// After the data and labels are checked: validates the penalty, combines and normalizes
     /// sample and class weights for `k` classes, and for unpenalized fits checks the rank of
     /// `x`.
-    pub(crate) fn prepare(
+    pub(crate) fn prepare<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: Option<&[f64]>,
         k: usize,
@@ -191,20 +194,24 @@ impl LogisticRegression {
     }
 
     /// Fits on validated data with normalized weights (also used by one-vs-rest).
-    pub(crate) fn fit_checked(
+    pub(crate) fn fit_checked<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         weights: Option<&[f64]>,
     ) -> Result<FittedLogistic> {
-        let p = x.ncols();
-        let mut obj = LogisticObjective::from_checked(x, y, Logistic)
+        let (n, p) = (x.nrows(), x.ncols());
+        let solver = self.solver.resolve_for(
+            p + usize::from(self.fit_intercept),
+            self.penalty,
+            density(&x),
+        );
+        let mut obj = LinearObjective::from_checked(x, y, Logistic)
             .normalized_weights(weights)
             .intercept(self.fit_intercept)
             .penalty(self.penalty)?
             .parallelism(self.settings.parallelism);
         let dim = p + usize::from(self.fit_intercept);
-        let solver = self.solver.resolve(dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p)?;
@@ -218,7 +225,7 @@ impl LogisticRegression {
             None,
         )?;
         if self.penalty.is_none() {
-            let mut z = vec![0.0; x.nrows()];
+            let mut z = vec![0.0; n];
             obj.linear_predictors(&report.x, &mut z);
             let right: Vec<f64> = z
                 .iter()
@@ -234,7 +241,7 @@ impl LogisticRegression {
             penalty: self.penalty,
             solver,
             objective: report.value,
-            n_samples: x.nrows(),
+            n_samples: n,
             report,
         })
     }
@@ -258,6 +265,16 @@ impl LogisticRegression {
             }
         }
         Ok(x0)
+    }
+}
+
+/// The share of the entries of `x` that are stored (1 for dense designs).
+pub(super) fn density<D: Design>(x: &D) -> f64 {
+    let cells = (x.nrows() as f64) * (x.ncols() as f64);
+    if cells > 0.0 {
+        x.stored_entries() as f64 / cells
+    } else {
+        1.0
     }
 }
 
@@ -359,8 +376,8 @@ impl FittedLogistic {
     /// # Errors
     /// [`ModelError::FeatureMismatch`] or non-finite values in `x`; [`ModelError::NonFinite`]
     /// when `x_i.w` overflows to NaN (infinite log odds are returned as such).
-    pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
-        check_prediction_input(x, self.coef.len())?;
+    pub fn decision_function<D: Design>(&self, x: D) -> Result<Vec<f64>> {
+        check_prediction_input(&x, self.coef.len())?;
         let mut z = vec![0.0; x.nrows()];
         let w = MatRef::from_column_major_slice(&self.coef, self.coef.len(), 1);
         mul_xw(x, w, &[self.intercept], &mut z, Parallelism::Rayon);
@@ -372,7 +389,7 @@ impl FittedLogistic {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
-    pub fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+    pub fn predict_proba<D: Design>(&self, x: D) -> Result<Vec<f64>> {
         Ok(self
             .decision_function(x)?
             .into_iter()
@@ -384,7 +401,7 @@ impl FittedLogistic {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
-    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+    pub fn predict<D: Design>(&self, x: D) -> Result<Vec<f64>> {
         self.predict_with_threshold(x, 0.5)
     }
 
@@ -392,7 +409,7 @@ impl FittedLogistic {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function), and a threshold outside `[0, 1]`.
-    pub fn predict_with_threshold(&self, x: MatRef<'_, f64>, threshold: f64) -> Result<Vec<f64>> {
+    pub fn predict_with_threshold<D: Design>(&self, x: D, threshold: f64) -> Result<Vec<f64>> {
         if !(0.0..=1.0).contains(&threshold) {
             return Err(ModelError::InvalidParameter {
                 name: "threshold",
@@ -411,7 +428,7 @@ impl FittedLogistic {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function), and length mismatches.
-    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+    pub fn score<D: Design>(&self, x: D, y: &[f64]) -> Result<f64> {
         crate::metrics::accuracy(y, &self.predict(x)?)
     }
 
@@ -421,7 +438,7 @@ impl FittedLogistic {
     /// # Errors
     /// As [`decision_function`](Self::decision_function), length mismatches, and labels other
     /// than 0/1.
-    pub fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+    pub fn log_loss<D: Design>(&self, x: D, y: &[f64]) -> Result<f64> {
         let z = self.decision_function(x)?;
         check_target(y, z.len())?;
         check_binary_values(y)?;

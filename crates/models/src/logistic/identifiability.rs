@@ -2,7 +2,7 @@
 //! rank-deficient designs (checked before fitting) and separated classes (checked after).
 
 use linalg_core::{
-    Cholesky, GramScratch, LinalgError, Mat, MatRef, Parallelism, factor_with_shift, weighted_gram,
+    Cholesky, Design, GramScratch, LinalgError, Mat, Parallelism, factor_with_shift, weighted_gram,
 };
 use optim::SecondOrder;
 
@@ -16,7 +16,7 @@ use crate::error::{ModelError, Result};
 /// norm is factored by Cholesky; a pivot below `1e-10` (a column whose part not explained by
 /// the previous columns has relative norm below `1e-5`) marks the dependent column. Costs one
 /// `O(n p^2)` pass.
-pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result<()> {
+pub(crate) fn check_full_rank<D: Design>(x: D, fit_intercept: bool) -> Result<()> {
     let (n, p) = (x.nrows(), x.ncols());
     let dim = p + usize::from(fit_intercept);
     if dim > n {
@@ -36,9 +36,9 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
     let mut gram = Mat::<f64>::zeros(p, p);
     let mut sums = vec![0.0; p];
     let ones = vec![1.0; n];
-    let mut scratch = GramScratch::for_matrix(x);
+    let mut scratch = GramScratch::for_matrix(&x);
     weighted_gram(
-        x,
+        &x,
         &ones,
         &mut scratch,
         Parallelism::Rayon,
@@ -67,7 +67,7 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
     let scale: Vec<f64> = (0..p).map(|j| gram[(j, j)].max(0.0).sqrt()).collect();
     // centering a constant column leaves only rounding, about eps times its raw norm
     if let Some(j) = (0..p).position(|j| scale[j] <= 1e-8 * raw_norm[j] || raw_norm[j] == 0.0) {
-        let detail = if raw_norm[j] == 0.0 && x.col(j).iter().any(|v| *v != 0.0) {
+        let detail = if raw_norm[j] == 0.0 && has_non_zero(&x, j) {
             // values below about 1e-154 have squares that underflow to 0
             format!(
                 "column {j} is numerically zero: its squares underflow, so rescale the features"
@@ -102,6 +102,14 @@ pub(crate) fn check_full_rank(x: MatRef<'_, f64>, fit_intercept: bool) -> Result
         }),
         None => Ok(()),
     }
+}
+
+/// Whether column `j` holds a non-zero entry (its sum of absolute values: `x_j . sign(x_j)` is
+/// not available without the column, so the column is gathered; called on an error path only).
+fn has_non_zero<D: Design>(x: &D, j: usize) -> bool {
+    let mut col = vec![0.0; x.nrows()];
+    x.column_axpy(j, 1.0, &mut col);
+    col.iter().any(|v| *v != 0.0)
 }
 
 /// The separation check of an unpenalized fit that stopped at `theta`, honest about what

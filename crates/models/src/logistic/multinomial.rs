@@ -1,6 +1,6 @@
 //! Multiclass logistic regression: softmax (multinomial) or one-vs-rest.
 
-use linalg_core::{Mat, MatRef, Parallelism, log_sigmoid, mul_xw, softmax_in_place};
+use linalg_core::{Design, Mat, MatRef, Parallelism, log_sigmoid, mul_xw, softmax_in_place};
 use optim::{Objective, Report};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ use crate::logistic::identifiability::check_separation;
 use crate::logistic::reference_class::{ReferenceClass, to_reference, to_symmetric};
 use crate::logistic::solver::{LogisticSolver, SolverSettings, minimize, minimize_smooth};
 use crate::loss::{Softmax, cross_entropy};
-use crate::objective::MultinomialObjective;
+use crate::objective::LinearObjective;
 use crate::penalty::Penalty;
 use crate::persist::{check_finite_field, check_len};
 
@@ -94,7 +94,7 @@ impl MultinomialRegression {
     /// # Errors
     /// As [`LogisticRegression::fit`], with labels that must be whole numbers `0..K-1`
     /// ([`ModelError::InvalidLabel`]), every class present ([`ModelError::MissingClass`]).
-    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedMultinomial> {
+    pub fn fit<D: Design>(&self, x: D, y: &[f64]) -> Result<FittedMultinomial> {
         self.fit_with(x, y, None)
     }
 
@@ -102,41 +102,42 @@ impl MultinomialRegression {
     ///
     /// # Errors
     /// As [`fit`](Self::fit), and invalid weights.
-    pub fn fit_weighted(
+    pub fn fit_weighted<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: &[f64],
     ) -> Result<FittedMultinomial> {
         self.fit_with(x, y, Some(sample_weight))
     }
 
-    fn fit_with(
+    fn fit_with<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: Option<&[f64]>,
     ) -> Result<FittedMultinomial> {
-        check_design(x)?;
+        check_design(&x)?;
         check_target(y, x.nrows())?;
         let (k, _) = training_classes(y)?;
-        let weights = self.config.prepare(x, y, sample_weight, k)?;
+        let weights = self.config.prepare(&x, y, sample_weight, k)?;
         match self.strategy {
             Multiclass::Softmax => self.fit_softmax(x, y, k, weights.as_deref()),
             Multiclass::OneVsRest => self.fit_one_vs_rest(x, y, k, weights.as_deref()),
         }
     }
 
-    fn fit_softmax(
+    fn fit_softmax<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         k: usize,
         weights: Option<&[f64]>,
     ) -> Result<FittedMultinomial> {
         let cfg = &self.config;
-        let p = x.ncols();
-        let mut obj = MultinomialObjective::from_checked(x, y, Softmax::new(k))
+        let (n, p) = (x.nrows(), x.ncols());
+        let density = super::binary::density(&x);
+        let mut obj = LinearObjective::from_checked(x, y, Softmax::new(k))
             .normalized_weights(weights)
             .intercept(cfg.fit_intercept)
             .penalty(cfg.penalty)?
@@ -153,7 +154,7 @@ impl MultinomialRegression {
                     LogisticSolver::Lbfgs
                 }
             }
-            s => s.resolve(dim, cfg.penalty),
+            s => s.resolve_for(dim, cfg.penalty, density),
         };
         solver.check_penalty(cfg.penalty)?;
         solver.check_memory(dim)?;
@@ -174,7 +175,6 @@ impl MultinomialRegression {
             };
         center_flat_directions(&mut report.x, p, k, cfg.fit_intercept, unpenalized);
         if cfg.penalty.is_none() {
-            let n = x.nrows();
             let mut probs = vec![0.0; n * k];
             obj.linear_predictors(&report.x, &mut probs);
             softmax_rows(&mut probs, n, k);
@@ -206,9 +206,9 @@ impl MultinomialRegression {
         })
     }
 
-    fn fit_one_vs_rest(
+    fn fit_one_vs_rest<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         k: usize,
         weights: Option<&[f64]>,
@@ -226,7 +226,7 @@ impl MultinomialRegression {
                 .iter()
                 .map(|&v| f64::from(u8::from(v as usize == c)))
                 .collect();
-            let fit = binary_cfg.fit_checked(x, &yc, weights)?;
+            let fit = binary_cfg.fit_checked(&x, &yc, weights)?;
             coef[c * p..(c + 1) * p].copy_from_slice(fit.coef());
             intercepts[c] = fit.intercept();
             objective += fit.objective();
@@ -284,8 +284,8 @@ const REFERENCE_NEWTON_MAX_DIM: usize = 500;
 /// over the classes, so its class-0 entries are minus the sum of the others: the reduced
 /// problem is solved to `gradient_tol / (K - 1)` so that the symmetric gradient meets
 /// `gradient_tol`.
-fn fit_reference_class(
-    obj: &mut MultinomialObjective<'_>,
+fn fit_reference_class<D: Design>(
+    obj: &mut LinearObjective<'_, D, Softmax>,
     solver: LogisticSolver,
     settings: &SolverSettings,
     x0: &[f64],
@@ -480,8 +480,8 @@ impl FittedMultinomial {
     /// # Errors
     /// [`ModelError::FeatureMismatch`] or non-finite values in `x`; [`ModelError::NonFinite`]
     /// when a score overflows to NaN.
-    pub fn decision_function(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
-        check_prediction_input(x, self.n_features)?;
+    pub fn decision_function<D: Design>(&self, x: D) -> Result<Mat<f64>> {
+        check_prediction_input(&x, self.n_features)?;
         let (n, k) = (x.nrows(), self.n_classes);
         let mut z = vec![0.0; n * k];
         let w = MatRef::from_column_major_slice(&self.coef, self.n_features, k);
@@ -495,7 +495,7 @@ impl FittedMultinomial {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
-    pub fn predict_proba(&self, x: MatRef<'_, f64>) -> Result<Mat<f64>> {
+    pub fn predict_proba<D: Design>(&self, x: D) -> Result<Mat<f64>> {
         let mut z = self.decision_function(x)?;
         let k = self.n_classes;
         let mut row = vec![0.0; k];
@@ -525,7 +525,7 @@ impl FittedMultinomial {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function).
-    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
+    pub fn predict<D: Design>(&self, x: D) -> Result<Vec<f64>> {
         let z = self.decision_function(x)?;
         Ok((0..z.nrows())
             .map(|i| {
@@ -544,7 +544,7 @@ impl FittedMultinomial {
     ///
     /// # Errors
     /// As [`decision_function`](Self::decision_function), and length mismatches.
-    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+    pub fn score<D: Design>(&self, x: D, y: &[f64]) -> Result<f64> {
         crate::metrics::accuracy(y, &self.predict(x)?)
     }
 
@@ -554,7 +554,7 @@ impl FittedMultinomial {
     /// # Errors
     /// As [`decision_function`](Self::decision_function), length mismatches, and labels
     /// outside `0..K`.
-    pub fn log_loss(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+    pub fn log_loss<D: Design>(&self, x: D, y: &[f64]) -> Result<f64> {
         let z = self.decision_function(x)?;
         check_target(y, z.nrows())?;
         let k = self.n_classes;

@@ -592,11 +592,49 @@ impl<D: Design, L: MultiLoss> SecondOrder for LinearObjective<'_, D, L> {
 
     /// `H v` in one pass: the kernel computes `Z = X W + b` and `U = X V + v_b` together and
     /// the loss turns each row into `s_i (d2l/dz_i^2) u_i`.
+    ///
+    /// For `k = 1`, once the curvature `s_i l''(z_i)` of the rows has been recorded at `theta`
+    /// by the gradient pass there (every gradient pass records it after the first
+    /// Hessian-vector product), the pass computes only `U = X v + v_b` and weights it by the
+    /// recorded curvature: the products of `X` with `W` and the loss's derivatives are not
+    /// computed again for each product (the inner iterations of a trust-region Newton-CG step).
     fn hessian_vector_product(&mut self, theta: &[f64], v: &[f64], out: &mut [f64]) {
         let (p, k) = (self.n_features(), self.outputs());
         let n = self.n_samples() as f64;
         let intercept = self.intercept;
         let mut buffers = self.take_second_order_buffers();
+        if k == 1 && self.curvature.is_empty() {
+            // from now on every gradient pass records the curvature
+            self.curvature = vec![0.0; self.n_samples()];
+        } else if k == 1 && self.curvature_recorded_at(theta) {
+            let vw = MatRef::from_column_major_slice(&v[..p], p, 1);
+            let vb = if intercept { v[p] } else { 0.0 };
+            let curvature = &self.curvature;
+            fused_gradient(
+                &self.x,
+                vw,
+                &[vb],
+                &mut self.pass,
+                self.par,
+                |rows, u| {
+                    u.iter_mut()
+                        .zip(&curvature[rows])
+                        .for_each(|(ui, c)| *ui *= c);
+                    0.0
+                },
+                buffers.hv_w.as_mut().subcols_mut(0, 1),
+                &mut buffers.gbv[..1],
+            );
+            let diag = self.penalty.l2_curvature();
+            for j in 0..p {
+                out[j] = buffers.hv_w[(j, 0)] / n + diag * v[j];
+            }
+            if intercept {
+                out[p] = buffers.gbv[0] / n;
+            }
+            self.second = Some(buffers);
+            return;
+        }
         let (y, s, o, loss) = (self.y, self.weights.as_deref(), self.offset, &self.loss);
         let x = &self.x;
         let par = self.par;

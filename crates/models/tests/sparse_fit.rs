@@ -1,0 +1,499 @@
+//! Sparse designs: the fits of CSR matrices agree with LIBLINEAR / scikit-learn on the same
+//! objective, and with the dense form of the same matrix.
+
+use linmod_models::logistic::{LogisticRegression, LogisticSolver};
+use linmod_models::loss::Logistic;
+use linmod_models::objective::LinearObjective;
+use linmod_models::{CsrMatrix, Mat, Penalty};
+use optim::{Objective, SecondOrder};
+
+// Reference numbers: crates/models/tests/reference/sparse_digits.py
+// scikit-learn 1.9.1, liblinear-official (LIBLINEAR 2.50)
+// L2_NO_INTERCEPT: l1 = 0.0, l2 = 0.0005564830272676684
+const L2_NO_INTERCEPT_OBJECTIVE: f64 = 0.2289530833015079;
+const L2_NO_INTERCEPT_COEF: [f64; 64] = [
+    0.0,
+    0.012934369044569327,
+    0.34788448192907634,
+    1.6731188933025056,
+    -0.28627251742647775,
+    2.7478143099356327,
+    2.0550354378144893,
+    0.0048483938618722215,
+    -0.0339142673167695,
+    -0.8185222428911725,
+    -0.09115121592388328,
+    0.5710089917123289,
+    1.038477300551268,
+    0.7347904600465296,
+    -0.5882477629787772,
+    -0.2407885899721103,
+    0.023526800367757277,
+    0.08140107346863211,
+    -1.7918786487663574,
+    0.48261297622555843,
+    0.8314897788668687,
+    -1.0535194650702129,
+    -1.2953715577419855,
+    -0.2993066611577556,
+    0.0023307954076249933,
+    0.07457732035199309,
+    0.27989691164286495,
+    1.618272098251793,
+    1.0490585114897013,
+    0.45290044118230144,
+    -0.5829275640335044,
+    -0.024836014176529954,
+    0.0,
+    -1.78281710860931,
+    0.41156765704671566,
+    0.051239705512592014,
+    -0.5748866098210654,
+    0.6851943372964393,
+    0.8489535050851618,
+    0.0,
+    -0.0021656286086977426,
+    -0.6809891585371182,
+    -3.142700210289106,
+    -2.0901724275794007,
+    0.0446011068002645,
+    0.14117128991411493,
+    0.7564333901906279,
+    -0.2627078400190029,
+    -0.004998373339254621,
+    -0.5758699085959578,
+    -1.016329100051797,
+    0.18351196002516246,
+    -0.513434894577264,
+    -1.6004977889850556,
+    -0.7465885488393728,
+    0.49951654960420483,
+    -0.0008603130871512928,
+    -0.08987470878819549,
+    0.6133937331785426,
+    0.17206892237110447,
+    -1.2456064247774583,
+    0.3957849225695991,
+    -1.1137245136695386,
+    0.28432644278127683,
+];
+// L2_INTERCEPT: l1 = 0.0, l2 = 0.0005564830272676684
+const L2_INTERCEPT_OBJECTIVE: f64 = 0.22863757937236479;
+const L2_INTERCEPT_INTERCEPT: f64 = -0.8003909177334615;
+const L2_INTERCEPT_COEF: [f64; 64] = [
+    0.0,
+    0.03065494962281,
+    0.3838146184191035,
+    1.740758404880822,
+    -0.20295660965378476,
+    2.7927532012397442,
+    2.083776941230348,
+    0.009651559977746723,
+    -0.0368345788909452,
+    -0.8025329889024196,
+    -0.04083999752912166,
+    0.6416150008016678,
+    1.0715454806243352,
+    0.7624535504994291,
+    -0.5528665316098944,
+    -0.2393664830534609,
+    0.02492972245981084,
+    0.10784714075733492,
+    -1.789751122763457,
+    0.5170555746771786,
+    0.8720852129178085,
+    -1.0289616578196819,
+    -1.2683758804427916,
+    -0.3016159353946928,
+    0.0027741093538180316,
+    0.12425903957664747,
+    0.3256727265309866,
+    1.6575434643015592,
+    1.09832720423543,
+    0.47353367863025453,
+    -0.5271662683203391,
+    -0.02518276845290373,
+    0.0,
+    -1.754935841919831,
+    0.44369355925878073,
+    0.08521205682323692,
+    -0.5413657033899043,
+    0.7377631401328585,
+    0.8824835769134836,
+    0.0,
+    -0.0021217940834483352,
+    -0.6501076899279872,
+    -3.1396267278092385,
+    -2.0586109598810034,
+    0.09750351266783128,
+    0.1720102149841709,
+    0.7834577612747081,
+    -0.26981877713593994,
+    -0.004721700511342076,
+    -0.5749777062214937,
+    -0.9977326146760376,
+    0.1991712268616964,
+    -0.4862847445134475,
+    -1.5847945981219906,
+    -0.7256743675646863,
+    0.4972827782351138,
+    -0.0007710998154763999,
+    -0.06925881835516084,
+    0.6613408857305878,
+    0.2458863106447601,
+    -1.179252451391242,
+    0.443004590367386,
+    -1.0608547956750347,
+    0.29985822303198323,
+];
+// L1_NO_INTERCEPT: l1 = 0.0011129660545353367, l2 = 0.0
+const L1_NO_INTERCEPT_OBJECTIVE: f64 = 0.2365368940726314;
+const L1_NO_INTERCEPT_COEF: [f64; 64] = [
+    0.0,
+    0.0,
+    0.0,
+    2.5586064694819948,
+    -0.37408244521464684,
+    3.444752146777605,
+    3.1152546274645534,
+    0.0,
+    0.0,
+    -0.7102063802148126,
+    0.0,
+    0.2595377493840757,
+    1.4584489565908259,
+    0.2227277928567946,
+    -0.8579704462142228,
+    0.0,
+    0.0,
+    0.0,
+    -1.9997130207444274,
+    0.5973456958652273,
+    0.5572683099778012,
+    -0.6350216708220291,
+    -2.0683600777378865,
+    0.0,
+    0.0,
+    0.0,
+    0.22466113434854465,
+    1.9364587331411478,
+    1.009916036844182,
+    0.08168166912384259,
+    0.0,
+    0.0,
+    0.0,
+    -2.659586896360719,
+    0.7717297587081161,
+    0.0,
+    -0.4197243847411336,
+    0.7407133037862742,
+    1.0899271037532732,
+    0.0,
+    0.0,
+    0.0,
+    -4.047217923820963,
+    -2.2597095210067364,
+    0.0,
+    0.0,
+    0.46643253175732713,
+    0.0,
+    0.0,
+    0.0,
+    -0.6118062581911614,
+    0.0,
+    -0.22609616609629313,
+    -1.761235707079118,
+    -0.3718605510051859,
+    0.0,
+    0.0,
+    0.0,
+    0.1298464058360005,
+    0.0,
+    -1.322016500831729,
+    0.1993770530809174,
+    -1.0045235377863864,
+    0.0,
+];
+// L1_INTERCEPT: l1 = 0.0011129660545353367, l2 = 0.0
+const L1_INTERCEPT_OBJECTIVE: f64 = 0.23617501418045805;
+const L1_INTERCEPT_INTERCEPT: f64 = -0.921109372363276;
+const L1_INTERCEPT_COEF: [f64; 64] = [
+    0.0,
+    0.0,
+    0.0,
+    2.7056497237587283,
+    -0.26430326823565714,
+    3.494700226398904,
+    3.1741965389914943,
+    0.0,
+    0.0,
+    -0.652399543279577,
+    0.0,
+    0.39843347744367463,
+    1.4712021989365072,
+    0.26995254380559086,
+    -0.8039228682394508,
+    0.0,
+    0.0,
+    0.0,
+    -1.973772465790977,
+    0.5899908857306877,
+    0.6281474597386043,
+    -0.598946098130661,
+    -2.017475994892664,
+    0.0,
+    0.0,
+    0.0,
+    0.294894950733238,
+    2.0058774454841357,
+    1.0529033973404482,
+    0.09689224670168528,
+    0.0,
+    0.0,
+    0.0,
+    -2.608190176001269,
+    0.8351313671222308,
+    0.0,
+    -0.35068597154976994,
+    0.8062388651492911,
+    1.1550041463683813,
+    0.0,
+    0.0,
+    0.0,
+    -4.064234586208194,
+    -2.2080589090063123,
+    0.0,
+    0.014883836532923998,
+    0.4832725940370739,
+    0.0,
+    0.0,
+    0.0,
+    -0.5960952367316603,
+    0.0,
+    -0.1614865489100986,
+    -1.736494060113772,
+    -0.3646040437836735,
+    0.0,
+    0.0,
+    0.0,
+    0.25185653413654546,
+    0.0,
+    -1.2244346494071185,
+    0.23534752133481948,
+    -0.8982837761906595,
+    0.0,
+];
+
+/// Digits with pixels / 16 and label 1 for odd digits, dense and CSR.
+fn digits() -> (Mat<f64>, CsrMatrix, Vec<f64>) {
+    let d = datasets::digits();
+    let x = Mat::from_fn(d.x.nrows(), d.x.ncols(), |i, j| d.x[(i, j)] / 16.0);
+    let y = d.y.iter().map(|v| f64::from(*v as u8 % 2 == 1)).collect();
+    let csr = CsrMatrix::from_dense(x.as_ref()).unwrap();
+    (x, csr, y)
+}
+
+const N: f64 = 1797.0;
+const C: f64 = 0.5;
+
+fn assert_matches(
+    name: &str,
+    objective: f64,
+    reference: f64,
+    coef: &[f64],
+    ref_coef: &[f64],
+    tol: f64,
+) {
+    let rel = (objective - reference).abs() / reference;
+    assert!(
+        rel <= 1e-9,
+        "{name}: objective {objective} vs {reference} ({rel:e} relative)"
+    );
+    for (j, (a, b)) in coef.iter().zip(ref_coef).enumerate() {
+        assert!((a - b).abs() <= tol, "{name}: coefficient {j}: {a} vs {b}");
+    }
+}
+
+#[test]
+fn l2_fits_match_liblinear_and_scikit_learn() {
+    let (_, x, y) = digits();
+    let l2 = 1.0 / (2.0 * N * C);
+    for solver in [
+        LogisticSolver::TrustRegion,
+        LogisticSolver::Lbfgs,
+        LogisticSolver::Newton,
+    ] {
+        let fit = LogisticRegression::new()
+            .l2(l2)
+            .fit_intercept(false)
+            .solver(solver)
+            .tol(1e-10)
+            .fit(&x, &y)
+            .unwrap();
+        assert!(fit.converged(), "{solver}");
+        assert_matches(
+            &format!("{solver}, no intercept"),
+            fit.objective(),
+            L2_NO_INTERCEPT_OBJECTIVE,
+            fit.coef(),
+            &L2_NO_INTERCEPT_COEF,
+            1e-6,
+        );
+        let fit = LogisticRegression::new()
+            .l2(l2)
+            .solver(solver)
+            .tol(1e-10)
+            .fit(&x, &y)
+            .unwrap();
+        assert!(fit.converged(), "{solver}");
+        assert_matches(
+            &format!("{solver}, intercept"),
+            fit.objective(),
+            L2_INTERCEPT_OBJECTIVE,
+            fit.coef(),
+            &L2_INTERCEPT_COEF,
+            1e-6,
+        );
+        assert!((fit.intercept() - L2_INTERCEPT_INTERCEPT).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn l1_fits_match_liblinear() {
+    let (_, x, y) = digits();
+    let l1 = 1.0 / (N * C);
+    let fit = LogisticRegression::new()
+        .l1(l1)
+        .fit_intercept(false)
+        .tol(1e-10)
+        .fit(&x, &y)
+        .unwrap();
+    assert!(fit.converged());
+    assert_matches(
+        "l1, no intercept",
+        fit.objective(),
+        L1_NO_INTERCEPT_OBJECTIVE,
+        fit.coef(),
+        &L1_NO_INTERCEPT_COEF,
+        1e-5,
+    );
+    let fit = LogisticRegression::new()
+        .l1(l1)
+        .tol(1e-10)
+        .fit(&x, &y)
+        .unwrap();
+    assert!(fit.converged());
+    assert_matches(
+        "l1, intercept",
+        fit.objective(),
+        L1_INTERCEPT_OBJECTIVE,
+        fit.coef(),
+        &L1_INTERCEPT_COEF,
+        1e-5,
+    );
+    assert!((fit.intercept() - L1_INTERCEPT_INTERCEPT).abs() < 1e-5);
+    // the same zeros as LIBLINEAR
+    for (a, b) in fit.coef().iter().zip(&L1_INTERCEPT_COEF) {
+        assert_eq!(*a == 0.0, *b == 0.0);
+    }
+}
+
+#[test]
+fn sparse_and_dense_forms_give_the_same_fit() {
+    let (dense, x, y) = digits();
+    let w: Vec<f64> = (0..y.len()).map(|i| 0.5 + (i % 5) as f64).collect();
+    for (penalty, solver) in [
+        (Penalty::l2(1e-3).unwrap(), LogisticSolver::Newton),
+        (Penalty::l2(1e-3).unwrap(), LogisticSolver::TrustRegion),
+        (Penalty::l1(1e-3).unwrap(), LogisticSolver::ProxNewton),
+    ] {
+        let cfg = LogisticRegression::new()
+            .penalty(penalty)
+            .solver(solver)
+            .tol(1e-13);
+        let a = cfg.fit_weighted(dense.as_ref(), &y, &w).unwrap();
+        let b = cfg.fit_weighted(&x, &y, &w).unwrap();
+        assert!(a.converged() && b.converged(), "{solver}");
+        assert!(
+            (a.objective() - b.objective()).abs() <= 1e-12 * a.objective(),
+            "{solver}"
+        );
+        let scale = a.coef().iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        for (u, v) in a.coef().iter().zip(b.coef()) {
+            assert!((u - v).abs() <= 1e-12 * scale, "{solver}: {u} vs {v}");
+        }
+        assert!((a.intercept() - b.intercept()).abs() <= 1e-12 * scale);
+        // predictions take either form too
+        let (pa, pb) = (
+            a.predict_proba(dense.as_ref()).unwrap(),
+            b.predict_proba(&x).unwrap(),
+        );
+        assert!(pa.iter().zip(&pb).all(|(u, v)| (u - v).abs() <= 1e-12));
+    }
+}
+
+#[test]
+fn hessian_vector_products_reuse_the_recorded_curvature_exactly() {
+    let (dense, x, y) = digits();
+    let theta: Vec<f64> = (0..65).map(|j| ((j as f64) * 0.7).sin() * 0.3).collect();
+    let v: Vec<f64> = (0..65).map(|j| ((j as f64) * 1.3).cos()).collect();
+    let mut sparse = LinearObjective::new(&x, &y, Logistic)
+        .unwrap()
+        .penalty(Penalty::l2(0.01).unwrap())
+        .unwrap();
+    let mut full = LinearObjective::new(dense.as_ref(), &y, Logistic)
+        .unwrap()
+        .penalty(Penalty::l2(0.01).unwrap())
+        .unwrap();
+    let (mut first, mut again, mut reference) = (vec![0.0; 65], vec![0.0; 65], vec![0.0; 65]);
+    let mut g = vec![0.0; 65];
+    sparse.hessian_vector_product(&theta, &v, &mut first);
+    // the gradient pass at theta records the curvature; the next product uses it
+    sparse.value_and_gradient(&theta, &mut g);
+    sparse.hessian_vector_product(&theta, &v, &mut again);
+    full.hessian_vector_product(&theta, &v, &mut reference);
+    for ((a, b), r) in first.iter().zip(&again).zip(&reference) {
+        assert!(
+            (a - r).abs() <= 1e-12 * (1.0 + r.abs()) && (b - r).abs() <= 1e-12 * (1.0 + r.abs()),
+            "{a} {b} {r}"
+        );
+    }
+    // a product elsewhere does not use the curvature of theta
+    let other: Vec<f64> = theta.iter().map(|t| t + 0.1).collect();
+    sparse.hessian_vector_product(&other, &v, &mut again);
+    full.hessian_vector_product(&other, &v, &mut reference);
+    for (b, r) in again.iter().zip(&reference) {
+        assert!((b - r).abs() <= 1e-12 * (1.0 + r.abs()));
+    }
+}
+
+#[test]
+fn multinomial_fits_agree_between_sparse_and_dense_forms() {
+    let (dense, _, _) = digits();
+    let d = datasets::digits();
+    let rows: Vec<usize> = (0..d.y.len()).filter(|&i| d.y[i] < 3.0).collect();
+    let x = Mat::from_fn(rows.len(), 64, |i, j| dense[(rows[i], j)]);
+    let y: Vec<f64> = rows.iter().map(|&i| d.y[i]).collect();
+    let csr = CsrMatrix::from_dense(x.as_ref()).unwrap();
+    // Newton ends at a quadratically converged point, so both forms agree to rounding; the
+    // trust-region method stops with |g| <= 1e-12 at curvature >= 2e-3: within 5e-10
+    for (solver, coef_tol) in [
+        (LogisticSolver::Newton, 1e-11),
+        (LogisticSolver::TrustRegion, 1e-9),
+    ] {
+        let cfg = LogisticRegression::new()
+            .l2(1e-3)
+            .solver(solver)
+            .tol(1e-12)
+            .multinomial();
+        let a = cfg.fit(x.as_ref(), &y).unwrap();
+        let b = cfg.fit(&csr, &y).unwrap();
+        assert!(a.converged() && b.converged(), "{solver}");
+        assert!((a.objective() - b.objective()).abs() <= 1e-12 * a.objective());
+        let scale = a.coef().iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        for (u, v) in a.coef().iter().zip(b.coef()) {
+            assert!((u - v).abs() <= coef_tol * scale, "{solver}: {u} vs {v}");
+        }
+        assert_eq!(a.predict(x.as_ref()).unwrap(), b.predict(&csr).unwrap());
+    }
+}
