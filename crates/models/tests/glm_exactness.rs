@@ -477,7 +477,8 @@ fn no_intercept_null_deviance_is_rs() {
         POISSON_NOINT_PEARSON,
         POISSON_NOINT_SCALE,
     );
-    assert!(POISSON_NOINT_NULL_DEVIANCE < POISSON_NOINT_R_NULL_DEVIANCE); // statsmodels differs
+    // statsmodels' null model keeps an intercept; R's (ours) has none
+    assert!((fit.statistics().null_deviance - POISSON_NOINT_NULL_DEVIANCE).abs() > 1e3);
 }
 
 #[test]

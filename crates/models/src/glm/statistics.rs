@@ -144,7 +144,7 @@ pub(crate) fn null_predictor<F: Family>(family: &F, data: &Prepared<'_>, interce
             g += w * d;
             h += w * c;
         }
-        if !(h > 0.0) || g == 0.0 {
+        if h.is_nan() || h <= 0.0 || g == 0.0 {
             break;
         }
         let mut step = g / h;
