@@ -946,7 +946,6 @@ impl Summary {
         if let Some(g) = &self.glm {
             left.insert(2, ("Model Family:".into(), g.family.clone()));
             left.insert(3, ("Link Function:".into(), g.link.clone()));
-            left[4].1 = "IRLS".into();
             let st = &g.statistics;
             right.push(("Scale:".into(), format!("{:.5}", st.scale)));
             right.push((

@@ -185,6 +185,8 @@ impl Glm {
             n_samples: n,
             statistics: stats,
             report,
+            offset_column: None,
+            exposure_column: None,
         })
     }
 
@@ -238,9 +240,36 @@ pub struct FittedGlm {
     n_samples: usize,
     statistics: GlmStatistics,
     report: Report,
+    /// The data columns the offset and the exposure were read from, for prediction from a
+    /// file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset_column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exposure_column: Option<String>,
 }
 
 impl FittedGlm {
+    /// Records the names of the data columns that held the offset and the exposure, so that
+    /// predictions from a file apply them.
+    #[must_use]
+    pub fn with_known_columns(mut self, offset: Option<String>, exposure: Option<String>) -> Self {
+        self.offset_column = offset;
+        self.exposure_column = exposure;
+        self
+    }
+
+    /// The column of the offset (see [`with_known_columns`](Self::with_known_columns)).
+    #[must_use]
+    pub fn offset_column(&self) -> Option<&str> {
+        self.offset_column.as_deref()
+    }
+
+    /// The column of the exposure (see [`with_known_columns`](Self::with_known_columns)).
+    #[must_use]
+    pub fn exposure_column(&self) -> Option<&str> {
+        self.exposure_column.as_deref()
+    }
+
     /// The family.
     #[must_use]
     pub fn family(&self) -> GlmFamily {
