@@ -6,6 +6,7 @@
 //! | [`GlmFamily`] | the family and its link |
 //! | [`GlmData`] | target, prior weights, offset, exposure, binomial trials |
 //! | [`Glm`], [`FittedGlm`] | the estimator and the fitted model |
+//! | [`GlmPath`], [`GlmPathFit`], [`GlmCv`] | regularization paths and cross-validation for every family, logistic and multinomial |
 //! | [`GlmStatistics`] | deviance, null deviance, Pearson chi-squared, scale, log-likelihood, AIC |
 //!
 //! Each family is a [`Loss`](crate::loss::Loss) (half its unit deviance) on the generic
@@ -13,6 +14,7 @@
 
 mod data;
 mod family;
+mod path;
 mod regression;
 mod statistics;
 mod summary;
@@ -20,5 +22,6 @@ mod summary;
 pub use data::GlmData;
 pub use family::GlmFamily;
 pub(crate) use family::with_family;
+pub use path::{GlmCv, GlmPath, GlmPathFit, PathModel};
 pub use regression::{FittedGlm, Glm};
 pub use statistics::GlmStatistics;
