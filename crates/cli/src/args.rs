@@ -80,6 +80,19 @@ pub enum ModelKind {
     Multinomial,
     /// Linear regression (OLS, ridge, lasso, elastic net).
     Linear,
+    /// Poisson GLM, log link (counts, rates with --exposure).
+    Poisson,
+    /// Gamma GLM, log link (default) or inverse link (positive continuous targets).
+    Gamma,
+    /// Tweedie GLM with --power P (default 1.5), log link.
+    Tweedie,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Log,
+    Identity,
+    Inverse,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +191,26 @@ pub struct FitArgs {
     /// Multiclass strategy.
     #[arg(long, value_enum, default_value = "softmax")]
     pub strategy: Strategy,
+
+    /// Tweedie power P: 1 < P < 2 compound Poisson-Gamma, P >= 2 (default 1.5).
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = limits::finite)]
+    pub power: Option<f64>,
+
+    /// Link of a GLM (default log; gamma also has inverse).
+    #[arg(long, value_enum)]
+    pub link: Option<LinkKind>,
+
+    /// Column added to the linear predictor of a GLM (not a feature).
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Column whose log is added to the linear predictor of a GLM (> 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub exposure: Option<String>,
+
+    /// Column of prior weights of a GLM, as R's glm(weights = ) (>= 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
 
     /// Weigh classes by n / (K n_k).
     #[arg(long)]
@@ -312,7 +345,7 @@ pub struct PathArgs {
     #[command(flatten)]
     pub data: DataArgs,
 
-    /// Only `linear` is supported: the lasso / elastic-net path.
+    /// The model of the path.
     #[arg(long, value_enum, default_value = "linear")]
     pub model: ModelKind,
 

@@ -78,6 +78,52 @@ impl Labelled {
         }
     }
 
+    /// Where value `row` of another column of the data file (an offset, exposure or weight
+    /// column) is.
+    pub fn place_in(&self, row: usize, column: &str) -> String {
+        match &self.source {
+            TargetSource::Csv { file, lines, .. } => match lines.line(row) {
+                Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
+                None => format!("{}, data row {}", file.display(), row + 1),
+            },
+            TargetSource::Npy { file } => format!("{}, row {} (1-based)", file.display(), row + 1),
+        }
+    }
+
+    /// Takes column `name` out of the features: an offset, exposure or weight column is data
+    /// of the model, not a feature. `flag` names the option in errors.
+    pub fn take_column(&mut self, name: &str, flag: &str) -> Result<Vec<f64>> {
+        let TargetSource::Csv { file, .. } = &self.source else {
+            bail!("{flag} names a column of a CSV file; .npy data have no column names");
+        };
+        let file = file.clone();
+        let placeholder = Dataset {
+            x: linmod::linalg::Mat::new(),
+            y: Vec::new(),
+            feature_names: Vec::new(),
+            target_name: String::new(),
+            target_names: Vec::new(),
+            description: String::new(),
+        };
+        let data = std::mem::replace(&mut self.data, placeholder);
+        let Some(j) = data.feature_names.iter().position(|f| f == name) else {
+            let e = data.select_features(&[name.to_string()], &file).err();
+            bail!(
+                "{flag}: {}",
+                e.map_or_else(|| format!("no column `{name}`"), |e| e.to_string())
+            );
+        };
+        let values: Vec<f64> = data.x.col(j).iter().copied().collect();
+        let rest: Vec<String> = data
+            .feature_names
+            .iter()
+            .filter(|f| *f != name)
+            .cloned()
+            .collect();
+        self.data = data.select_features(&rest, &file)?;
+        Ok(values)
+    }
+
     /// A model error about the target, located in its file; other errors as they are.
     pub fn locate(&self, e: ModelError) -> anyhow::Error {
         match e {

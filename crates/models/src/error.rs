@@ -64,6 +64,19 @@ pub enum ModelError {
         /// The allowed labels, in words (e.g. "0 or 1").
         expected: String,
     },
+    /// A value of a GLM input (target, exposure, offset, trials) is outside its family's
+    /// domain.
+    #[error("invalid {what} {value_short} at row {row}: {requirement}", value_short = linalg_core::Short(*.value))]
+    InvalidValue {
+        /// The input: "target", "exposure", "offset", "trials", ...
+        what: &'static str,
+        /// Row, 0-based.
+        row: usize,
+        /// The value.
+        value: f64,
+        /// What the value must be, in words (e.g. "a Poisson target must be >= 0").
+        requirement: String,
+    },
     /// Classification data with fewer than two classes.
     #[error("only one class ({label}) is present in y: a classifier needs at least two")]
     SingleClass {

@@ -210,6 +210,19 @@ pub struct Summary {
     pub logit: Option<LogitFit>,
     /// OLS goodness of fit.
     pub ols: Option<OlsFit>,
+    /// GLM goodness of fit.
+    pub glm: Option<GlmFit>,
+}
+
+/// The family and goodness of fit of a generalized linear model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GlmFit {
+    /// The family ("Poisson", "Gamma", "Tweedie (power 1.5)", "Binomial").
+    pub family: String,
+    /// The link ("log", "inverse", "logit").
+    pub link: String,
+    /// Deviance, null deviance, Pearson chi-squared, scale, log-likelihood, AIC.
+    pub statistics: crate::glm::GlmStatistics,
 }
 
 /// Refuses inference for penalized fits and fits that did not converge.
@@ -274,7 +287,7 @@ impl FitForInference<'_> {
     }
 
     /// `X~^T diag(d) X~` for `X~ = [1, X]` (intercept first when fitted), full symmetric.
-    fn gram(&self, d: &[f64]) -> Mat<f64> {
+    pub(crate) fn gram(&self, d: &[f64]) -> Mat<f64> {
         let p = self.coef.len();
         let off = usize::from(self.intercept.is_some());
         let mut g = Mat::<f64>::zeros(p, p);
@@ -299,7 +312,7 @@ impl FitForInference<'_> {
         })
     }
 
-    fn estimates(&self) -> Vec<f64> {
+    pub(crate) fn estimates(&self) -> Vec<f64> {
         self.intercept
             .iter()
             .copied()
@@ -309,7 +322,7 @@ impl FitForInference<'_> {
 }
 
 /// Inverts a symmetric positive-definite matrix, or explains why inference is not possible.
-fn inverse(a: &Mat<f64>) -> Result<Mat<f64>> {
+pub(crate) fn inverse(a: &Mat<f64>) -> Result<Mat<f64>> {
     Cholesky::new(a.as_ref()).map(|c| c.inverse()).map_err(|_| {
         ModelError::InferenceUnavailable(
             "the information matrix is singular (rank-deficient design)".into(),
@@ -326,16 +339,16 @@ fn sandwich(a_inv: &Mat<f64>, b: &Mat<f64>, factor: f64) -> Mat<f64> {
 }
 
 /// The columns of a coefficient table after the estimates.
-struct Columns {
-    std_err: Vec<f64>,
-    statistic: Vec<f64>,
-    p_value: Vec<f64>,
-    conf_low: Vec<f64>,
-    conf_high: Vec<f64>,
+pub(crate) struct Columns {
+    pub(crate) std_err: Vec<f64>,
+    pub(crate) statistic: Vec<f64>,
+    pub(crate) p_value: Vec<f64>,
+    pub(crate) conf_low: Vec<f64>,
+    pub(crate) conf_high: Vec<f64>,
 }
 
 /// The table part of a summary from estimates and their covariance.
-fn table(
+pub(crate) fn table(
     beta: &[f64],
     cov: &Mat<f64>,
     kind: StatisticKind,
@@ -378,7 +391,7 @@ fn table(
     })
 }
 
-fn row_major(m: &Mat<f64>) -> Vec<f64> {
+pub(crate) fn row_major(m: &Mat<f64>) -> Vec<f64> {
     (0..m.nrows())
         .flat_map(|i| (0..m.ncols()).map(move |j| (i, j)))
         .map(|(i, j)| m[(i, j)])
@@ -592,13 +605,14 @@ pub(crate) fn likelihood_summary(
             llr_p_value,
         }),
         ols: None,
+        glm: None,
     })
 }
 
 /// `s` when every number in it is finite; otherwise [`ModelError::InferenceUnavailable`]
 /// naming the first quantity that is not (a summary is printed and saved as it is, and no NaN or
 /// infinity may pass for a statistic).
-fn finite_summary(s: Summary) -> Result<Summary> {
+pub(crate) fn finite_summary(s: Summary) -> Result<Summary> {
     let columns: [(&'static str, &[f64]); 7] = [
         ("estimates", &s.estimate),
         ("standard errors", &s.std_err),
@@ -608,14 +622,18 @@ fn finite_summary(s: Summary) -> Result<Summary> {
         ("upper confidence limits", &s.conf_high),
         ("covariance matrix", &s.covariance_matrix),
     ];
-    let mut scalars = vec![
-        s.n_obs,
-        s.df_model,
-        s.df_resid,
-        s.log_likelihood,
-        s.aic,
-        s.bic,
-    ];
+    let mut scalars = vec![s.n_obs, s.df_model, s.df_resid];
+    // a GLM family without a likelihood (Tweedie) reports none: NaN there is "not defined"
+    if s.glm
+        .as_ref()
+        .is_none_or(|g| g.statistics.log_likelihood.is_some())
+    {
+        scalars.extend([s.log_likelihood, s.aic, s.bic]);
+    }
+    if let Some(g) = &s.glm {
+        let st = &g.statistics;
+        scalars.extend([st.deviance, st.null_deviance, st.pearson_chi2, st.scale]);
+    }
     if let Some(l) = &s.logit {
         scalars.extend([l.ll_null, l.deviance, l.pseudo_r2, l.llr, l.llr_p_value]);
     }
@@ -813,6 +831,7 @@ pub(crate) fn ols_fit(fit: &FitForInference<'_>, opts: &InferenceOptions) -> Res
             f_p_value,
             sigma2,
         }),
+        glm: None,
     })
 }
 
@@ -880,6 +899,7 @@ impl Summary {
         let title = match self.model.as_str() {
             "Logit" => "Logit Regression Results",
             "MNLogit" => "MNLogit Regression Results",
+            "GLM" => "Generalized Linear Model Regression Results",
             _ => "OLS Regression Results",
         };
         let likelihood = self.model != "OLS";
@@ -923,8 +943,26 @@ impl Summary {
                 format!("{:.3}", self.log_likelihood),
             ));
         }
-        right.push(("AIC:".into(), format!("{:.4}", self.aic)));
-        right.push(("BIC:".into(), format!("{:.4}", self.bic)));
+        if let Some(g) = &self.glm {
+            left.insert(2, ("Model Family:".into(), g.family.clone()));
+            left.insert(3, ("Link Function:".into(), g.link.clone()));
+            let st = &g.statistics;
+            right.push(("Scale:".into(), format!("{:.5}", st.scale)));
+            right.push((
+                "Log-Likelihood:".into(),
+                st.log_likelihood
+                    .map_or_else(|| "n/a".into(), |v| format!("{v:.3}")),
+            ));
+            right.push(("Deviance:".into(), format!("{:.5}", st.deviance)));
+            right.push(("Null Deviance:".into(), format!("{:.5}", st.null_deviance)));
+            right.push(("Pearson chi2:".into(), format!("{:.4}", st.pearson_chi2)));
+            if let Some(aic) = st.aic {
+                right.push(("AIC (R):".into(), format!("{aic:.4}")));
+            }
+        } else {
+            right.push(("AIC:".into(), format!("{:.4}", self.aic)));
+            right.push(("BIC:".into(), format!("{:.4}", self.bic)));
+        }
         while left.len() < right.len() {
             left.push((String::new(), String::new()));
         }

@@ -13,6 +13,7 @@
 //! | module | holds |
 //! |---|---|
 //! | [`logistic`] | [`LogisticRegression`](logistic::LogisticRegression), [`MultinomialRegression`](logistic::MultinomialRegression), their objectives and solvers |
+//! | [`glm`] | [`Glm`](glm::Glm): Poisson, Gamma, Tweedie and binomial GLMs with offsets, exposures, weights; R's goodness of fit and inference |
 //! | [`linear`] | [`LinearRegression`](linear::LinearRegression), regularization paths, k-fold CV |
 //! | [`mlp`] | [`Mlp`](mlp::Mlp): one hidden layer, softmax output, minibatch SGD |
 //! | [`metrics`] | accuracy, log loss, ROC AUC, confusion matrix, MSE, R^2, ... |
@@ -35,6 +36,7 @@
 mod data;
 mod error;
 pub mod estimator;
+pub mod glm;
 pub mod inference;
 mod labels;
 pub mod linear;

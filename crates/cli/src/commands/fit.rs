@@ -5,12 +5,12 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use linmod::datasets::Dataset;
 use linmod::linalg::Short;
-use linmod::models::Penalty;
 use linmod::models::estimator::{FitReport, Fitted as Estimator};
 use linmod::models::inference::{CovarianceType, InferenceOptions, Summary};
 use linmod::models::linear::{LinearRegression, LinearSolver};
 use linmod::models::logistic::{ClassWeight, LogisticRegression, LogisticSolver, Multiclass};
 use linmod::models::persist::{ModelFile, SavedModel};
+use linmod::models::{FitSettings, Penalty};
 use serde_json::{Map, Value, json};
 
 use crate::args::{FitArgs, Format, ModelKind, PenaltyKind, Strategy};
@@ -33,20 +33,38 @@ pub fn penalty(
 }
 
 /// What every fit reports, whatever the model.
-struct Fitted {
-    model: SavedModel,
-    json: Map<String, Value>,
-    text: String,
+pub(super) struct Fitted {
+    pub(super) model: SavedModel,
+    pub(super) json: Map<String, Value>,
+    pub(super) text: String,
 }
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
-    let loaded = input::labelled(&args.data)?;
-    let data = &loaded.data;
+    let mut loaded = input::labelled(&args.data)?;
     let pen = penalty(args.l1, args.l2, args.c, args.penalty)?;
+    let glm = matches!(
+        args.model,
+        ModelKind::Poisson | ModelKind::Gamma | ModelKind::Tweedie
+    );
+    if !glm
+        && (args.offset.is_some()
+            || args.exposure.is_some()
+            || args.weights.is_some()
+            || args.power.is_some()
+            || args.link.is_some())
+    {
+        bail!(
+            "--offset, --exposure, --weights, --power and --link apply to --model poisson, gamma and tweedie"
+        );
+    }
     let fitted = match args.model {
         ModelKind::Logistic | ModelKind::Multinomial => fit_logistic(args, &loaded, pen, quiet)?,
         ModelKind::Linear => fit_linear(args, &loaded, pen, quiet)?,
+        ModelKind::Poisson | ModelKind::Gamma | ModelKind::Tweedie => {
+            super::fit_glm::fit_glm(args, &mut loaded, pen, quiet)?
+        }
     };
+    let data = &loaded.data;
     if let Some(path) = &args.save {
         // names are the contract of CSV input; a `.npy` file has none, so its model is
         // applied by position
@@ -65,7 +83,7 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
     }
 }
 
-fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOptions {
+pub(super) fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOptions {
     InferenceOptions::default()
         .level(args.level)
         .covariance(if args.robust {
@@ -77,7 +95,12 @@ fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOptions {
         .dependent(data.target_name.clone())
 }
 
-fn base_json(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> Map<String, Value> {
+pub(super) fn base_json(
+    args: &FitArgs,
+    data: &Dataset,
+    solver: &str,
+    pen: Penalty,
+) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert(
         "model".into(),
@@ -96,7 +119,7 @@ fn base_json(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> Map<
 
 /// The fit's report in the JSON: how it stopped, its optimality measure and the objective
 /// (or, beyond f64's range, a note: JSON has no infinity), and the wall time of the fit.
-fn report_json(m: &mut Map<String, Value>, report: &FitReport, seconds: f64) {
+pub(super) fn report_json(m: &mut Map<String, Value>, report: &FitReport, seconds: f64) {
     m.insert("iterations".into(), json!(report.iterations));
     m.insert("converged".into(), json!(report.converged));
     m.insert("termination".into(), json!(report.termination));
@@ -113,7 +136,7 @@ fn report_json(m: &mut Map<String, Value>, report: &FitReport, seconds: f64) {
 const OBJECTIVE_OVERFLOW: &str = "the objective is beyond the range of f64 (targets above about 1e154); the coefficients are exact";
 
 /// The report as a line of text: how it stopped, iterations, objective, time.
-fn report_line(report: &FitReport, seconds: f64) -> String {
+pub(super) fn report_line(report: &FitReport, seconds: f64) -> String {
     let objective = report.objective.map_or_else(
         || OBJECTIVE_OVERFLOW.to_string(),
         |v| format!("objective {v:.10}"),
@@ -124,7 +147,7 @@ fn report_line(report: &FitReport, seconds: f64) -> String {
     )
 }
 
-fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String {
+pub(super) fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String {
     format!(
         "{} on {} rows x {} features (target `{}`), solver {solver}, penalty l1 = {}, l2 = {}\n",
         format!("{:?}", args.model).to_lowercase(),
@@ -136,7 +159,7 @@ fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String 
     )
 }
 
-fn coefficient_table(names: &[String], coef: &[f64], intercept: Option<f64>) -> String {
+pub(super) fn coefficient_table(names: &[String], coef: &[f64], intercept: Option<f64>) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     if let Some(b) = intercept {
         rows.push(vec!["intercept".into(), num(b, 6)]);
@@ -152,7 +175,7 @@ fn coefficient_table(names: &[String], coef: &[f64], intercept: Option<f64>) -> 
 
 /// The summary table when inference ran, else the coefficients and (when inference was
 /// attempted and refused) the reason.
-fn add_inference(
+pub(super) fn add_inference(
     json: &mut Map<String, Value>,
     text: &mut String,
     summary: Option<linmod::models::Result<Summary>>,
@@ -172,6 +195,24 @@ fn add_inference(
     }
 }
 
+/// The shared solver settings of the flags: tolerance, iterations (epochs for `sgd`),
+/// learning rate, batch size and seed.
+pub(super) fn fit_settings(args: &FitArgs, sgd: bool) -> FitSettings {
+    let mut s = FitSettings {
+        tol: args.tol,
+        learning_rate: args.learning_rate,
+        batch_size: args.batch_size,
+        seed: args.seed,
+        ..FitSettings::default()
+    };
+    if sgd {
+        s.epochs = args.max_iter;
+    } else {
+        s.max_iter = args.max_iter;
+    }
+    s
+}
+
 fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> Result<Fitted> {
     let data = &loaded.data;
     let solver: LogisticSolver = args.solver.parse()?;
@@ -179,23 +220,7 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
         .penalty(pen)
         .fit_intercept(!args.no_intercept)
         .solver(solver)
-        .seed(args.seed);
-    if let Some(t) = args.tol {
-        cfg = cfg.tol(t);
-    }
-    if let Some(m) = args.max_iter {
-        cfg = if solver == LogisticSolver::Sgd {
-            cfg.epochs(m)
-        } else {
-            cfg.max_iter(m)
-        };
-    }
-    if let Some(lr) = args.learning_rate {
-        cfg = cfg.learning_rate(lr);
-    }
-    if let Some(b) = args.batch_size {
-        cfg = cfg.batch_size(b);
-    }
+        .with_settings(fit_settings(args, solver == LogisticSolver::Sgd));
     if args.balanced {
         cfg = cfg.class_weight(ClassWeight::Balanced);
     }

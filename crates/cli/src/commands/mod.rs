@@ -2,6 +2,7 @@
 
 pub mod evaluate;
 pub mod fit;
+mod fit_glm;
 pub mod path;
 pub mod predict;
 pub mod simulate;

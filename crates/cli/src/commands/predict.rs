@@ -12,8 +12,17 @@ use crate::output::write_text;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
+    let raw = input::features(&args.data, false)?;
+    // a GLM's offset and exposure columns apply when the file has them
+    let known = match &file.model {
+        SavedModel::Glm(m) => [m.offset_column(), m.exposure_column()].map(|name| {
+            name.and_then(|n| raw.feature_names.iter().position(|f| f == n))
+                .map(|j| raw.x.col(j).iter().copied().collect::<Vec<f64>>())
+        }),
+        _ => [None, None],
+    };
     let data = input::model_features(
-        input::features(&args.data, false)?,
+        raw,
         &args.data,
         file.feature_names.as_deref(),
         file.model.n_features(),
@@ -46,6 +55,19 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             }
             out.push_str("prediction\n");
             for v in m.predict(x)? {
+                let _ = writeln!(out, "{v:?}");
+            }
+        }
+        SavedModel::Glm(m) => {
+            if args.proba {
+                bail!(
+                    "--proba applies to classifiers; {} is a GLM",
+                    args.model.display()
+                );
+            }
+            let [offset, exposure] = &known;
+            out.push_str("prediction\n");
+            for v in m.predict(x, exposure.as_deref(), offset.as_deref())? {
                 let _ = writeln!(out, "{v:?}");
             }
         }

@@ -107,24 +107,6 @@ impl CrossValidation {
         self.fit_inner(x, y, Some(sample_weight))
     }
 
-    /// Fold of each row.
-    fn assign_folds(&self, n: usize) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..n).collect();
-        order.shuffle(&mut ChaCha8Rng::seed_from_u64(self.seed));
-        let k = self.folds;
-        let (base, extra) = (n / k, n % k);
-        let mut fold_of = vec![0; n];
-        let mut pos = 0;
-        for f in 0..k {
-            let size = base + usize::from(f < extra);
-            for &i in &order[pos..pos + size] {
-                fold_of[i] = f;
-            }
-            pos += size;
-        }
-        fold_of
-    }
-
     fn fit_inner(
         &self,
         x: MatRef<'_, f64>,
@@ -144,7 +126,7 @@ impl CrossValidation {
         let full = self.path.fit_inner_grid(x, y, sample_weight, None)?;
         let weights = normalize_weights(sample_weight, n)?;
         let weight = |i: usize| weights.as_ref().map_or(1.0, |s| s[i]);
-        let fold_of = self.assign_folds(n);
+        let fold_of = assign_folds(n, k, self.seed);
         let par = self.path.parallelism;
         let mut fold_mse = Vec::with_capacity(k);
         let mut yhat = vec![0.0; n];
@@ -180,26 +162,12 @@ impl CrossValidation {
             }
             fold_mse.push(errors);
         }
-        let n_lambdas = full.len();
-        let kf = k as f64;
-        let mse_mean: Vec<f64> = (0..n_lambdas)
-            .map(|l| fold_mse.iter().map(|e| e[l]).sum::<f64>() / kf)
-            .collect();
-        let mse_std_error: Vec<f64> = (0..n_lambdas)
-            .map(|l| {
-                let m = mse_mean[l];
-                let ss: f64 = fold_mse.iter().map(|e| (e[l] - m).powi(2)).sum();
-                (ss / (kf - 1.0)).sqrt() / kf.sqrt()
-            })
-            .collect();
-        let index_min = (0..n_lambdas)
-            .min_by(|&a, &b| mse_mean[a].total_cmp(&mse_mean[b]))
-            .unwrap_or(0);
-        let bound = mse_mean[index_min] + mse_std_error[index_min];
-        // the grid decreases, so the first index within the bound has the largest penalty
-        let index_1se = (0..=index_min)
-            .find(|&l| mse_mean[l] <= bound)
-            .unwrap_or(index_min);
+        let OneStandardError {
+            mean: mse_mean,
+            std_error: mse_std_error,
+            index_min,
+            index_1se,
+        } = one_standard_error(&fold_mse);
         let model_min = self.refit(x, y, sample_weight, &full, index_min)?;
         let model_1se = self.refit(x, y, sample_weight, &full, index_1se)?;
         Ok(CvResult {
@@ -245,6 +213,64 @@ impl CrossValidation {
     }
 }
 
+/// The fold of each of `n` rows: the rows shuffled by ChaCha8 seeded with `seed`, cut into `k`
+/// folds whose sizes differ by at most one (the first `n mod k` folds have one row more).
+pub(crate) fn assign_folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    let (base, extra) = (n / k, n % k);
+    let mut fold_of = vec![0; n];
+    let mut pos = 0;
+    for f in 0..k {
+        let size = base + usize::from(f < extra);
+        for &i in &order[pos..pos + size] {
+            fold_of[i] = f;
+        }
+        pos += size;
+    }
+    fold_of
+}
+
+/// The mean held-out error per penalty, its standard error, and the penalties it picks.
+pub(crate) struct OneStandardError {
+    pub(crate) mean: Vec<f64>,
+    pub(crate) std_error: Vec<f64>,
+    pub(crate) index_min: usize,
+    pub(crate) index_1se: usize,
+}
+
+/// `mean`, `se` (fold standard deviation with `k - 1` degrees of freedom over `sqrt(k)`), the
+/// index of the smallest mean and the first (largest-penalty) index within one standard error
+/// of it, from `fold_errors[fold][l]` on a decreasing grid.
+pub(crate) fn one_standard_error(fold_errors: &[Vec<f64>]) -> OneStandardError {
+    let kf = fold_errors.len() as f64;
+    let n_lambdas = fold_errors.first().map_or(0, Vec::len);
+    let mean: Vec<f64> = (0..n_lambdas)
+        .map(|l| fold_errors.iter().map(|e| e[l]).sum::<f64>() / kf)
+        .collect();
+    let std_error: Vec<f64> = (0..n_lambdas)
+        .map(|l| {
+            let m = mean[l];
+            let ss: f64 = fold_errors.iter().map(|e| (e[l] - m).powi(2)).sum();
+            (ss / (kf - 1.0)).sqrt() / kf.sqrt()
+        })
+        .collect();
+    let index_min = (0..n_lambdas)
+        .min_by(|&a, &b| mean[a].total_cmp(&mean[b]))
+        .unwrap_or(0);
+    let bound = mean[index_min] + std_error[index_min];
+    // the grid decreases, so the first index within the bound has the largest penalty
+    let index_1se = (0..=index_min)
+        .find(|&l| mean[l] <= bound)
+        .unwrap_or(index_min);
+    OneStandardError {
+        mean,
+        std_error,
+        index_min,
+        index_1se,
+    }
+}
+
 /// The result of [`CrossValidation::fit`]: index `l` of the per-penalty vectors belongs to
 /// `lambdas[l]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -281,16 +307,13 @@ mod tests {
 
     #[test]
     fn folds_partition_the_rows_evenly() {
-        let cv = CrossValidation::new(RegularizationPath::new())
-            .folds(4)
-            .seed(7);
-        let fold_of = cv.assign_folds(10);
+        let fold_of = assign_folds(10, 4, 7);
         let mut sizes = [0; 4];
         for f in &fold_of {
             sizes[*f] += 1;
         }
         assert_eq!(sizes, [3, 3, 2, 2]);
-        assert_eq!(fold_of, cv.assign_folds(10), "seeded");
-        assert_ne!(fold_of, cv.clone().seed(8).assign_folds(10));
+        assert_eq!(fold_of, assign_folds(10, 4, 7), "seeded");
+        assert_ne!(fold_of, assign_folds(10, 4, 8));
     }
 }

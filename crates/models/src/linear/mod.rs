@@ -33,7 +33,7 @@
 mod centering;
 mod certificate;
 mod covariance;
-mod cv;
+pub(crate) mod cv;
 mod direct;
 mod fitted;
 mod iterative;

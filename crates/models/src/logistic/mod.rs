@@ -19,11 +19,11 @@
 
 mod binary;
 mod class_weight;
-mod identifiability;
+pub(crate) mod identifiability;
 mod mnlogit;
 mod multinomial;
 mod reference_class;
-mod solver;
+pub(crate) mod solver;
 
 pub use binary::{FittedLogistic, LogisticRegression};
 pub use class_weight::ClassWeight;

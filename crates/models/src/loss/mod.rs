@@ -12,16 +12,35 @@
 //! | [`Logistic`] | `softplus(z) - y z` | `sigma(z) - y` | `sigma(z)(1 - sigma(z))` | [`Logistic::derivatives`] |
 //! | [`Squared`] | `(z - y)^2 / 2` | `z - y` | `1` | [`Squared::derivatives`] |
 //! | [`Softmax`] (K outputs) | `logsumexp(z) - z_y` | `softmax(z) - e_y` | `diag(p) - p p^T` | [`Softmax::row_gradient`] |
+//! | [`Poisson`] (log link) | `y ln y - y z - y + e^z` | `e^z - y` | `e^z` | [`Poisson::derivatives`] |
+//! | [`Gamma`] (log link) | `y e^{-z} - ln y + z - 1` | `1 - y e^{-z}` | `y e^{-z}` | [`Gamma::derivatives`] |
+//! | [`Gamma`] (inverse link) | `y z - ln(y z) - 1` | `y - 1/z` | `1/z^2` | [`Gamma::derivatives`] |
+//! | [`Tweedie`] (log link, `p != 2`) | `y^{2-p}/((1-p)(2-p)) - y mu^{1-p}/(1-p) + mu^{2-p}/(2-p)` | `mu^{1-p}(mu - y)` | `(2-p) mu^{2-p} + (p-1) y mu^{1-p}` (`mu^{2-p}` for `p > 2`) | [`Tweedie::derivatives`] |
+//! | [`Binomial`] (logit, `y` a proportion) | `softplus(z) - y z + y ln y + (1-y) ln(1-y)` | `sigma(z) - y` | `sigma(z)(1 - sigma(z))` | [`Binomial::derivatives`] |
+//!
+//! The generalized-linear-model families (the last four) are half unit deviances, so that the
+//! mean loss is `1/(2n) sum_i s_i d(y_i, mu_i)`; [`Family`] adds their means, variances,
+//! deviances and expected information.
 
+mod binomial;
+mod family;
+mod gamma;
 mod logistic;
 mod multi;
+mod poisson;
 mod softmax;
 mod squared;
+mod tweedie;
 
+pub use binomial::Binomial;
+pub use family::Family;
+pub use gamma::{Gamma, GammaLink};
 pub use logistic::Logistic;
 pub use multi::MultiLoss;
+pub use poisson::Poisson;
 pub use softmax::{Softmax, cross_entropy};
 pub use squared::Squared;
+pub use tweedie::Tweedie;
 
 use crate::error::Result;
 

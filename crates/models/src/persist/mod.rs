@@ -64,6 +64,8 @@ pub enum SavedModel {
     Linear(FittedLinear),
     /// One-hidden-layer network.
     Mlp(FittedMlp),
+    /// Generalized linear model.
+    Glm(crate::glm::FittedGlm),
 }
 
 impl SavedModel {
@@ -75,6 +77,7 @@ impl SavedModel {
             SavedModel::Multinomial(m) => m.n_features(),
             SavedModel::Linear(m) => m.n_features(),
             SavedModel::Mlp(m) => m.n_features(),
+            SavedModel::Glm(m) => m.n_features(),
         }
     }
 
@@ -85,6 +88,7 @@ impl SavedModel {
             SavedModel::Multinomial(m) => m.validate(),
             SavedModel::Linear(m) => m.validate(),
             SavedModel::Mlp(m) => m.validate(),
+            SavedModel::Glm(m) => m.validate(),
         }
     }
 }
@@ -284,6 +288,7 @@ impl SavedModel {
             SavedModel::Multinomial(_) => "multinomial",
             SavedModel::Linear(_) => "linear",
             SavedModel::Mlp(_) => "mlp",
+            SavedModel::Glm(_) => "glm",
         }
     }
 }
