@@ -50,6 +50,8 @@ mod npy;
 mod scale;
 pub mod simulate;
 mod split;
+mod table;
+mod table_csv;
 #[cfg(test)]
 mod test_util;
 
@@ -69,6 +71,8 @@ pub use npy::{
 };
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};
+pub use table::{Column, ColumnType, MISSING_CODE, Table};
+pub use table_csv::{DEFAULT_MISSING, TableOptions, read_table, read_table_from};
 
 /// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from
 /// `linmod-linalg-core`), and `mat!` to write one: building a data set from your own matrix
