@@ -43,8 +43,12 @@
 mod csv_io;
 mod csv_parse;
 mod dataset;
+mod design_columns;
 mod embedded;
+mod embedded_tables;
 mod error;
+mod formula;
+mod formula_parse;
 mod names;
 mod npy;
 mod scale;
@@ -62,7 +66,9 @@ pub use csv_io::{
 pub use csv_parse::{MAX_LINE_BYTES, SourceLines};
 pub use dataset::{Dataset, MAX_CLASSES, NonFinite, class_counts};
 pub use embedded::{breast_cancer, chd_age, diabetes, digits, digits_0_vs_1, iris, wine};
+pub use embedded_tables::penguins;
 pub use error::{DatasetError, Result};
+pub use formula::{DesignSpec, Formula, Frame, Missing, Unseen};
 pub use names::close_matches;
 pub use npy::{
     NpyOrder, read_npy_dataset, read_npy_matrix, read_npy_matrix_from_bytes, read_npy_vector,
