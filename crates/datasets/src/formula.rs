@@ -432,6 +432,56 @@ impl DesignSpec {
         out
     }
 
+    /// How to read a file for this design: only the columns it uses (and the target, when
+    /// asked), each with the type it had when the design was learned, so that a text column
+    /// of codes (`02134`) stays text and a stray word in a numeric column is an error at its
+    /// line.
+    ///
+    /// # Examples
+    /// ```
+    /// use linmod_datasets::{Formula, Missing, TableOptions, read_table_from};
+    /// let fit = read_table_from("y,zip\n1,02134\n2,10001\n".as_bytes(), "a.csv", &TableOptions::new().column_type("zip", linmod_datasets::ColumnType::Text))?;
+    /// let spec = Formula::parse("y ~ zip")?.spec(&fit, Missing::Error)?;
+    /// let new = read_table_from("zip,other\n02134,x\n".as_bytes(), "b.csv", &spec.read_options(false))?;
+    /// assert_eq!(new.names(), ["zip"]);
+    /// assert_eq!(new.column("zip").and_then(|c| c.display(0)).as_deref(), Some("02134"));
+    /// # Ok::<(), linmod_datasets::DatasetError>(())
+    /// ```
+    #[must_use]
+    pub fn read_options(&self, with_target: bool) -> crate::TableOptions {
+        let mut columns = Vec::new();
+        if with_target && let Some(t) = &self.target {
+            learned_columns(t, &mut columns);
+        }
+        let mut options = crate::TableOptions::new();
+        for f in &self.factors {
+            if let Learned::Categorical {
+                column,
+                values: None,
+                ..
+            } = f
+            {
+                options = options.column_type(column.clone(), crate::ColumnType::Text);
+            }
+            learned_columns(f, &mut columns);
+        }
+        for f in self
+            .target
+            .iter()
+            .filter(|_| with_target)
+            .chain(&self.factors)
+        {
+            if let Learned::Numeric { expr, .. } = f {
+                let mut numeric = Vec::new();
+                expr_columns(expr, &mut numeric);
+                for c in numeric {
+                    options = options.column_type(c, crate::ColumnType::Numeric);
+                }
+            }
+        }
+        options.only(columns)
+    }
+
     /// Checks a deserialized design: levels, references and subterms consistent, names
     /// matching the subterms.
     ///
@@ -477,12 +527,21 @@ impl DesignSpec {
     /// [`DatasetError::Design`] for a design without a target; otherwise as
     /// [`features`](Self::features), for the target column too.
     pub fn fit_frame(&self, table: &Table) -> Result<Frame> {
+        self.labelled(table, Unseen::Error)
+    }
+
+    /// The design and the target of `table`, levels unseen when the design was learned
+    /// treated as `unseen` says (the input of an evaluation on new labelled rows).
+    ///
+    /// # Errors
+    /// As [`fit_frame`](Self::fit_frame).
+    pub fn labelled(&self, table: &Table, unseen: Unseen) -> Result<Frame> {
         if self.target.is_none() {
             return Err(DatasetError::Design {
                 reason: "the formula has no target (write `y ~ ...`)".into(),
             });
         }
-        self.frame(table, true, Unseen::Error)
+        self.frame(table, true, unseen)
     }
 
     /// The design of `table` (no target needed; other columns ignored), with the
