@@ -70,6 +70,52 @@ pub struct DataArgs {
     /// Drop rows holding NaN or infinite values instead of failing.
     #[arg(long)]
     pub drop_non_finite: bool,
+
+    /// A formula `y ~ a + C(b) + a:c` (patsy's notation, as statsmodels'): the target and the
+    /// terms. Text columns are categorical (treatment coding, the first level in sorted order
+    /// the reference); `- 1` removes the intercept; columns not named are ignored.
+    #[arg(long, value_name = "FORMULA", conflicts_with_all = ["target", "target_file", "features", "exclude", "drop_non_finite"])]
+    pub formula: Option<String>,
+
+    /// The feature columns (comma-separated), with --target: numeric columns as they are,
+    /// text columns categorical.
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',', conflicts_with_all = ["exclude", "target_file", "drop_non_finite"])]
+    pub features: Option<Vec<String>>,
+
+    /// Columns that are not features (comma-separated), with --target: every other column is
+    /// one (text columns categorical).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',', conflicts_with_all = ["target_file", "drop_non_finite"])]
+    pub exclude: Option<Vec<String>>,
+
+    /// Rows with a missing value (an empty cell, NA, NaN, null) in a column used: `error`
+    /// names the first (the default), `drop` drops them and reports how many.
+    #[arg(long, value_enum, value_name = "POLICY", conflicts_with_all = ["target_file", "drop_non_finite"])]
+    pub missing: Option<MissingPolicy>,
+
+    /// The cells that mean "missing" (comma-separated, instead of: empty, NA, NaN, null).
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    pub na_values: Option<Vec<String>>,
+
+    /// The type of a column, instead of the inferred one: NAME=text (numbers as categories,
+    /// such as codes) or NAME=numeric. Repeat for several columns.
+    #[arg(long = "column-type", value_name = "NAME=TYPE")]
+    pub column_types: Vec<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingPolicy {
+    /// The first missing value is an error naming its column and line.
+    Error,
+    /// Rows with a missing value are dropped (statsmodels' `missing="drop"`).
+    Drop,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnseenPolicy {
+    /// An error naming the column, the level and the line.
+    Error,
+    /// Encoded as the reference level, with a warning.
+    Reference,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +302,11 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// A level of a categorical column that the model did not see (models fitted with
+    /// --formula, --features or --exclude): `error` (the default) or `reference`.
+    #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
+    pub unseen: UnseenPolicy,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -279,6 +330,10 @@ pub struct EvaluateArgs {
     /// classes, and the largest confusions above).
     #[arg(long, value_name = "FILE")]
     pub confusion_matrix: Option<PathBuf>,
+    /// A level of a categorical column that the model did not see (models fitted with
+    /// --formula, --features or --exclude): `error` (the default) or `reference`.
+    #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
+    pub unseen: UnseenPolicy,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

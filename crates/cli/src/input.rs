@@ -5,13 +5,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use linmod::datasets::{
-    CsvOptions, Dataset, DatasetError, NonFinite, SourceLines, read_csv_with_lines,
-    read_npy_dataset, read_npy_matrix, read_npy_vector,
+    ColumnType, CsvOptions, Dataset, DatasetError, DesignSpec, Formula, Missing, NonFinite,
+    SourceLines, Table, TableOptions, Unseen, read_csv_with_lines, read_npy_dataset,
+    read_npy_matrix, read_npy_vector, read_table,
 };
 use linmod::linalg::Short;
 use linmod::models::ModelError;
+use linmod::models::persist::ModelFile;
 
-use crate::args::DataArgs;
+use crate::args::{DataArgs, MissingPolicy, UnseenPolicy};
 
 /// True for a file whose columns have names (CSV), false for `.npy`.
 pub fn has_column_names(path: &Path) -> bool {
@@ -31,11 +33,19 @@ fn policy(drop: bool) -> NonFinite {
     }
 }
 
-/// A loader error in the command line's words: the remedy for a non-finite cell is a flag.
-fn explained(e: DatasetError) -> anyhow::Error {
+/// A loader error in the command line's words: the remedy for a non-finite cell or a text
+/// column is a flag.
+pub fn explained(e: DatasetError) -> anyhow::Error {
     match e {
         DatasetError::NonFiniteCell { .. } => {
             anyhow::anyhow!("{e}; --drop-non-finite skips such rows")
+        }
+        DatasetError::NonNumeric { .. } => anyhow::anyhow!(
+            "{e}; text columns are used through --formula \"y ~ ...\" or chosen with \
+             --features / --exclude (then they are categorical)"
+        ),
+        DatasetError::MissingValue { .. } => {
+            anyhow::anyhow!("{e}; --missing drop drops such rows")
         }
         other => other.into(),
     }
@@ -51,12 +61,27 @@ enum TargetSource {
     Npy {
         file: PathBuf,
     },
+    /// A table column, with the 1-based line of each row kept.
+    Table {
+        file: PathBuf,
+        column: String,
+        lines: Vec<Option<u64>>,
+    },
 }
 
 /// Labelled data and where each target value is in its file.
 pub struct Labelled {
     pub data: Dataset,
     source: TargetSource,
+    /// The design, for data read through a formula or a column selection.
+    pub design: Option<Design>,
+}
+
+/// The design of a table and what applying it did.
+pub struct Design {
+    pub spec: DesignSpec,
+    /// Rows dropped for a missing value.
+    pub dropped: usize,
 }
 
 impl Labelled {
@@ -75,6 +100,14 @@ impl Labelled {
             TargetSource::Npy { file } => {
                 format!("{}, element {} (1-based)", file.display(), row + 1)
             }
+            TargetSource::Table {
+                file,
+                column,
+                lines,
+            } => match lines.get(row).copied().flatten() {
+                Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
+                None => format!("{}, data row {}", file.display(), row + 1),
+            },
         }
     }
 
@@ -87,14 +120,25 @@ impl Labelled {
                 None => format!("{}, data row {}", file.display(), row + 1),
             },
             TargetSource::Npy { file } => format!("{}, row {} (1-based)", file.display(), row + 1),
+            TargetSource::Table { file, lines, .. } => match lines.get(row).copied().flatten() {
+                Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
+                None => format!("{}, data row {}", file.display(), row + 1),
+            },
         }
     }
 
     /// Takes column `name` out of the features: an offset, exposure or weight column is data
     /// of the model, not a feature. `flag` names the option in errors.
     pub fn take_column(&mut self, name: &str, flag: &str) -> Result<Vec<f64>> {
-        let TargetSource::Csv { file, .. } = &self.source else {
-            bail!("{flag} names a column of a CSV file; .npy data have no column names");
+        let file = match &self.source {
+            TargetSource::Csv { file, .. } => file,
+            TargetSource::Npy { .. } => {
+                bail!("{flag} names a column of a CSV file; .npy data have no column names")
+            }
+            TargetSource::Table { .. } => bail!(
+                "{flag} takes a column of the data file only without --formula, --features and \
+                 --exclude"
+            ),
         };
         let file = file.clone();
         let placeholder = Dataset {
@@ -148,6 +192,13 @@ impl Labelled {
 
 /// Features and target from `--data` and `--target` / `--target-file`.
 pub fn labelled(args: &DataArgs) -> Result<Labelled> {
+    if args.formula.is_some()
+        || args.features.is_some()
+        || args.exclude.is_some()
+        || args.missing.is_some()
+    {
+        return from_table(args);
+    }
     let non_finite = policy(args.drop_non_finite);
     match (&args.target, &args.target_file) {
         (Some(name), None) => {
@@ -166,6 +217,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
                     column: name.clone(),
                     lines,
                 },
+                design: None,
             })
         }
         (None, Some(target_file)) if is_npy(&args.data) && is_npy(target_file) => Ok(Labelled {
@@ -173,6 +225,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
             source: TargetSource::Npy {
                 file: target_file.clone(),
             },
+            design: None,
         }),
         (None, Some(target_file)) => {
             if args.drop_non_finite {
@@ -192,7 +245,11 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
                 );
             }
             data.y = y;
-            Ok(Labelled { data, source })
+            Ok(Labelled {
+                data,
+                source,
+                design: None,
+            })
         }
         _ => bail!("give the target with --target NAME (CSV) or --target-file FILE"),
     }
@@ -268,4 +325,155 @@ pub fn model_features(
     }
     let names = names.unwrap_or_default();
     Ok(data.select_features(names, file)?)
+}
+
+/// The reader's options from `--na-values` and `--column-type`.
+fn table_options(args: &DataArgs) -> Result<TableOptions> {
+    let mut options = TableOptions::new();
+    if let Some(tokens) = &args.na_values {
+        options = options.missing_values(tokens.iter().map(|t| t.trim().to_owned()));
+    }
+    for spec in &args.column_types {
+        let Some((name, kind)) = spec.split_once('=') else {
+            bail!("--column-type {spec:?}: expected NAME=text or NAME=numeric");
+        };
+        let kind = match kind.trim().to_ascii_lowercase().as_str() {
+            "text" | "str" | "string" | "categorical" => ColumnType::Text,
+            "numeric" | "number" | "float" => ColumnType::Numeric,
+            other => bail!("--column-type {spec:?}: unknown type {other:?} (text or numeric)"),
+        };
+        options = options.column_type(name.trim(), kind);
+    }
+    Ok(options)
+}
+
+/// Features and target of a table, through a formula or a column selection.
+fn from_table(args: &DataArgs) -> Result<Labelled> {
+    if is_npy(&args.data) {
+        bail!(
+            "{}: --formula, --features, --exclude and --missing need a CSV file with column names",
+            args.data.display()
+        );
+    }
+    let missing = match args.missing {
+        Some(MissingPolicy::Drop) => Missing::Drop,
+        Some(MissingPolicy::Error) | None => Missing::Error,
+    };
+    let options = table_options(args)?;
+    let (table, spec) = if let Some(text) = &args.formula {
+        let formula = Formula::parse(text)?;
+        let table = read_table(&args.data, &options.only(formula.columns())).map_err(explained)?;
+        let spec = formula.spec(&table, missing)?;
+        (table, spec)
+    } else {
+        let Some(target) = &args.target else {
+            bail!("give the target with --target NAME (or write a --formula \"y ~ ...\")");
+        };
+        let table = read_table(&args.data, &options).map_err(explained)?;
+        table.require(target)?;
+        let features: Vec<String> = match (&args.features, &args.exclude) {
+            (Some(f), _) => f.iter().map(|n| n.trim().to_owned()).collect(),
+            (None, excluded) => {
+                let excluded: Vec<&str> = excluded.iter().flatten().map(|n| n.trim()).collect();
+                for name in &excluded {
+                    table.require(name)?;
+                }
+                table
+                    .names()
+                    .iter()
+                    .filter(|n| *n != target && !excluded.contains(&n.as_str()))
+                    .cloned()
+                    .collect()
+            }
+        };
+        if features.iter().any(|f| f == target) {
+            bail!("--features names the target `{target}`");
+        }
+        let spec = DesignSpec::from_columns(&table, target, &features, missing)?;
+        (table, spec)
+    };
+    let frame = spec.fit_frame(&table).map_err(explained)?;
+    let lines = frame.rows.iter().map(|&i| table.line(i)).collect();
+    let dropped = frame.dropped;
+    let column = spec.target_name().unwrap_or("y").to_owned();
+    let description = format!("read from {}", args.data.display());
+    Ok(Labelled {
+        data: frame.into_dataset(&spec, description),
+        source: TargetSource::Table {
+            file: args.data.clone(),
+            column,
+            lines,
+        },
+        design: Some(Design { spec, dropped }),
+    })
+}
+
+/// The design a model file carries, checked against the file's feature names.
+pub fn saved_design(file: &ModelFile, path: &Path) -> Result<Option<DesignSpec>> {
+    let Some(value) = &file.design else {
+        return Ok(None);
+    };
+    let corrupt = |e: &dyn std::fmt::Display| {
+        anyhow::anyhow!("{}: corrupt model file: its design: {e}", path.display())
+    };
+    let spec: DesignSpec = serde_json::from_value(value.clone()).map_err(|e| corrupt(&e))?;
+    spec.validate().map_err(|e| corrupt(&e))?;
+    if file.feature_names.as_deref() != Some(spec.feature_names()) {
+        return Err(corrupt(&"the feature names differ from the design's"));
+    }
+    Ok(Some(spec))
+}
+
+/// A table read for a saved design: its columns, with their types at fit.
+pub fn design_table(spec: &DesignSpec, path: &Path, with_target: bool) -> Result<Table> {
+    if is_npy(path) {
+        bail!(
+            "{}: this model was fitted on named columns; give a CSV file with a header",
+            path.display()
+        );
+    }
+    read_table(path, &spec.read_options(with_target)).map_err(explained)
+}
+
+pub fn unseen(policy: UnseenPolicy) -> Unseen {
+    match policy {
+        UnseenPolicy::Error => Unseen::Error,
+        UnseenPolicy::Reference => Unseen::Reference,
+    }
+}
+
+/// A warning about levels encoded as the reference, on standard error.
+pub fn warn_unseen(count: usize, path: &Path) {
+    if count > 0 {
+        eprintln!(
+            "warning: {}: {count} cell(s) hold a level the model did not see; encoded as the \
+             reference level",
+            path.display()
+        );
+    }
+}
+
+/// Labelled rows for a saved design: the target and features of a raw table.
+pub fn labelled_by_design(
+    spec: &DesignSpec,
+    path: &Path,
+    policy: UnseenPolicy,
+) -> Result<Labelled> {
+    let table = design_table(spec, path, true)?;
+    let frame = spec.labelled(&table, unseen(policy)).map_err(explained)?;
+    warn_unseen(frame.unseen, path);
+    let lines = frame.rows.iter().map(|&i| table.line(i)).collect();
+    let dropped = frame.dropped;
+    Ok(Labelled {
+        data: frame.into_dataset(spec, format!("read from {}", path.display())),
+        source: TargetSource::Table {
+            file: path.to_path_buf(),
+            column: spec.target_name().unwrap_or("y").to_owned(),
+            lines,
+        },
+        design: Some(Design {
+            spec: spec.clone(),
+            dropped,
+        }),
+    })
 }

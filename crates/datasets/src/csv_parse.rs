@@ -68,7 +68,7 @@ pub struct SourceLines {
 }
 
 impl SourceLines {
-    fn push(&mut self, line: u64) {
+    pub(crate) fn push(&mut self, line: u64) {
         let row = self.rows;
         let predicted = self.breaks.last().map(|&(r, l)| l + (row - r) as u64);
         if predicted != Some(line) {
@@ -114,7 +114,7 @@ pub(crate) struct Parsed {
 
 /// Passes the bytes through while counting line lengths: a line longer than the limit ends
 /// the read with an error (recorded here, since the CSV parser wraps it).
-struct LineLimit<R> {
+pub(crate) struct LineLimit<R> {
     inner: R,
     limit: usize,
     current: usize,
@@ -141,7 +141,7 @@ impl<R: Read> Read for LineLimit<R> {
     }
 }
 
-fn csv_reader<R: Read>(source: R, spec: &Spec<'_>) -> csv::Reader<LineLimit<R>> {
+pub(crate) fn csv_reader<R: Read>(source: R, spec: &Spec<'_>) -> csv::Reader<LineLimit<R>> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(spec.delimiter)
@@ -162,7 +162,7 @@ fn csv_reader<R: Read>(source: R, spec: &Spec<'_>) -> csv::Reader<LineLimit<R>> 
 /// The 1-based line of the record just read (its first line, for quoted cells spanning
 /// lines), counted back from where the reader stopped: the parser's own start position of a
 /// record is where it began looking, before any blank lines it skipped.
-fn line_of<R: Read>(rdr: &csv::Reader<LineLimit<R>>, record: &csv::ByteRecord) -> u64 {
+pub(crate) fn line_of<R: Read>(rdr: &csv::Reader<LineLimit<R>>, record: &csv::ByteRecord) -> u64 {
     let end = rdr.position().line();
     let inside = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
     // a record ended by `\n` has moved the count past its own line; the last one of a file
@@ -177,7 +177,7 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 }
 
 /// Reads the next non-blank record; `false` at the end.
-fn next_record<R: Read>(
+pub(crate) fn next_record<R: Read>(
     rdr: &mut csv::Reader<LineLimit<R>>,
     record: &mut csv::ByteRecord,
     file: &Path,
@@ -221,7 +221,7 @@ pub(crate) fn csv_error(file: &Path, source: csv::Error) -> DatasetError {
 
 /// The header's names (checked: valid UTF-8, not all numbers, no name twice) or numbered
 /// names for a file without a header, and the number of columns.
-fn read_names<R: Read>(
+pub(crate) fn read_names<R: Read>(
     rdr: &mut csv::Reader<LineLimit<R>>,
     spec: &Spec<'_>,
     file: &Path,
@@ -273,7 +273,7 @@ fn read_names<R: Read>(
 }
 
 /// Refuses a header naming a column twice, with both 1-based positions.
-fn check_unique(names: &[String], file: &Path) -> Result<()> {
+pub(crate) fn check_unique(names: &[String], file: &Path) -> Result<()> {
     let mut order: Vec<usize> = (0..names.len()).collect();
     // A stable sort keeps equal names in file order, so the first two are adjacent.
     order.sort_by(|&a, &b| names[a].cmp(&names[b]));
@@ -297,7 +297,12 @@ fn check_unique(names: &[String], file: &Path) -> Result<()> {
     }
 }
 
-fn ragged(file: &Path, line: u64, record: &csv::ByteRecord, expected: usize) -> DatasetError {
+pub(crate) fn ragged(
+    file: &Path,
+    line: u64,
+    record: &csv::ByteRecord,
+    expected: usize,
+) -> DatasetError {
     DatasetError::RaggedRow {
         file: file.to_path_buf(),
         line,
@@ -309,7 +314,7 @@ fn ragged(file: &Path, line: u64, record: &csv::ByteRecord, expected: usize) -> 
 /// The first pass: the number of line breaks and of bytes, which bound the number of data
 /// rows (a row of `c` numbers takes at least `2c` bytes); no parsing, so it runs at the
 /// speed of reading, and lines longer than the limit are refused here.
-fn survey<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<(u64, u64)> {
+pub(crate) fn survey<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<(u64, u64)> {
     let mut limited = LineLimit {
         inner: source,
         limit: spec.max_line_bytes,
@@ -344,7 +349,15 @@ fn target_index(names: &[String], spec: &Spec<'_>, file: &Path) -> Result<Option
     }
 }
 
-fn out_of_memory(file: &Path, cells: usize) -> DatasetError {
+/// The error for a file that holds more rows in the second pass than the first counted.
+pub(crate) fn changed(file: &Path) -> DatasetError {
+    DatasetError::Io {
+        file: file.to_path_buf(),
+        source: io::Error::other("the file changed while it was read"),
+    }
+}
+
+pub(crate) fn out_of_memory(file: &Path, cells: usize) -> DatasetError {
     DatasetError::OutOfMemory {
         file: file.to_path_buf(),
         bytes: (cells as u64).saturating_mul(8),
@@ -424,10 +437,7 @@ fn fill<R: Read>(
         }
         // the file may have changed between the passes: never write past the reservation
         if kept == rows {
-            return Err(DatasetError::Io {
-                file: file.to_path_buf(),
-                source: io::Error::other("the file changed while it was read"),
-            });
+            return Err(changed(file));
         }
         kept += 1;
         lines.push(line);
@@ -527,6 +537,15 @@ pub(crate) fn read_seekable<S: Read + Seek>(
 /// Reads any source: a regular file in two passes; anything else (a pipe, a device) is first
 /// copied into memory, line length checked, and read from there.
 pub(crate) fn read_any<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<Parsed> {
+    read_seekable(
+        io::Cursor::new(into_memory(source, spec, file)?),
+        spec,
+        file,
+    )
+}
+
+/// The whole text of a source, its line lengths checked.
+pub(crate) fn into_memory<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Result<Vec<u8>> {
     let mut limited = LineLimit {
         inner: source,
         limit: spec.max_line_bytes,
@@ -548,5 +567,5 @@ pub(crate) fn read_any<R: Read>(source: R, spec: &Spec<'_>, file: &Path) -> Resu
             },
         });
     }
-    read_seekable(io::Cursor::new(text), spec, file)
+    Ok(text)
 }

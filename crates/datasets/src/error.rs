@@ -288,6 +288,97 @@ pub enum DatasetError {
         /// What is wrong with the arrays.
         source: linalg_core::LinalgError,
     },
+    /// A text cell is not valid UTF-8.
+    #[error(
+        "{}, line {line}, column {column} (`{name}`): the cell is not valid UTF-8 ({value:?})",
+        .file.display()
+    )]
+    NotUtf8 {
+        /// The file.
+        file: PathBuf,
+        /// Line, 1-based.
+        line: u64,
+        /// Column, 1-based.
+        column: usize,
+        /// Name of the column in the header.
+        name: String,
+        /// The cell's bytes, with invalid sequences replaced.
+        value: String,
+    },
+    /// A column a formula uses holds a missing value (under the policy
+    /// [`Missing::Error`](crate::Missing::Error)).
+    #[error(
+        "{}, column `{column}`: missing value (rows with missing values in the columns used \
+         can be dropped instead)",
+        place(.file, *.line, *.row)
+    )]
+    MissingValue {
+        /// The file (or `<table>`).
+        file: PathBuf,
+        /// Line, 1-based (the header is line 1), when the table came from a file.
+        line: Option<u64>,
+        /// 0-based row of the table.
+        row: usize,
+        /// Name of the column.
+        column: String,
+    },
+    /// A categorical column holds a level the encoding did not see when it was fitted.
+    #[error(
+        "{}, column `{column}`: level {value:?} was not seen when the model was fitted \
+         (known levels: {})",
+        place(.file, *.line, *.row),
+        crate::names::name_list(.known, 20)
+    )]
+    UnseenLevel {
+        /// The file (or `<table>`).
+        file: PathBuf,
+        /// Line, 1-based, when the table came from a file.
+        line: Option<u64>,
+        /// 0-based row of the table.
+        row: usize,
+        /// Name of the column.
+        column: String,
+        /// The unseen level.
+        value: String,
+        /// The levels of the encoding.
+        known: Box<[String]>,
+    },
+    /// A value a formula cannot use: the logarithm of a non-positive number, text where a
+    /// number is needed, a non-finite result.
+    #[error("{}, column `{column}`: {value}: {reason}", place(.file, *.line, *.row))]
+    BadValue {
+        /// The file (or `<table>`).
+        file: PathBuf,
+        /// Line, 1-based, when the table came from a file.
+        line: Option<u64>,
+        /// 0-based row of the table.
+        row: usize,
+        /// Name of the column (or the formula term).
+        column: String,
+        /// The value, formatted.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A formula does not parse, or uses something outside the supported subset.
+    #[error(
+        "formula error at character {position}: {reason}\n  {formula}\n  {caret:>width$}",
+        caret = "^", width = .position
+    )]
+    Formula {
+        /// The formula's text.
+        formula: String,
+        /// 1-based character position of the problem.
+        position: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A formula or a design specification does not fit the table it is applied to.
+    #[error("{reason}")]
+    Design {
+        /// What is wrong, naming the columns and terms.
+        reason: String,
+    },
     /// Memory for the data could not be reserved.
     #[error("{}: cannot allocate {bytes} bytes for the data", .file.display())]
     OutOfMemory {
@@ -300,6 +391,14 @@ pub enum DatasetError {
 
 /// Result type of `datasets`.
 pub type Result<T> = std::result::Result<T, DatasetError>;
+
+/// Where a row is: its file line, or its 0-based row for a table without lines.
+fn place(file: &std::path::Path, line: Option<u64>, row: usize) -> String {
+    match line {
+        Some(l) => format!("{}, line {l}", file.display()),
+        None => format!("{}, row {row} (0-based)", file.display()),
+    }
+}
 
 fn line_suffix(line: Option<u64>) -> String {
     line.map_or_else(String::new, |l| format!(", line {l}"))

@@ -43,14 +43,20 @@
 mod csv_io;
 mod csv_parse;
 mod dataset;
+mod design_columns;
 mod embedded;
+mod embedded_tables;
 mod error;
+mod formula;
+mod formula_parse;
 mod names;
 mod npy;
 mod scale;
 pub mod simulate;
 mod split;
 mod svmlight;
+mod table;
+mod table_csv;
 #[cfg(test)]
 mod test_util;
 
@@ -61,7 +67,9 @@ pub use csv_io::{
 pub use csv_parse::{MAX_LINE_BYTES, SourceLines};
 pub use dataset::{Dataset, MAX_CLASSES, NonFinite, class_counts};
 pub use embedded::{breast_cancer, chd_age, diabetes, digits, digits_0_vs_1, iris, wine};
+pub use embedded_tables::penguins;
 pub use error::{DatasetError, Result};
+pub use formula::{DesignSpec, Formula, Frame, Missing, Unseen};
 pub use names::close_matches;
 pub use npy::{
     NpyOrder, read_npy_dataset, read_npy_matrix, read_npy_matrix_from_bytes, read_npy_vector,
@@ -74,6 +82,8 @@ pub use svmlight::{
     MAX_SVMLIGHT_LINE_BYTES, SparseDataset, SvmlightOptions, read_svmlight, read_svmlight_from,
     write_svmlight, write_svmlight_to,
 };
+pub use table::{Column, ColumnType, MISSING_CODE, Table};
+pub use table_csv::{DEFAULT_MISSING, TableOptions, read_table, read_table_from};
 
 /// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from
 /// `linmod-linalg-core`), and `mat!` to write one: building a data set from your own matrix

@@ -43,10 +43,18 @@ pub struct InferenceOptions {
     pub level: f64,
     /// Covariance estimator (default nonrobust).
     pub covariance: CovarianceType,
-    /// Feature names (default `x1, x2, ...`); the intercept is named `const`.
+    /// Feature names (default `x1, x2, ...`).
     pub names: Option<Vec<String>>,
     /// Name of the dependent variable (default `y`).
     pub dependent: String,
+    /// Name of the intercept (default `const`, as statsmodels' arrays API; its formula API
+    /// says `Intercept`).
+    #[serde(default = "default_intercept_name")]
+    pub intercept_name: String,
+}
+
+fn default_intercept_name() -> String {
+    "const".into()
 }
 
 impl Default for InferenceOptions {
@@ -56,6 +64,7 @@ impl Default for InferenceOptions {
             covariance: CovarianceType::Nonrobust,
             names: None,
             dependent: "y".into(),
+            intercept_name: default_intercept_name(),
         }
     }
 }
@@ -89,6 +98,13 @@ impl InferenceOptions {
         self
     }
 
+    /// Sets the name of the intercept.
+    #[must_use]
+    pub fn intercept_name(mut self, name: impl Into<String>) -> Self {
+        self.intercept_name = name.into();
+        self
+    }
+
     pub(crate) fn check(&self, p: usize) -> Result<()> {
         if !(self.level > 0.0 && self.level < 1.0) {
             return Err(ModelError::InvalidParameter {
@@ -113,7 +129,7 @@ impl InferenceOptions {
     pub(crate) fn row_names(&self, p: usize, intercept: bool) -> Vec<String> {
         let mut out = Vec::with_capacity(p + 1);
         if intercept {
-            out.push("const".to_string());
+            out.push(self.intercept_name.clone());
         }
         match &self.names {
             Some(n) => out.extend(n.iter().cloned()),

@@ -16,14 +16,46 @@ type Metric = fn(&[f64], &[f64]) -> linmod::models::Result<f64>;
 
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let mut loaded = input::labelled(&args.data)?;
-    let y = std::mem::take(&mut loaded.data.y);
-    let data = input::model_features(
-        std::mem::replace(&mut loaded.data, empty()),
-        &args.data.data,
-        file.feature_names.as_deref(),
-        file.model.n_features(),
-    )?;
+    let design = input::saved_design(&file, &args.model)?;
+    let (loaded, y, data) = match design {
+        Some(spec) => {
+            let d = &args.data;
+            if d.formula.is_some() || d.features.is_some() || d.exclude.is_some() {
+                bail!(
+                    "{}: the model file holds its design (formula and columns); evaluate \
+                     takes only --data",
+                    args.model.display()
+                );
+            }
+            if d.missing.is_some() {
+                bail!(
+                    "{}: missing values follow the model's policy (`{:?}` at fit)",
+                    args.model.display(),
+                    spec.missing()
+                );
+            }
+            let mut loaded = input::labelled_by_design(&spec, &args.data.data, args.unseen)?;
+            let y = std::mem::take(&mut loaded.data.y);
+            let data = std::mem::replace(&mut loaded.data, empty());
+            if let Some(d) = &loaded.design
+                && d.dropped > 0
+            {
+                extra_dropped(d.dropped);
+            }
+            (loaded, y, data)
+        }
+        None => {
+            let mut loaded = input::labelled(&args.data)?;
+            let y = std::mem::take(&mut loaded.data.y);
+            let data = input::model_features(
+                std::mem::replace(&mut loaded.data, empty()),
+                &args.data.data,
+                file.feature_names.as_deref(),
+                file.model.n_features(),
+            )?;
+            (loaded, y, data)
+        }
+    };
     let x = data.x.as_ref();
     let locate = |e| loaded.locate(e);
     let mut m = Map::new();
@@ -115,6 +147,11 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The count of rows dropped for a missing value, on standard error.
+fn extra_dropped(dropped: usize) {
+    eprintln!("note: {dropped} row(s) with a missing value in the columns used were dropped");
 }
 
 fn multiclass_rows(rows: &mut Vec<(String, f64)>, cm: &ConfusionMatrix, log_loss: f64) {

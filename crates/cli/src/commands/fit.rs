@@ -41,6 +41,21 @@ pub(super) struct Fitted {
 
 pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
     let mut loaded = input::labelled(&args.data)?;
+    // a formula decides the intercept (`- 1` removes it)
+    let with_design;
+    let args = match &loaded.design {
+        Some(d) if args.data.formula.is_some() && args.no_intercept && d.spec.intercept() => {
+            bail!("--no-intercept and a formula: write `- 1` in the formula instead")
+        }
+        Some(d) if !d.spec.intercept() => {
+            with_design = FitArgs {
+                no_intercept: true,
+                ..args.clone()
+            };
+            &with_design
+        }
+        _ => args,
+    };
     let pen = penalty(args.l1, args.l2, args.c, args.penalty)?;
     let glm = matches!(
         args.model,
@@ -57,7 +72,7 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
             "--offset, --exposure, --weights, --power and --link apply to --model poisson, gamma and tweedie"
         );
     }
-    let fitted = match args.model {
+    let mut fitted = match args.model {
         ModelKind::Logistic | ModelKind::Multinomial => fit_logistic(args, &loaded, pen, quiet)?,
         ModelKind::Linear => fit_linear(args, &loaded, pen, quiet)?,
         ModelKind::Poisson | ModelKind::Gamma | ModelKind::Tweedie => {
@@ -65,11 +80,27 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         }
     };
     let data = &loaded.data;
+    if let Some(d) = &loaded.design {
+        if let Some(formula) = d.spec.formula() {
+            fitted.json.insert("formula".into(), json!(formula));
+        }
+        fitted.json.insert("dropped_rows".into(), json!(d.dropped));
+        if d.dropped > 0 {
+            fitted.text = format!(
+                "{} row(s) with a missing value in the columns used were dropped\n{}",
+                d.dropped, fitted.text
+            );
+        }
+    }
     if let Some(path) = &args.save {
         // names are the contract of CSV input; a `.npy` file has none, so its model is
         // applied by position
         let names = input::has_column_names(&args.data.data).then(|| data.feature_names.clone());
-        ModelFile::new(fitted.model, names)?.save(path)?;
+        let mut file = ModelFile::new(fitted.model, names)?;
+        if let Some(d) = &loaded.design {
+            file = file.with_design(serde_json::to_value(&d.spec)?);
+        }
+        file.save(path)?;
     }
     match args.format {
         Format::Json => print_json(&Value::Object(fitted.json)),
@@ -93,6 +124,12 @@ pub(super) fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOpti
         })
         .names(data.feature_names.clone())
         .dependent(data.target_name.clone())
+        // statsmodels' formula API names the intercept so
+        .intercept_name(if args.data.formula.is_some() {
+            "Intercept"
+        } else {
+            "const"
+        })
 }
 
 pub(super) fn base_json(

@@ -12,22 +12,53 @@ use crate::output::write_text;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let raw = input::features(&args.data, false)?;
-    // a GLM's offset and exposure columns apply when the file has them
-    let known = match &file.model {
-        SavedModel::Glm(m) => [m.offset_column(), m.exposure_column()].map(|name| {
-            name.and_then(|n| raw.feature_names.iter().position(|f| f == n))
-                .map(|j| raw.x.col(j).iter().copied().collect::<Vec<f64>>())
-        }),
+    // a GLM's offset and exposure columns apply when the data have them
+    let glm_columns = match &file.model {
+        SavedModel::Glm(m) => [m.offset_column(), m.exposure_column()],
         _ => [None, None],
     };
-    let data = input::model_features(
-        raw,
-        &args.data,
-        file.feature_names.as_deref(),
-        file.model.n_features(),
-    )?;
-    let x = data.x.as_ref();
+    // a model with a design reads raw columns; its output names each row's line, since
+    // rows with missing values may be dropped (the fit's policy)
+    let (x, lines, known) = match input::saved_design(&file, &args.model)? {
+        Some(spec) => {
+            let table = input::design_table(&spec, &args.data, false)?;
+            let frame = spec
+                .features(&table, input::unseen(args.unseen))
+                .map_err(input::explained)?;
+            input::warn_unseen(frame.unseen, &args.data);
+            let lines: Vec<String> = frame
+                .rows
+                .iter()
+                .map(|&i| {
+                    table
+                        .line(i)
+                        .map_or_else(|| (i + 1).to_string(), |l| l.to_string())
+                })
+                .collect();
+            let known = glm_columns.map(|name| match name.and_then(|n| table.column(n)) {
+                Some(linmod::datasets::Column::Numeric { values, .. }) => {
+                    Some(frame.rows.iter().map(|&i| values[i]).collect::<Vec<f64>>())
+                }
+                _ => None,
+            });
+            (frame.x, Some(lines), known)
+        }
+        None => {
+            let raw = input::features(&args.data, false)?;
+            let known = glm_columns.map(|name| {
+                name.and_then(|n| raw.feature_names.iter().position(|f| f == n))
+                    .map(|j| raw.x.col(j).iter().copied().collect::<Vec<f64>>())
+            });
+            let data = input::model_features(
+                raw,
+                &args.data,
+                file.feature_names.as_deref(),
+                file.model.n_features(),
+            )?;
+            (data.x, None, known)
+        }
+    };
+    let x = x.as_ref();
     let mut out = String::new();
     match &file.model {
         SavedModel::Logistic(m) => {
@@ -76,7 +107,23 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             args.model.display()
         ),
     }
+    if let Some(lines) = lines {
+        out = with_lines(&out, &lines);
+    }
     write_text(args.out.as_deref(), &out)
+}
+
+/// The CSV with a first column `line`: the 1-based line of each row's input.
+fn with_lines(csv: &str, lines: &[String]) -> String {
+    let mut out = String::with_capacity(csv.len() + 8 * lines.len());
+    let mut rows = csv.lines();
+    if let Some(header) = rows.next() {
+        let _ = writeln!(out, "line,{header}");
+    }
+    for (row, line) in rows.zip(lines) {
+        let _ = writeln!(out, "{line},{row}");
+    }
+    out
 }
 
 fn labels(out: &mut String, labels: &[f64]) {

@@ -100,6 +100,8 @@ struct Envelope {
     linmod_version: String,
     #[serde(default)]
     feature_names: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    design: Option<serde_json::Value>,
     model: SavedModel,
 }
 
@@ -131,6 +133,11 @@ pub struct ModelFile {
     pub model: SavedModel,
     /// Names of the features, when known (CSV headers).
     pub feature_names: Option<Vec<String>>,
+    /// How the features are made from the columns of a raw table, when the model was fitted
+    /// through a formula or a column selection: a `linmod_datasets::DesignSpec`, kept here as
+    /// JSON, since this crate does not depend on `datasets` (`serde_json::to_value(&spec)` writes
+    /// it, `serde_json::from_value` reads it back).
+    pub design: Option<serde_json::Value>,
 }
 
 impl ModelFile {
@@ -152,7 +159,28 @@ impl ModelFile {
         Ok(Self {
             model,
             feature_names,
+            design: None,
         })
+    }
+
+    /// The file with a design specification (see [`design`](Self::design)).
+    ///
+    /// # Examples
+    /// ```
+    /// use linmod_models::logistic::LogisticRegression;
+    /// use linmod_models::persist::{ModelFile, SavedModel};
+    /// let chd = datasets::chd_age();
+    /// let fit = LogisticRegression::new().fit(chd.x.as_ref(), &chd.y).unwrap();
+    /// let file = ModelFile::new(SavedModel::Logistic(fit), Some(vec!["age".into()]))
+    ///     .unwrap()
+    ///     .with_design(serde_json::json!({"formula": "y ~ age"}));
+    /// let back = ModelFile::from_json(&file.to_json().unwrap()).unwrap();
+    /// assert_eq!(back.design, file.design);
+    /// ```
+    #[must_use]
+    pub fn with_design(mut self, design: serde_json::Value) -> Self {
+        self.design = Some(design);
+        self
     }
 
     /// The file's JSON text.
@@ -165,6 +193,7 @@ impl ModelFile {
             version: VERSION,
             linmod_version: env!("CARGO_PKG_VERSION").into(),
             feature_names: self.feature_names.clone(),
+            design: self.design.clone(),
             model: self.model.clone(),
         };
         serde_json::to_string_pretty(&env)
@@ -214,7 +243,9 @@ impl ModelFile {
         }
         let env: Envelope = serde_json::from_str(text).map_err(corrupt)?;
         env.model.validate()?;
-        Self::new(env.model, env.feature_names)
+        let mut file = Self::new(env.model, env.feature_names)?;
+        file.design = env.design;
+        Ok(file)
     }
 
     /// Writes the model to `path`, atomically: a failed write leaves the previous file
