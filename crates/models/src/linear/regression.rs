@@ -92,6 +92,22 @@ pub(super) struct Resolved {
     pub(super) parallelism: Parallelism,
 }
 
+impl Resolved {
+    /// The settings of the iterative solvers (at most 10 000 iterations by default).
+    pub(super) fn iterative(&self) -> IterativeSettings {
+        IterativeSettings {
+            tol: self.tol,
+            max_iter: self.max_iter.unwrap_or(10_000),
+            learning_rate: self.learning_rate,
+            schedule: self.schedule,
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            seed: self.seed,
+            record_history: self.record_history,
+        }
+    }
+}
+
 impl Default for LinearRegression {
     fn default() -> Self {
         Self {
@@ -402,17 +418,7 @@ impl LinearRegression {
             | LinearSolver::GradientDescent
             | LinearSolver::Sgd
             | LinearSolver::NewtonCg => {
-                let settings = IterativeSettings {
-                    tol: r.tol,
-                    max_iter: r.max_iter.unwrap_or(10_000),
-                    learning_rate: r.learning_rate,
-                    schedule: r.schedule,
-                    epochs: r.epochs,
-                    batch_size: r.batch_size,
-                    seed: r.seed,
-                    record_history: r.record_history,
-                };
-                let fit = fit_iterative(&data, penalty, solver, &settings, &start, observer)?;
+                let fit = fit_iterative(&data, penalty, solver, &r.iterative(), &start, observer)?;
                 fitted.coef = fit.coef;
                 fitted.intercept = fit.intercept;
                 fitted.learning_rate = fit.learning_rate;

@@ -8,7 +8,7 @@ use linalg_core::{Design, MatRef, Parallelism, mul_xw};
 use optim::{CoordinateDescent, Coordinates, ElasticNet, Observer};
 
 use super::fitted::{FittedLinear, least_squares_objective};
-use super::iterative::{IterativeSettings, minimize_least_squares};
+use super::iterative::minimize_least_squares;
 use super::regression::LinearRegression;
 use super::scaling::scaled_target;
 use super::solver::LinearSolver;
@@ -87,17 +87,7 @@ pub(super) fn fit_sparse<D: Design>(
             .intercept(cfg.fit_intercept)
             .penalty(penalty)?
             .parallelism(r.parallelism);
-        let settings = IterativeSettings {
-            tol: r.tol,
-            max_iter: r.max_iter.unwrap_or(10_000),
-            learning_rate: r.learning_rate,
-            schedule: r.schedule,
-            epochs: r.epochs,
-            batch_size: r.batch_size,
-            seed: r.seed,
-            record_history: r.record_history,
-        };
-        let fit = minimize_least_squares(obj, spread, solver, &settings, &start, observer)?;
+        let fit = minimize_least_squares(obj, spread, solver, &r.iterative(), &start, observer)?;
         (fit.coef, fit.intercept, fit.report)
     };
     let mut fitted = FittedLinear {
