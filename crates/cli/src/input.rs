@@ -5,17 +5,49 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use linmod::datasets::{
-    CsvOptions, Dataset, DatasetError, NonFinite, SourceLines, read_csv_with_lines,
-    read_npy_dataset, read_npy_matrix, read_npy_vector,
+    CsvOptions, Dataset, DatasetError, NonFinite, SourceLines, SparseDataset, SvmlightOptions,
+    read_csv_with_lines, read_npy_dataset, read_npy_matrix, read_npy_vector, read_svmlight,
 };
 use linmod::linalg::Short;
+use linmod::linalg::{CsrMatrix, Mat};
 use linmod::models::ModelError;
 
 use crate::args::DataArgs;
 
-/// True for a file whose columns have names (CSV), false for `.npy`.
+/// True for a file whose columns have names (CSV), false for `.npy` and svmlight.
 pub fn has_column_names(path: &Path) -> bool {
-    !is_npy(path)
+    !is_npy(path) && !is_svmlight(path)
+}
+
+/// True for an svmlight / LIBSVM file (`.svm`, `.svmlight`, `.libsvm`).
+pub fn is_svmlight(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        ["svm", "svmlight", "libsvm"]
+            .iter()
+            .any(|k| e.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Reads an svmlight file with the given width.
+pub fn svmlight(path: &Path, n_features: Option<usize>) -> Result<SparseDataset> {
+    let mut opts = SvmlightOptions::default();
+    if let Some(p) = n_features {
+        opts = opts.n_features(p);
+    }
+    Ok(read_svmlight(path, &opts)?)
+}
+
+/// A data set standing for a sparse file's shape and labels: `x` has no rows, the features
+/// are named `x1`, `x2`, ... by position (the design itself is [`Labelled::sparse`]).
+fn sparse_stand_in(d: &SparseDataset, path: &Path) -> Dataset {
+    Dataset {
+        x: Mat::zeros(0, 0),
+        y: d.y.clone(),
+        feature_names: (1..=d.n_features()).map(|j| format!("x{j}")).collect(),
+        target_name: "label".into(),
+        target_names: Vec::new(),
+        description: format!("sparse features read from {}", path.display()),
+    }
 }
 
 fn is_npy(path: &Path) -> bool {
@@ -51,15 +83,31 @@ enum TargetSource {
     Npy {
         file: PathBuf,
     },
+    Svmlight {
+        file: PathBuf,
+    },
 }
 
 /// Labelled data and where each target value is in its file.
 pub struct Labelled {
+    /// The data (for a sparse file: its labels and feature names, with an empty `x`).
     pub data: Dataset,
+    /// The design of a sparse file.
+    pub sparse: Option<CsrMatrix>,
     source: TargetSource,
 }
 
 impl Labelled {
+    /// Number of rows.
+    pub fn n_samples(&self) -> usize {
+        self.data.y.len()
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.data.feature_names.len()
+    }
+
     /// Where target value `row` (0-based) is, as a person finds it: the file and its 1-based
     /// line and column, or the 1-based element of a `.npy` vector.
     pub fn place(&self, row: usize) -> String {
@@ -74,6 +122,10 @@ impl Labelled {
             },
             TargetSource::Npy { file } => {
                 format!("{}, element {} (1-based)", file.display(), row + 1)
+            }
+            // blank and comment lines are skipped, so the row is not a line number
+            TargetSource::Svmlight { file } => {
+                format!("{}, data row {} (the label)", file.display(), row + 1)
             }
         }
     }
@@ -102,6 +154,12 @@ impl Labelled {
 
 /// Features and target from `--data` and `--target` / `--target-file`.
 pub fn labelled(args: &DataArgs) -> Result<Labelled> {
+    if is_svmlight(&args.data) {
+        return sparse_labelled(args);
+    }
+    if args.n_features.is_some() {
+        bail!("--n-features applies to svmlight files (.svm, .svmlight, .libsvm)");
+    }
     let non_finite = policy(args.drop_non_finite);
     match (&args.target, &args.target_file) {
         (Some(name), None) => {
@@ -115,6 +173,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
             let (data, lines) = read_csv_with_lines(&args.data, &options).map_err(explained)?;
             Ok(Labelled {
                 data,
+                sparse: None,
                 source: TargetSource::Csv {
                     file: args.data.clone(),
                     column: name.clone(),
@@ -124,6 +183,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
         }
         (None, Some(target_file)) if is_npy(&args.data) && is_npy(target_file) => Ok(Labelled {
             data: read_npy_dataset(&args.data, target_file, non_finite)?,
+            sparse: None,
             source: TargetSource::Npy {
                 file: target_file.clone(),
             },
@@ -146,10 +206,54 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
                 );
             }
             data.y = y;
-            Ok(Labelled { data, source })
+            Ok(Labelled {
+                data,
+                sparse: None,
+                source,
+            })
         }
         _ => bail!("give the target with --target NAME (CSV) or --target-file FILE"),
     }
+}
+
+/// An svmlight file: its labels, or those of `--target-file`.
+fn sparse_labelled(args: &DataArgs) -> Result<Labelled> {
+    if args.target.is_some() {
+        bail!(
+            "{}: an svmlight file has no column names; its labels are the first field of each \
+             line (or give them with --target-file)",
+            args.data.display()
+        );
+    }
+    if args.drop_non_finite {
+        bail!("--drop-non-finite applies to CSV and .npy files (svmlight files hold no NaN)");
+    }
+    let d = svmlight(&args.data, args.n_features)?;
+    let mut data = sparse_stand_in(&d, &args.data);
+    let source = match &args.target_file {
+        Some(target_file) => {
+            let (y, source) = target_values(target_file)?;
+            if y.len() != d.n_samples() {
+                bail!(
+                    "{} has {} values but {} has {} rows",
+                    target_file.display(),
+                    y.len(),
+                    args.data.display(),
+                    d.n_samples()
+                );
+            }
+            data.y = y;
+            source
+        }
+        None => TargetSource::Svmlight {
+            file: args.data.clone(),
+        },
+    };
+    Ok(Labelled {
+        data,
+        sparse: Some(d.x),
+        source,
+    })
 }
 
 /// A features-only file (the input of predictions).

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
-use linmod::linalg::Mat;
+use linmod::linalg::{Design, Mat};
 use linmod::models::persist::{ModelFile, SavedModel};
 
 use crate::args::PredictArgs;
@@ -12,15 +12,31 @@ use crate::output::write_text;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let data = input::model_features(
-        input::features(&args.data, false)?,
-        &args.data,
-        file.feature_names.as_deref(),
-        file.model.n_features(),
-    )?;
-    let x = data.x.as_ref();
+    let out = if input::is_svmlight(&args.data) {
+        let d = input::svmlight(&args.data, Some(file.model.n_features()))?;
+        if matches!(file.model, SavedModel::Mlp(_)) {
+            bail!(
+                "{}: the network predicts from dense features only (CSV or .npy)",
+                args.data.display()
+            );
+        }
+        predictions(args, &file.model, &d.x)?
+    } else {
+        let data = input::model_features(
+            input::features(&args.data, false)?,
+            &args.data,
+            file.feature_names.as_deref(),
+            file.model.n_features(),
+        )?;
+        predictions(args, &file.model, data.x.as_ref())?
+    };
+    write_text(args.out.as_deref(), &out)
+}
+
+/// The CSV of labels, probabilities or predictions of `model` on `x`.
+fn predictions<D: Design + Copy>(args: &PredictArgs, model: &SavedModel, x: D) -> Result<String> {
     let mut out = String::new();
-    match &file.model {
+    match model {
         SavedModel::Logistic(m) => {
             if args.proba {
                 out.push_str("p1\n");
@@ -35,8 +51,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             class_probabilities(&mut out, &m.predict_proba(x)?)
         }
         SavedModel::Multinomial(m) => labels(&mut out, &m.predict(x)?),
-        SavedModel::Mlp(m) if args.proba => class_probabilities(&mut out, &m.predict_proba(x)?),
-        SavedModel::Mlp(m) => labels(&mut out, &m.predict(x)?),
+        SavedModel::Mlp(m) => match x.as_dense() {
+            Some(dense) if args.proba => class_probabilities(&mut out, &m.predict_proba(dense)?),
+            Some(dense) => labels(&mut out, &m.predict(dense)?),
+            None => bail!("the network predicts from dense features only"),
+        },
         SavedModel::Linear(m) => {
             if args.proba {
                 bail!(
@@ -54,7 +73,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             args.model.display()
         ),
     }
-    write_text(args.out.as_deref(), &out)
+    Ok(out)
 }
 
 fn labels(out: &mut String, labels: &[f64]) {
