@@ -196,15 +196,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
             }
             let mut data = features(&args.data, false)?;
             let (y, source) = target_values(target_file)?;
-            if y.len() != data.n_samples() {
-                bail!(
-                    "{} has {} values but {} has {} rows",
-                    target_file.display(),
-                    y.len(),
-                    args.data.display(),
-                    data.n_samples()
-                );
-            }
+            check_target_length(target_file, y.len(), &args.data, data.n_samples())?;
             data.y = y;
             Ok(Labelled {
                 data,
@@ -214,6 +206,18 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
         }
         _ => bail!("give the target with --target NAME (CSV) or --target-file FILE"),
     }
+}
+
+/// Fails unless the target file has one value per row of the data file.
+fn check_target_length(target: &Path, values: usize, data: &Path, rows: usize) -> Result<()> {
+    if values != rows {
+        bail!(
+            "{} has {values} values but {} has {rows} rows",
+            target.display(),
+            data.display()
+        );
+    }
+    Ok(())
 }
 
 /// An svmlight file: its labels, or those of `--target-file`.
@@ -233,15 +237,7 @@ fn sparse_labelled(args: &DataArgs) -> Result<Labelled> {
     let source = match &args.target_file {
         Some(target_file) => {
             let (y, source) = target_values(target_file)?;
-            if y.len() != d.n_samples() {
-                bail!(
-                    "{} has {} values but {} has {} rows",
-                    target_file.display(),
-                    y.len(),
-                    args.data.display(),
-                    d.n_samples()
-                );
-            }
+            check_target_length(target_file, y.len(), &args.data, d.n_samples())?;
             data.y = y;
             source
         }
