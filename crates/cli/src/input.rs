@@ -252,6 +252,18 @@ fn sparse_labelled(args: &DataArgs) -> Result<Labelled> {
     })
 }
 
+/// [`labelled`] for commands that need a dense design: an svmlight file is refused by name.
+pub fn labelled_dense(args: &DataArgs, command: &str) -> Result<Labelled> {
+    if is_svmlight(&args.data) {
+        bail!(
+            "{}: `linmod {command}` reads CSV and .npy files; svmlight files are read by fit \
+             and predict",
+            args.data.display()
+        );
+    }
+    labelled(args)
+}
+
 /// A features-only file (the input of predictions).
 pub fn features(path: &Path, drop_non_finite: bool) -> Result<Dataset> {
     if is_npy(path) {

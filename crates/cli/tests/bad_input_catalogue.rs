@@ -701,3 +701,14 @@ fn cli_svmlight_invalid_label_names_the_row() {
         &["d.svm, data row 2 (the label)", "invalid label 2"],
     );
 }
+
+#[test]
+fn cli_svmlight_is_refused_by_evaluate_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "1 1:1\n0 2:1\n");
+    data_error(
+        &["path", "--data", "d.svm"],
+        dir.path(),
+        &["d.svm: `linmod path` reads CSV and .npy files"],
+    );
+}

@@ -16,7 +16,7 @@ type Metric = fn(&[f64], &[f64]) -> linmod::models::Result<f64>;
 
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
-    let mut loaded = input::labelled(&args.data)?;
+    let mut loaded = input::labelled_dense(&args.data, "evaluate")?;
     let y = std::mem::take(&mut loaded.data.y);
     let data = input::model_features(
         std::mem::replace(&mut loaded.data, empty()),
