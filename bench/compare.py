@@ -16,6 +16,9 @@ DIR/cases.json is a list of cases:
     {"name": "logreg_l2_1e6x100", "kind": "logistic" | "multinomial" | "linear",
      "x": "X.npy", "y": "y.npy", "l1": 0.0, "l2": 5e-7, "tol": 1e-8, "path": false}
 X is a 2-D float64 array (n x p), y a 1-D array (0/1 for logistic, 0..K-1 for multinomial, real for linear).
+Sparse cases give "x": "NAME.svm" (an svmlight file with 1-based indices and the labels in it, no "y") and
+"intercept": false when the model has none; their references add LIBLINEAR (pip install liblinear-official:
+-s 0, the trust-region Newton method, for L2 without intercept; -s 6, newGLMNET, for L1), with -e tol.
 Objectives follow linmod's conventions (DESIGN.md section 2): mean loss + l1*|w|_1 + l2*|w|^2, intercept
 fitted and unpenalized; "path": true asks for a 100-lambda lasso path (l1 is then the smallest lambda).
 
@@ -53,14 +56,40 @@ def median_time(f, reps):
         t = time.perf_counter(); out = f(); ts.append(time.perf_counter() - t)
     return float(np.median(ts)), out
 
+def liblinear(case, X, y, reps):
+    """LIBLINEAR on a sparse case: -s 0 (L2) or -s 6 (L1), C converted from l2 or l1."""
+    try:
+        from liblinear import liblinearutil as ll
+    except ImportError:
+        return {}
+    n, l1, l2, tol = X.shape[0], case["l1"], case["l2"], case["tol"]
+    if l1 > 0 and l2 > 0:
+        return {}
+    solver, C = (6, 1.0 / (n * l1)) if l1 > 0 else (0, 1.0 / (2 * n * l2))
+    intercept = case.get("intercept", True)
+    opts = f"-s {solver} -c {C!r} -e {tol!r} -q" + (" -B 1 -R" if intercept else "")
+    prob = ll.problem(np.where(y > 0.5, 1, -1), X)
+    t, m = median_time(lambda: ll.train(prob, ll.parameter(opts)), reps)
+    w, b = m.get_decfun()
+    sign = 1.0 if m.get_labels()[0] == 1 else -1.0
+    w, b = sign * np.array(w), sign * b
+    return {f"liblinear-s{solver}": (t, objective("logistic", X, y, w, b if intercept else 0.0, l1, l2))}
+
 def references(case, X, y, reps):
     from sklearn import linear_model as lm
     kind, l1, l2, tol, n = case["kind"], case["l1"], case["l2"], case["tol"], X.shape[0]
     res = {}
     warnings.simplefilter("ignore")
+    intercept = case.get("intercept", True)
+    if case["x"].endswith(".svm") and kind == "logistic":
+        res.update(liblinear(case, X, y, reps))
+        if l1 > 0 or not intercept:
+            return res
     if kind in ("logistic", "multinomial") and l1 == 0.0:
         C = np.inf if l2 == 0 else 1.0 / (2 * n * l2)
-        solvers = ["lbfgs", "newton-cholesky"] + (["newton-cg"] if kind == "multinomial" else [])
+        sparse = case["x"].endswith(".svm")
+        # newton-cholesky and glum's IRLS form a dense p x p Hessian: out of memory at text widths
+        solvers = ["lbfgs"] if sparse else ["lbfgs", "newton-cholesky"] + (["newton-cg"] if kind == "multinomial" else [])
         for s in solvers:
             t, m = median_time(lambda: lm.LogisticRegression(C=C, solver=s, tol=tol, max_iter=10000).fit(X, y), reps)
             coef = m.coef_.ravel() if kind == "logistic" else m.coef_.T
@@ -69,7 +98,7 @@ def references(case, X, y, reps):
         if kind == "logistic":
             try:
                 from glum import GeneralizedLinearRegressor as G
-                for s in ["irls-cd", "lbfgs"]:
+                for s in (["lbfgs"] if sparse else ["irls-cd", "lbfgs"]):
                     t, m = median_time(lambda: G(family="binomial", alpha=2 * l2, l1_ratio=0.0, solver=s,
                                                  gradient_tol=tol, max_iter=10000).fit(X, y), reps)
                     res[f"glum-{s}"] = (t, objective(kind, X, y, m.coef_, m.intercept_, l1, l2))
@@ -111,8 +140,10 @@ def references(case, X, y, reps):
     return res
 
 def run_linmod(binary, d, case, reps):
-    cmd = [binary, "fit", "--data", os.path.join(d, case["x"]), "--target-file", os.path.join(d, case["y"]),
-           "--model", case["kind"], "--tol", repr(case["tol"]), "--format", "json", "--quiet"]
+    cmd = [binary, "fit", "--data", os.path.join(d, case["x"])]
+    if case.get("y"): cmd += ["--target-file", os.path.join(d, case["y"])]
+    cmd += ["--model", case["kind"], "--tol", repr(case["tol"]), "--format", "json", "--quiet"]
+    if not case.get("intercept", True): cmd += ["--no-intercept"]
     if case["l1"]: cmd += ["--l1", repr(case["l1"])]
     if case["l2"]: cmd += ["--l2", repr(case["l2"])]
     if case.get("path"): cmd = [binary, "path"] + cmd[2:]
@@ -142,7 +173,11 @@ def main():
     for case in cases:
         if only and case["name"] not in only:
             continue
-        X = np.load(os.path.join(a.dir, case["x"])); y = np.load(os.path.join(a.dir, case["y"]))
+        if case["x"].endswith(".svm"):
+            from sklearn.datasets import load_svmlight_file
+            X, y = load_svmlight_file(os.path.join(a.dir, case["x"]), zero_based=False)
+        else:
+            X = np.load(os.path.join(a.dir, case["x"])); y = np.load(os.path.join(a.dir, case["y"]))
         refs = references(case, X, y, a.reps)
         row = {"case": case["name"], "refs": {k: {"seconds": t, "objective": o} for k, (t, o) in refs.items()}}
         if a.linmod:

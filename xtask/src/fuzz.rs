@@ -18,6 +18,7 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("csv", &["fuzz/seeds/csv"]),
     ("npy", &["crates/datasets/testdata/npy"]),
     ("model_json", &["fuzz/seeds/model_json"]),
+    ("svmlight", &["fuzz/seeds/svmlight"]),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {

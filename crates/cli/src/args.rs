@@ -55,9 +55,16 @@ pub struct TourArgs {
 /// Where the data come from.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
-    /// Data file: CSV with a header line, or a NumPy `.npy` matrix.
+    /// Data file: CSV with a header line, a NumPy `.npy` matrix, or a sparse svmlight /
+    /// LIBSVM file (`.svm`, `.svmlight`, `.libsvm`: labels in the file, 1-based indices
+    /// unless the file uses index 0).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
+
+    /// The number of features of an svmlight file (an index beyond it is an error; a file
+    /// whose highest index is lower is read with this width).
+    #[arg(long, value_name = "P")]
+    pub n_features: Option<usize>,
 
     /// Name of the target column in a CSV file.
     #[arg(long, value_name = "NAME", conflicts_with = "target_file")]
@@ -287,7 +294,8 @@ pub struct PredictArgs {
 
     /// Features: CSV with a header, whose columns are found by the model's feature names
     /// (other columns are ignored), or `.npy`, whose columns are the model's features in
-    /// order.
+    /// order, or an svmlight / LIBSVM file (read with the model's number of features; its
+    /// labels are ignored).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
 

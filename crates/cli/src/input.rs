@@ -6,18 +6,50 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use linmod::datasets::{
     ColumnType, CsvOptions, Dataset, DatasetError, DesignSpec, Formula, Missing, NonFinite,
-    SourceLines, Table, TableOptions, Unseen, read_csv_with_lines, read_npy_dataset,
-    read_npy_matrix, read_npy_vector, read_table,
+    SourceLines, SparseDataset, SvmlightOptions, Table, TableOptions, Unseen, read_csv_with_lines,
+    read_npy_dataset, read_npy_matrix, read_npy_vector, read_svmlight, read_table,
 };
 use linmod::linalg::Short;
+use linmod::linalg::{CsrMatrix, Mat};
 use linmod::models::ModelError;
 use linmod::models::persist::ModelFile;
 
 use crate::args::{DataArgs, MissingPolicy, UnseenPolicy};
 
-/// True for a file whose columns have names (CSV), false for `.npy`.
+/// True for a file whose columns have names (CSV), false for `.npy` and svmlight.
 pub fn has_column_names(path: &Path) -> bool {
-    !is_npy(path)
+    !is_npy(path) && !is_svmlight(path)
+}
+
+/// True for an svmlight / LIBSVM file (`.svm`, `.svmlight`, `.libsvm`).
+pub fn is_svmlight(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        ["svm", "svmlight", "libsvm"]
+            .iter()
+            .any(|k| e.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Reads an svmlight file with the given width.
+pub fn svmlight(path: &Path, n_features: Option<usize>) -> Result<SparseDataset> {
+    let mut opts = SvmlightOptions::default();
+    if let Some(p) = n_features {
+        opts = opts.n_features(p);
+    }
+    Ok(read_svmlight(path, &opts)?)
+}
+
+/// A data set standing for a sparse file's shape and labels: `x` has no rows, the features
+/// are named `x1`, `x2`, ... by position (the design itself is [`Labelled::sparse`]).
+fn sparse_stand_in(d: &SparseDataset, path: &Path) -> Dataset {
+    Dataset {
+        x: Mat::zeros(0, 0),
+        y: d.y.clone(),
+        feature_names: (1..=d.n_features()).map(|j| format!("x{j}")).collect(),
+        target_name: "label".into(),
+        target_names: Vec::new(),
+        description: format!("sparse features read from {}", path.display()),
+    }
 }
 
 fn is_npy(path: &Path) -> bool {
@@ -67,11 +99,17 @@ enum TargetSource {
         column: String,
         lines: Vec<Option<u64>>,
     },
+    Svmlight {
+        file: PathBuf,
+    },
 }
 
 /// Labelled data and where each target value is in its file.
 pub struct Labelled {
+    /// The data (for a sparse file: its labels and feature names, with an empty `x`).
     pub data: Dataset,
+    /// The design of a sparse file.
+    pub sparse: Option<CsrMatrix>,
     source: TargetSource,
     /// The design, for data read through a formula or a column selection.
     pub design: Option<Design>,
@@ -85,6 +123,16 @@ pub struct Design {
 }
 
 impl Labelled {
+    /// Number of rows.
+    pub fn n_samples(&self) -> usize {
+        self.data.y.len()
+    }
+
+    /// Number of features.
+    pub fn n_features(&self) -> usize {
+        self.data.feature_names.len()
+    }
+
     /// Where target value `row` (0-based) is, as a person finds it: the file and its 1-based
     /// line and column, or the 1-based element of a `.npy` vector.
     pub fn place(&self, row: usize) -> String {
@@ -108,6 +156,10 @@ impl Labelled {
                 Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
                 None => format!("{}, data row {}", file.display(), row + 1),
             },
+            // blank and comment lines are skipped, so the row is not a line number
+            TargetSource::Svmlight { file } => {
+                format!("{}, data row {} (the label)", file.display(), row + 1)
+            }
         }
     }
 
@@ -124,6 +176,9 @@ impl Labelled {
                 Some(line) => format!("{}, line {line}, column `{column}`", file.display()),
                 None => format!("{}, data row {}", file.display(), row + 1),
             },
+            TargetSource::Svmlight { file } => {
+                format!("{}, data row {}, `{column}`", file.display(), row + 1)
+            }
         }
     }
 
@@ -132,8 +187,10 @@ impl Labelled {
     pub fn take_column(&mut self, name: &str, flag: &str) -> Result<Vec<f64>> {
         let file = match &self.source {
             TargetSource::Csv { file, .. } => file,
-            TargetSource::Npy { .. } => {
-                bail!("{flag} names a column of a CSV file; .npy data have no column names")
+            TargetSource::Npy { .. } | TargetSource::Svmlight { .. } => {
+                bail!(
+                    "{flag} names a column of a CSV file; .npy and svmlight data have no column names"
+                )
             }
             TargetSource::Table { .. } => bail!(
                 "{flag} takes a column of the data file only without --formula, --features and \
@@ -192,12 +249,25 @@ impl Labelled {
 
 /// Features and target from `--data` and `--target` / `--target-file`.
 pub fn labelled(args: &DataArgs) -> Result<Labelled> {
-    if args.formula.is_some()
+    let table = args.formula.is_some()
         || args.features.is_some()
         || args.exclude.is_some()
-        || args.missing.is_some()
-    {
+        || args.missing.is_some();
+    if is_svmlight(&args.data) {
+        if table {
+            bail!(
+                "{}: --formula, --features, --exclude and --missing apply to CSV tables; an \
+                 svmlight file's features are numbered columns",
+                args.data.display()
+            );
+        }
+        return sparse_labelled(args);
+    }
+    if table {
         return from_table(args);
+    }
+    if args.n_features.is_some() {
+        bail!("--n-features applies to svmlight files (.svm, .svmlight, .libsvm)");
     }
     let non_finite = policy(args.drop_non_finite);
     match (&args.target, &args.target_file) {
@@ -212,6 +282,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
             let (data, lines) = read_csv_with_lines(&args.data, &options).map_err(explained)?;
             Ok(Labelled {
                 data,
+                sparse: None,
                 source: TargetSource::Csv {
                     file: args.data.clone(),
                     column: name.clone(),
@@ -222,6 +293,7 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
         }
         (None, Some(target_file)) if is_npy(&args.data) && is_npy(target_file) => Ok(Labelled {
             data: read_npy_dataset(&args.data, target_file, non_finite)?,
+            sparse: None,
             source: TargetSource::Npy {
                 file: target_file.clone(),
             },
@@ -235,24 +307,74 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
             }
             let mut data = features(&args.data, false)?;
             let (y, source) = target_values(target_file)?;
-            if y.len() != data.n_samples() {
-                bail!(
-                    "{} has {} values but {} has {} rows",
-                    target_file.display(),
-                    y.len(),
-                    args.data.display(),
-                    data.n_samples()
-                );
-            }
+            check_target_length(target_file, y.len(), &args.data, data.n_samples())?;
             data.y = y;
             Ok(Labelled {
                 data,
+                sparse: None,
                 source,
                 design: None,
             })
         }
         _ => bail!("give the target with --target NAME (CSV) or --target-file FILE"),
     }
+}
+
+/// Fails unless the target file has one value per row of the data file.
+fn check_target_length(target: &Path, values: usize, data: &Path, rows: usize) -> Result<()> {
+    if values != rows {
+        bail!(
+            "{} has {values} values but {} has {rows} rows",
+            target.display(),
+            data.display()
+        );
+    }
+    Ok(())
+}
+
+/// An svmlight file: its labels, or those of `--target-file`.
+fn sparse_labelled(args: &DataArgs) -> Result<Labelled> {
+    if args.target.is_some() {
+        bail!(
+            "{}: an svmlight file has no column names; its labels are the first field of each \
+             line (or give them with --target-file)",
+            args.data.display()
+        );
+    }
+    if args.drop_non_finite {
+        bail!("--drop-non-finite applies to CSV and .npy files (svmlight files hold no NaN)");
+    }
+    let d = svmlight(&args.data, args.n_features)?;
+    let mut data = sparse_stand_in(&d, &args.data);
+    let source = match &args.target_file {
+        Some(target_file) => {
+            let (y, source) = target_values(target_file)?;
+            check_target_length(target_file, y.len(), &args.data, d.n_samples())?;
+            data.y = y;
+            source
+        }
+        None => TargetSource::Svmlight {
+            file: args.data.clone(),
+        },
+    };
+    Ok(Labelled {
+        data,
+        sparse: Some(d.x),
+        source,
+        design: None,
+    })
+}
+
+/// [`labelled`] for commands that need a dense design: an svmlight file is refused by name.
+pub fn labelled_dense(args: &DataArgs, command: &str) -> Result<Labelled> {
+    if is_svmlight(&args.data) {
+        bail!(
+            "{}: `linmod {command}` reads CSV and .npy files; svmlight files are read by fit \
+             and predict",
+            args.data.display()
+        );
+    }
+    labelled(args)
 }
 
 /// A features-only file (the input of predictions).
@@ -398,6 +520,7 @@ fn from_table(args: &DataArgs) -> Result<Labelled> {
     let column = spec.target_name().unwrap_or("y").to_owned();
     let description = format!("read from {}", args.data.display());
     Ok(Labelled {
+        sparse: None,
         data: frame.into_dataset(&spec, description),
         source: TargetSource::Table {
             file: args.data.clone(),
@@ -465,6 +588,7 @@ pub fn labelled_by_design(
     let lines = frame.rows.iter().map(|&i| table.line(i)).collect();
     let dropped = frame.dropped;
     Ok(Labelled {
+        sparse: None,
         data: frame.into_dataset(spec, format!("read from {}", path.display())),
         source: TargetSource::Table {
             file: path.to_path_buf(),

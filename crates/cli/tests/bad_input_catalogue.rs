@@ -638,3 +638,77 @@ fn cli_unknown_model_kind_is_a_usage_error() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("forest"), "{err}");
 }
+
+#[test]
+fn cli_svmlight_unsorted_indices_name_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "+1 1:1 2:1\n-1 4:1 3:2\n");
+    data_error(
+        &[
+            "fit", "--data", "d.svm", "--model", "logistic", "--l2", "0.1",
+        ],
+        dir.path(),
+        &["d.svm, line 2, column 8", "not above the previous index 4"],
+    );
+}
+
+#[test]
+fn cli_svmlight_index_beyond_n_features_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "1 1:1\n0 7:1\n");
+    data_error(
+        &[
+            "fit",
+            "--data",
+            "d.svm",
+            "--n-features",
+            "5",
+            "--model",
+            "logistic",
+            "--l2",
+            "0.1",
+        ],
+        dir.path(),
+        &[
+            "d.svm, line 2, column 3",
+            "beyond the 5 features fixed by --n-features",
+        ],
+    );
+}
+
+#[test]
+fn cli_svmlight_takes_no_target_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "1 1:1\n0 2:1\n");
+    data_error(
+        &[
+            "fit", "--data", "d.svm", "--target", "y", "--model", "logistic",
+        ],
+        dir.path(),
+        &["d.svm: an svmlight file has no column names"],
+    );
+}
+
+#[test]
+fn cli_svmlight_invalid_label_names_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "1 1:1\n# comment\n2 2:1\n0 1:1\n");
+    data_error(
+        &[
+            "fit", "--data", "d.svm", "--model", "logistic", "--l2", "0.1",
+        ],
+        dir.path(),
+        &["d.svm, data row 2 (the label)", "invalid label 2"],
+    );
+}
+
+#[test]
+fn cli_svmlight_is_refused_by_evaluate_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.svm", "1 1:1\n0 2:1\n");
+    data_error(
+        &["path", "--data", "d.svm"],
+        dir.path(),
+        &["d.svm: `linmod path` reads CSV and .npy files"],
+    );
+}

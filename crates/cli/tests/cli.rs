@@ -467,3 +467,75 @@ fn invalid_hyper_parameters_are_named() {
     );
     assert!(err.contains("unknown solver `simplex`"), "{err}");
 }
+
+#[test]
+fn fit_save_predict_on_svmlight() {
+    let dir = tempfile::tempdir().unwrap();
+    // two overlapping classes in LIBSVM's -1/+1 convention, feature 3 never used
+    let mut text = String::new();
+    for i in 0..60 {
+        let label = if i % 3 == 0 { "-1" } else { "+1" };
+        let a = (i % 7) as f64 / 7.0;
+        let b = ((i * 5) % 11) as f64 / 11.0;
+        text.push_str(&format!(
+            "{label} 1:{a} 2:{b} 4:{}\n",
+            if i % 2 == 0 { 1 } else { 0 }
+        ));
+    }
+    write(dir.path(), "train.svm", &text);
+    let json = ok(
+        &[
+            "fit",
+            "--data",
+            "train.svm",
+            "--model",
+            "logistic",
+            "--l2",
+            "0.01",
+            "--format",
+            "json",
+            "--save",
+            "m.json",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["n_features"], 4);
+    assert_eq!(v["n_samples"], 60);
+    assert_eq!(v["converged"], true);
+    assert_eq!(v["coef"].as_array().unwrap()[2], 0.0);
+    // a test file with fewer features predicts with the model's width
+    write(dir.path(), "test.svm", "1 1:0.5\n-1 2:0.25\n");
+    let out = ok(
+        &[
+            "predict", "--model", "m.json", "--data", "test.svm", "--proba",
+        ],
+        dir.path(),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "p1");
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.parse::<f64>().is_ok_and(|p| (0.0..=1.0).contains(&p)))
+    );
+    // lasso on the same file goes through coordinate descent on columns
+    let json = ok(
+        &[
+            "fit",
+            "--data",
+            "train.svm",
+            "--model",
+            "linear",
+            "--l1",
+            "0.01",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["solver"], "cd");
+    assert_eq!(v["converged"], true);
+}

@@ -119,6 +119,31 @@ pub trait Design: Sync {
     /// `out += alpha x_i` for row `i` and `out` of length `p`.
     fn row_axpy(&self, i: usize, alpha: f64, out: &mut [f64]);
 
+    /// Writes `sum_i s_i x_ij^2` (unit `s` when `weights` is `None`) for every column `j` into
+    /// `out` (length `p`): the curvatures of coordinate descent on least squares. The default
+    /// reads each column through [`column_dot`](Self::column_dot) against a gathered copy of
+    /// the column (`O(n p)` time, `O(n)` memory); dense and sparse storages override it with
+    /// one pass over their entries.
+    fn column_weighted_squares(&self, weights: Option<&[f64]>, out: &mut [f64]) {
+        let mut col = vec![0.0; self.nrows()];
+        for (j, o) in out.iter_mut().enumerate() {
+            col.fill(0.0);
+            self.column_axpy(j, 1.0, &mut col);
+            if let Some(s) = weights {
+                col.iter_mut().zip(s).for_each(|(c, si)| *c *= si);
+            }
+            *o = self.column_dot(j, &col);
+        }
+    }
+
+    /// Whether [`column_dot`](Self::column_dot) and [`column_axpy`](Self::column_axpy) cost
+    /// `O(entries of the column)` (dense and column-compressed storage), so that coordinate
+    /// descent is efficient; `false` for row-compressed storage, where each costs a search in
+    /// every row.
+    fn has_fast_columns(&self) -> bool {
+        true
+    }
+
     /// Number of stored entries: `n p` for dense storage (saturating), the non-zeros for
     /// sparse storage. Solver choices use it to tell sparse problems from dense ones.
     fn stored_entries(&self) -> usize {
@@ -189,6 +214,12 @@ impl<D: Design + ?Sized> Design for &D {
     }
     fn stored_entries(&self) -> usize {
         (**self).stored_entries()
+    }
+    fn column_weighted_squares(&self, weights: Option<&[f64]>, out: &mut [f64]) {
+        (**self).column_weighted_squares(weights, out);
+    }
+    fn has_fast_columns(&self) -> bool {
+        (**self).has_fast_columns()
     }
     fn as_dense(&self) -> Option<MatRef<'_, f64>> {
         (**self).as_dense()

@@ -1,6 +1,7 @@
 //! Sparse designs: the fits of CSR matrices agree with LIBLINEAR / scikit-learn on the same
 //! objective, and with the dense form of the same matrix.
 
+use linmod_models::linear::{LinearRegression, LinearSolver};
 use linmod_models::logistic::{LogisticRegression, LogisticSolver};
 use linmod_models::loss::Logistic;
 use linmod_models::objective::LinearObjective;
@@ -284,6 +285,145 @@ const L1_INTERCEPT_COEF: [f64; 64] = [
     0.0,
 ];
 
+// LASSO: l1 = 0.01, l2 = 0.0
+const LASSO_OBJECTIVE: f64 = 2.0291680722496372;
+const LASSO_INTERCEPT: f64 = 3.27540644905846;
+const LASSO_COEF: [f64; 64] = [
+    0.0,
+    -0.0,
+    -0.0,
+    -0.42209270723422426,
+    0.583114456836929,
+    0.0,
+    0.0,
+    0.0,
+    0.0,
+    0.0,
+    1.2404147992722883,
+    0.07324878754754258,
+    -0.8884751247067437,
+    -0.5823359304430995,
+    0.6999074755772653,
+    0.0,
+    -0.0,
+    0.0,
+    1.3847115902983873,
+    -0.35500370750558596,
+    -0.9693605001852554,
+    0.27547174428542337,
+    -0.0,
+    -0.0,
+    0.0,
+    -2.004282813488203,
+    0.33793750813781515,
+    1.419451550337968,
+    0.9869894315935114,
+    1.5697641187535074,
+    -0.280400911053,
+    0.0,
+    0.0,
+    -2.0938473440424903,
+    -0.09205533704661709,
+    1.6843306497923902,
+    -0.0518356410525099,
+    0.4547644516736269,
+    0.0,
+    0.0,
+    0.0,
+    0.8795183010052778,
+    -0.0,
+    0.0,
+    1.3384680288850201,
+    0.7744573946162898,
+    0.1818941966946935,
+    -0.0,
+    0.0,
+    0.0,
+    -0.0,
+    -0.861315311819138,
+    -3.190609447562121,
+    -0.690403501306762,
+    1.022214515833539,
+    -0.0,
+    0.0,
+    -0.0,
+    -0.0,
+    -0.4973106819684077,
+    -0.0010855818269708795,
+    -0.9850208774932379,
+    -0.057433103114707174,
+    -0.684045269670498,
+];
+// RIDGE: l1 = 0.0, l2 = 0.0002782415136338342
+const RIDGE_OBJECTIVE: f64 = 1.685133956389228;
+const RIDGE_INTERCEPT: f64 = 3.372783636950609;
+const RIDGE_COEF: [f64; 64] = [
+    0.0,
+    0.13040346954546003,
+    -0.1619450043341961,
+    -0.43305030222502505,
+    0.9063966971013392,
+    -0.061330528245147724,
+    -0.38880743505972176,
+    0.43589272623541153,
+    0.8460016295118826,
+    -0.1298622235646173,
+    1.6142916102007199,
+    0.7033303264060077,
+    -1.0557555093012634,
+    -1.100637314008334,
+    1.296131342069418,
+    1.5326441140442846,
+    -0.29027714005567296,
+    0.24300524206771124,
+    1.2048412588188933,
+    -0.5320057355037786,
+    -1.0516735758266722,
+    0.7061098872617879,
+    -0.7891019288734301,
+    -1.990811442821046,
+    -0.20344748212506863,
+    -2.5468164280012693,
+    0.6460963832471639,
+    1.3778101317686993,
+    1.1086726807907432,
+    1.5421185882167954,
+    -0.40644972692430537,
+    -0.39940891159519704,
+    0.0,
+    -2.3878974097027994,
+    -0.365732817772516,
+    2.0986347592975063,
+    -0.6667651630854265,
+    0.5270978210585872,
+    -0.11672443417262383,
+    0.0,
+    0.5130554584406198,
+    1.680399166919691,
+    -0.22843357266637387,
+    -0.07153909744975397,
+    1.764907238134823,
+    0.89170353137346,
+    0.2152983526606273,
+    0.29888687266413816,
+    0.8981238384792016,
+    0.489619652930494,
+    -0.059662981185342384,
+    -1.0811853282522406,
+    -3.2459051153769427,
+    -0.6763336356928388,
+    1.5447836887495854,
+    -1.6250906906788378,
+    0.0031921403313064983,
+    -1.176272339133394,
+    0.06645964607831777,
+    -0.9251268315545803,
+    -0.15330867079113908,
+    -1.162692156328525,
+    -0.0792169585659558,
+    -0.9884029162021888,
+];
+
 /// Digits with pixels / 16 and label 1 for odd digits, dense and CSR.
 fn digits() -> (Mat<f64>, CsrMatrix, Vec<f64>) {
     let d = datasets::digits();
@@ -496,4 +636,103 @@ fn multinomial_fits_agree_between_sparse_and_dense_forms() {
         }
         assert_eq!(a.predict(x.as_ref()).unwrap(), b.predict(&csr).unwrap());
     }
+}
+
+/// The digit itself as a regression target.
+fn digit_target() -> Vec<f64> {
+    datasets::digits().y
+}
+
+#[test]
+fn lasso_by_coordinate_descent_on_csc_matches_scikit_learn() {
+    let (dense, csr, _) = digits();
+    let csc = csr.to_csc().unwrap();
+    let t = digit_target();
+    // coordinate descent stops when no step is worth more than tol var(y) of the objective:
+    // 1e-15 leaves the coefficients within about 1e-7
+    let cfg = LinearRegression::new()
+        .penalty(Penalty::l1(0.01).unwrap())
+        .tol(1e-15);
+    let fit = cfg.fit(&csc, &t).unwrap();
+    assert_eq!(fit.solver(), LinearSolver::CoordinateDescent);
+    assert!(fit.converged());
+    let objective = fit.objective().unwrap();
+    assert_matches(
+        "lasso",
+        objective,
+        LASSO_OBJECTIVE,
+        fit.coef(),
+        &LASSO_COEF,
+        1e-6,
+    );
+    assert!((fit.intercept() - LASSO_INTERCEPT).abs() < 1e-6);
+    // the dense fit (Gram-mode coordinate descent) reaches the same objective
+    let d = cfg.fit(dense.as_ref(), &t).unwrap();
+    assert!((d.objective().unwrap() - objective).abs() <= 1e-9 * objective);
+    // a CSR design takes FISTA under auto (gradient-mapping test at the default 1e-7)
+    let f = cfg.clone().tol(1e-7).fit(&csr, &t).unwrap();
+    assert_eq!(f.solver(), LinearSolver::Fista);
+    assert!(f.converged());
+    assert!((f.objective().unwrap() - objective).abs() <= 1e-6 * objective);
+}
+
+#[test]
+fn ridge_by_newton_cg_on_sparse_matches_scikit_learn_and_the_dense_fit() {
+    let (dense, csr, _) = digits();
+    let t = digit_target();
+    let cfg = LinearRegression::new()
+        .penalty(Penalty::l2(1.0 / (2.0 * N)).unwrap())
+        .tol(1e-12);
+    let fit = cfg.fit(&csr, &t).unwrap();
+    assert_eq!(fit.solver(), LinearSolver::NewtonCg);
+    assert!(fit.converged());
+    assert_matches(
+        "ridge",
+        fit.objective().unwrap(),
+        RIDGE_OBJECTIVE,
+        fit.coef(),
+        &RIDGE_COEF,
+        1e-6,
+    );
+    assert!((fit.intercept() - RIDGE_INTERCEPT).abs() < 1e-6);
+    let d = cfg.fit(dense.as_ref(), &t).unwrap();
+    let scale = d.coef().iter().fold(1.0f64, |m, v| m.max(v.abs()));
+    for (a, b) in fit.coef().iter().zip(d.coef()) {
+        assert!((a - b).abs() <= 1e-9 * scale, "{a} vs {b}");
+    }
+    // weighted fits agree too
+    let w: Vec<f64> = (0..t.len()).map(|i| 1.0 + (i % 3) as f64).collect();
+    let a = cfg.fit_weighted(&csr, &t, &w).unwrap();
+    let b = cfg.fit_weighted(dense.as_ref(), &t, &w).unwrap();
+    assert!(
+        (a.objective().unwrap() - b.objective().unwrap()).abs() <= 1e-12 * b.objective().unwrap()
+    );
+    // predictions on either form
+    let (pa, pb) = (a.predict(&csr).unwrap(), a.predict(dense.as_ref()).unwrap());
+    assert!(
+        pa.iter()
+            .zip(&pb)
+            .all(|(u, v)| (u - v).abs() <= 1e-12 * (1.0 + v.abs()))
+    );
+}
+
+#[test]
+fn dense_only_solvers_are_refused_on_sparse_designs() {
+    let (_, csr, _) = digits();
+    let t = digit_target();
+    let err = LinearRegression::new()
+        .solver(LinearSolver::Qr)
+        .fit(&csr, &t)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the qr solver factors a dense X"),
+        "{err}"
+    );
+    let w = vec![1.0; t.len()];
+    let err = LinearRegression::new()
+        .penalty(Penalty::l1(0.01).unwrap())
+        .solver(LinearSolver::CoordinateDescent)
+        .fit_weighted(csr.to_csc().unwrap(), &t, &w)
+        .unwrap_err();
+    assert!(err.to_string().contains("takes no sample weights"), "{err}");
 }

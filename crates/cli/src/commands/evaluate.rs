@@ -45,7 +45,7 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
             (loaded, y, data)
         }
         None => {
-            let mut loaded = input::labelled(&args.data)?;
+            let mut loaded = input::labelled_dense(&args.data, "evaluate")?;
             let y = std::mem::take(&mut loaded.data.y);
             let data = input::model_features(
                 std::mem::replace(&mut loaded.data, empty()),

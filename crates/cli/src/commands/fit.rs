@@ -134,18 +134,19 @@ pub(super) fn inference_options(args: &FitArgs, data: &Dataset) -> InferenceOpti
 
 pub(super) fn base_json(
     args: &FitArgs,
-    data: &Dataset,
+    loaded: &Labelled,
     solver: &str,
     pen: Penalty,
 ) -> Map<String, Value> {
+    let data = &loaded.data;
     let mut m = Map::new();
     m.insert(
         "model".into(),
         json!(format!("{:?}", args.model).to_lowercase()),
     );
     m.insert("solver".into(), json!(solver));
-    m.insert("n_samples".into(), json!(data.n_samples()));
-    m.insert("n_features".into(), json!(data.n_features()));
+    m.insert("n_samples".into(), json!(loaded.n_samples()));
+    m.insert("n_features".into(), json!(loaded.n_features()));
     m.insert("feature_names".into(), json!(data.feature_names));
     m.insert("target".into(), json!(data.target_name));
     m.insert("fit_intercept".into(), json!(!args.no_intercept));
@@ -184,12 +185,13 @@ pub(super) fn report_line(report: &FitReport, seconds: f64) -> String {
     )
 }
 
-pub(super) fn header(args: &FitArgs, data: &Dataset, solver: &str, pen: Penalty) -> String {
+pub(super) fn header(args: &FitArgs, loaded: &Labelled, solver: &str, pen: Penalty) -> String {
+    let data = &loaded.data;
     format!(
         "{} on {} rows x {} features (target `{}`), solver {solver}, penalty l1 = {}, l2 = {}\n",
         format!("{:?}", args.model).to_lowercase(),
-        data.n_samples(),
-        data.n_features(),
+        loaded.n_samples(),
+        loaded.n_features(),
         data.target_name,
         Short(pen.l1),
         Short(pen.l2)
@@ -250,6 +252,21 @@ pub(super) fn fit_settings(args: &FitArgs, sgd: bool) -> FitSettings {
     s
 }
 
+/// The labels of a classifier: those of a sparse file for a binary model may be written -1 /
+/// +1 (LIBSVM's convention), read as 0 / 1.
+fn binary_labels<'a>(args: &FitArgs, loaded: &'a Labelled) -> std::borrow::Cow<'a, [f64]> {
+    let y = &loaded.data.y;
+    // labels are read exactly from the file: -1 and +1 are exact
+    let signed = y
+        .iter()
+        .all(|v| v.to_bits() == (-1f64).to_bits() || v.to_bits() == 1f64.to_bits());
+    if loaded.sparse.is_some() && args.model == ModelKind::Logistic && signed {
+        std::borrow::Cow::Owned(y.iter().map(|v| f64::from(u8::from(*v > 0.0))).collect())
+    } else {
+        std::borrow::Cow::Borrowed(y)
+    }
+}
+
 fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> Result<Fitted> {
     let data = &loaded.data;
     let solver: LogisticSolver = args.solver.parse()?;
@@ -261,22 +278,28 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
     if args.balanced {
         cfg = cfg.class_weight(ClassWeight::Balanced);
     }
-    let (x, y) = (data.x.as_ref(), &data.y[..]);
+    let x = data.x.as_ref();
+    let y = &binary_labels(args, loaded)[..];
     if args.model == ModelKind::Logistic {
         let start = Instant::now();
-        let fit = with_spinner("fitting logistic regression", quiet, || cfg.fit(x, y))
-            .map_err(|e| loaded.locate(e))?;
+        let fit = with_spinner("fitting logistic regression", quiet, || {
+            match &loaded.sparse {
+                Some(sparse) => cfg.fit(sparse, y),
+                None => cfg.fit(x, y),
+            }
+        })
+        .map_err(|e| loaded.locate(e))?;
         let seconds = start.elapsed().as_secs_f64();
         let solver_name = fit.solver().to_string();
-        let mut json = base_json(args, data, &solver_name, pen);
+        let mut json = base_json(args, loaded, &solver_name, pen);
         json.insert("coef".into(), json!(fit.coef()));
         json.insert("intercept".into(), json!(fit.intercept()));
         let report = Estimator::fit_report(&fit);
         report_json(&mut json, &report, seconds);
-        let mut text = header(args, data, &solver_name, pen);
+        let mut text = header(args, loaded, &solver_name, pen);
         text.push_str(&report_line(&report, seconds));
         text.push('\n');
-        let summary = (pen.is_none() && fit.converged())
+        let summary = (pen.is_none() && fit.converged() && loaded.sparse.is_none())
             .then(|| fit.summary(x, y, &inference_options(args, data)));
         let coefs = coefficient_table(
             &data.feature_names,
@@ -296,13 +319,17 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
     };
     let start = Instant::now();
     let fit = with_spinner("fitting multinomial regression", quiet, || {
-        cfg.multinomial().strategy(strategy).fit(x, y)
+        let cfg = cfg.multinomial().strategy(strategy);
+        match &loaded.sparse {
+            Some(sparse) => cfg.fit(sparse, y),
+            None => cfg.fit(x, y),
+        }
     })
     .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
     let k = fit.n_classes();
-    let mut json = base_json(args, data, &solver_name, pen);
+    let mut json = base_json(args, loaded, &solver_name, pen);
     let per_class: Vec<Vec<f64>> = (0..k).map(|c| fit.class_coef(c).to_vec()).collect();
     json.insert("n_classes".into(), json!(k));
     json.insert(
@@ -313,7 +340,7 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
     json.insert("intercept".into(), json!(fit.intercepts()));
     let report = Estimator::fit_report(&fit);
     report_json(&mut json, &report, seconds);
-    let mut text = header(args, data, &solver_name, pen);
+    let mut text = header(args, loaded, &solver_name, pen);
     text.push_str(&report_line(&report, seconds));
     text.push('\n');
     let mut headers: Vec<String> = vec![String::new()];
@@ -336,9 +363,12 @@ fn fit_logistic(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) ->
     );
     text.push_str(&coefficients);
     // statsmodels' MNLogit table: log-odds against class 0 with standard errors
-    let summary =
-        (pen.is_none() && strategy == Multiclass::Softmax && !args.balanced && fit.converged())
-            .then(|| fit.summary(x, y, &inference_options(args, data)));
+    let summary = (pen.is_none()
+        && strategy == Multiclass::Softmax
+        && !args.balanced
+        && fit.converged()
+        && loaded.sparse.is_none())
+    .then(|| fit.summary(x, y, &inference_options(args, data)));
     if summary.is_some() {
         text.push('\n');
     }
@@ -379,12 +409,19 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
     }
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     let start = Instant::now();
-    let fit = with_spinner("fitting linear regression", quiet, || cfg.fit(x, y))
-        .map_err(|e| loaded.locate(e))?;
+    let fit = with_spinner("fitting linear regression", quiet, || {
+        match &loaded.sparse {
+            // coordinate descent reads columns: a column-compressed copy of the rows
+            Some(sparse) if pen.has_l1() => cfg.fit(&sparse.to_csc()?, y),
+            Some(sparse) => cfg.fit(sparse, y),
+            None => cfg.fit(x, y),
+        }
+    })
+    .map_err(|e| loaded.locate(e))?;
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
     let report = Estimator::fit_report(&fit);
-    let mut json = base_json(args, data, &solver_name, pen);
+    let mut json = base_json(args, loaded, &solver_name, pen);
     json.insert("coef".into(), json!(fit.coef()));
     json.insert("intercept".into(), json!(fit.intercept()));
     if let Some(gap) = fit.duality_gap() {
@@ -410,7 +447,7 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
         json.insert("target_scale".into(), json!(fit.target_scale()));
     }
     report_json(&mut json, &report, seconds);
-    let mut text = header(args, data, &solver_name, pen);
+    let mut text = header(args, loaded, &solver_name, pen);
     text.push_str(&report_line(&report, seconds));
     if let Some(eta) = fit.certificate() {
         text.push_str(&format!(
@@ -440,7 +477,7 @@ fn fit_linear(args: &FitArgs, loaded: &Labelled, pen: Penalty, quiet: bool) -> R
     }
     text.push('\n');
     let intercept = (!args.no_intercept).then_some(fit.intercept());
-    let summary = (pen.is_none() && fit.converged()).then(|| {
+    let summary = (pen.is_none() && fit.converged() && loaded.sparse.is_none()).then(|| {
         linmod::models::inference::ols(x, y, fit.coef(), intercept, &inference_options(args, data))
     });
     let coefs = coefficient_table(&data.feature_names, fit.coef(), intercept);

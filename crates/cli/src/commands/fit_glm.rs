@@ -121,6 +121,12 @@ pub(super) fn fit_glm(
     if args.balanced || args.strategy != Strategy::Softmax {
         anyhow::bail!("--balanced and --strategy apply to classifiers only");
     }
+    if loaded.sparse.is_some() {
+        anyhow::bail!(
+            "--model poisson, gamma and tweedie read CSV or .npy data; svmlight files are for \
+             --model logistic and linear"
+        );
+    }
     let family = family(args.model, args.power, args.link)?;
     let known = KnownColumns::take(
         loaded,
@@ -150,7 +156,7 @@ pub(super) fn fit_glm(
     .with_known_columns(args.offset.clone(), args.exposure.clone());
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
-    let mut json = base_json(args, data, &solver_name, pen);
+    let mut json = base_json(args, loaded, &solver_name, pen);
     json.insert("family".into(), json!(family.to_string()));
     json.insert("link".into(), json!(family.link_name()));
     if let GlmFamily::Tweedie { power } = family {
@@ -163,7 +169,7 @@ pub(super) fn fit_glm(
     json.insert("intercept".into(), json!(fit.intercept()));
     let report = Estimator::fit_report(&fit);
     report_json(&mut json, &report, seconds);
-    let mut text = header(args, data, &solver_name, pen);
+    let mut text = header(args, loaded, &solver_name, pen);
     text.push_str(&format!("family {family}\n"));
     text.push_str(&report_line(&report, seconds));
     text.push_str(&statistics_line(&fit));

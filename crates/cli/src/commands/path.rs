@@ -19,7 +19,7 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     if args.model != ModelKind::Linear {
         bail!("regularization paths are available for --model linear only");
     }
-    let loaded = input::labelled(&args.data)?;
+    let loaded = input::labelled_dense(&args.data, "path")?;
     let data = &loaded.data;
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     let mut cfg = RegularizationPath::new()

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
-use linmod::linalg::Mat;
+use linmod::linalg::{Design, Mat};
 use linmod::models::persist::{ModelFile, SavedModel};
 
 use crate::args::PredictArgs;
@@ -12,6 +12,17 @@ use crate::output::write_text;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
     let file = ModelFile::load(&args.model)?;
+    if input::is_svmlight(&args.data) {
+        let d = input::svmlight(&args.data, Some(file.model.n_features()))?;
+        if matches!(file.model, SavedModel::Mlp(_) | SavedModel::Glm(_)) {
+            bail!(
+                "{}: networks and GLMs predict from dense features only (CSV or .npy)",
+                args.data.display()
+            );
+        }
+        let out = predictions(args, &file.model, &d.x)?;
+        return write_text(args.out.as_deref(), &out);
+    }
     // a GLM's offset and exposure columns apply when the data have them
     let glm_columns = match &file.model {
         SavedModel::Glm(m) => [m.offset_column(), m.exposure_column()],
@@ -59,8 +70,20 @@ pub fn run(args: &PredictArgs) -> Result<()> {
         }
     };
     let x = x.as_ref();
+    let mut out = match &file.model {
+        SavedModel::Glm(m) => glm_predictions(args, m, x, &known)?,
+        model => predictions(args, model, x)?,
+    };
+    if let Some(lines) = lines {
+        out = with_lines(&out, &lines);
+    }
+    write_text(args.out.as_deref(), &out)
+}
+
+/// The CSV of labels, probabilities or predictions of `model` on `x`.
+fn predictions<D: Design + Copy>(args: &PredictArgs, model: &SavedModel, x: D) -> Result<String> {
     let mut out = String::new();
-    match &file.model {
+    match model {
         SavedModel::Logistic(m) => {
             if args.proba {
                 out.push_str("p1\n");
@@ -75,8 +98,11 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             class_probabilities(&mut out, &m.predict_proba(x)?)
         }
         SavedModel::Multinomial(m) => labels(&mut out, &m.predict(x)?),
-        SavedModel::Mlp(m) if args.proba => class_probabilities(&mut out, &m.predict_proba(x)?),
-        SavedModel::Mlp(m) => labels(&mut out, &m.predict(x)?),
+        SavedModel::Mlp(m) => match x.as_dense() {
+            Some(dense) if args.proba => class_probabilities(&mut out, &m.predict_proba(dense)?),
+            Some(dense) => labels(&mut out, &m.predict(dense)?),
+            None => bail!("the network predicts from dense features only"),
+        },
         SavedModel::Linear(m) => {
             if args.proba {
                 bail!(
@@ -89,28 +115,34 @@ pub fn run(args: &PredictArgs) -> Result<()> {
                 let _ = writeln!(out, "{v:?}");
             }
         }
-        SavedModel::Glm(m) => {
-            if args.proba {
-                bail!(
-                    "--proba applies to classifiers; {} is a GLM",
-                    args.model.display()
-                );
-            }
-            let [offset, exposure] = &known;
-            out.push_str("prediction\n");
-            for v in m.predict(x, exposure.as_deref(), offset.as_deref())? {
-                let _ = writeln!(out, "{v:?}");
-            }
-        }
         _ => bail!(
             "{}: this model kind cannot predict here",
             args.model.display()
         ),
     }
-    if let Some(lines) = lines {
-        out = with_lines(&out, &lines);
+    Ok(out)
+}
+
+/// The predicted means of a GLM on `x`, with its offset and exposure columns when the data
+/// have them.
+fn glm_predictions(
+    args: &PredictArgs,
+    m: &linmod::models::glm::FittedGlm,
+    x: linmod::linalg::MatRef<'_, f64>,
+    known: &[Option<Vec<f64>>; 2],
+) -> Result<String> {
+    if args.proba {
+        bail!(
+            "--proba applies to classifiers; {} is a GLM",
+            args.model.display()
+        );
     }
-    write_text(args.out.as_deref(), &out)
+    let [offset, exposure] = known;
+    let mut out = String::from("prediction\n");
+    for v in m.predict(x, exposure.as_deref(), offset.as_deref())? {
+        let _ = writeln!(out, "{v:?}");
+    }
+    Ok(out)
 }
 
 /// The CSV with a first column `line`: the 1-based line of each row's input.

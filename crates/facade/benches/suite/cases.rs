@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use linmod::datasets::simulate::{
     LinearRegression as LinearSim, Logistic as LogisticSim, Multinomial as MultinomialSim,
-    Simulator, SparseRegression,
+    Simulator, SparseRegression, SparseText,
 };
-use linmod::datasets::{CsvOptions, Dataset, read_csv, write_csv};
+use linmod::datasets::{CsvOptions, Dataset, SparseDataset, read_csv, write_csv};
 use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
 use linmod::models::Penalty;
 use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
@@ -52,6 +52,16 @@ pub(crate) enum Work {
     Ols,
     /// Ridge regression.
     Ridge { l2: f64 },
+    /// A fit on a sparse text-shaped design (`SparseText`, `nnz` entries per row): binary
+    /// logistic (`model = "logistic"`) or lasso (`"lasso"`).
+    Sparse {
+        model: String,
+        nnz: usize,
+        l1: f64,
+        l2: f64,
+        intercept: bool,
+        tol: f64,
+    },
     /// Reading a CSV file of `n` rows, `p` features and a target column (`read_csv`); with
     /// `target_only`, a one-column target file (`p = 0`). The file is written beforehand by
     /// another process, and the case reports the read's peak memory over the data's `f64`
@@ -85,6 +95,8 @@ impl Case {
             Work::Lasso { .. } | Work::LassoPath { .. } | Work::Ols | Work::Ridge { .. } => {
                 Some("linear")
             }
+            Work::Sparse { model, .. } if model == "lasso" => Some("linear"),
+            Work::Sparse { .. } => Some("logistic"),
             _ => None,
         }
     }
@@ -174,6 +186,45 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
         100,
         Work::Ridge { l2: 1e-3 },
     ));
+    // text-shaped sparse designs: rcv1 (2e5 x 5e4, 60 per row) and news20 (2e4 x 1.3e6, 450
+    // per row) in the full suite, a small one in --quick
+    let shapes: &[(&str, usize, usize, usize)] = if quick {
+        &[("text", 5_000, 2_000, 30)]
+    } else {
+        &[
+            ("rcv1", 200_000, 50_000, 60),
+            ("news20", 20_000, 1_300_000, 450),
+        ]
+    };
+    for &(shape, n, p, nnz) in shapes {
+        let c = 1.0 / n as f64;
+        for (model, l1, l2, intercept) in [
+            ("logistic", 0.0, 0.5 * c, false),
+            ("logistic", 0.0, 0.5 * c, true),
+            ("logistic", c, 0.0, false),
+            ("lasso", 1e-4, 0.0, true),
+        ] {
+            let what = match (model, l1 > 0.0, intercept) {
+                ("lasso", ..) => "lasso".to_string(),
+                (_, true, _) => "logreg_l1".to_string(),
+                (_, false, true) => "logreg_l2_intercept".to_string(),
+                _ => "logreg_l2".to_string(),
+            };
+            cases.push(Case::new(
+                &format!("sparse_{what}_{shape}"),
+                n,
+                p,
+                Work::Sparse {
+                    model: model.into(),
+                    nnz,
+                    l1,
+                    l2,
+                    intercept,
+                    tol: 1e-6,
+                },
+            ));
+        }
+    }
     let rows = if quick { 20_000 } else { 1_000_000 };
     cases.push(Case::new(
         &format!("csv_read_{rows}x20"),
@@ -231,6 +282,7 @@ pub(crate) fn data(case: &Case) -> Dataset {
             .noise(1.0)
             .simulate(seed)
             .map(|s| s.data),
+        Work::Sparse { .. } => unreachable!("sparse cases run through sparse_data"),
         Work::CsvRead { .. } => LinearSim::new(n, pattern(p.max(1)))
             .simulate(seed)
             .map(|s| s.data),
@@ -297,6 +349,7 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     let (x, y) = (d.x.as_ref(), &d.y[..]);
     match &case.work {
         Work::CsvRead { .. } => unreachable!("CSV cases run through read_csv_case"),
+        Work::Sparse { .. } => unreachable!("sparse cases run through run_sparse"),
         Work::GradientPass => {
             let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");
             let theta = vec![0.01; case.p + 1];
@@ -431,6 +484,66 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
                 objective,
             }
         }
+    }
+}
+
+/// The data of a [`Work::Sparse`] case, seeded by its shape: binary labels, or for the lasso
+/// a continuous target with noise.
+pub(crate) fn sparse_data(case: &Case) -> SparseDataset {
+    let Work::Sparse { model, nnz, .. } = &case.work else {
+        unreachable!("only sparse cases have sparse data")
+    };
+    let sim = SparseText::new(case.n, case.p, *nnz);
+    let sim = if model == "lasso" {
+        sim.regression(1.0)
+    } else {
+        sim
+    };
+    sim.simulate((case.n as u64) * 1000 + case.p as u64)
+        .unwrap_or_else(|e| panic!("simulating {}: {e}", case.name))
+        .0
+}
+
+/// One timed run of a [`Work::Sparse`] case (the lasso on a column-compressed copy, made
+/// before the clock starts, as coordinate descent reads columns).
+pub(crate) fn run_sparse(case: &Case, d: &SparseDataset) -> Run {
+    let Work::Sparse {
+        model,
+        l1,
+        l2,
+        intercept,
+        tol,
+        ..
+    } = &case.work
+    else {
+        unreachable!("only sparse cases run here")
+    };
+    let pen = Penalty::elastic_net(*l1, *l2).expect("valid");
+    let y = &d.y[..];
+    let (seconds, iterations, converged, objective) = if model == "lasso" {
+        let csc = d.x.to_csc().expect("fits in 32-bit indices");
+        let cfg = LinearRegression::new()
+            .penalty(pen)
+            .fit_intercept(*intercept)
+            .tol(*tol);
+        let (seconds, fit) = timed(|| cfg.fit(&csc, y));
+        let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let objective = fit.objective().unwrap_or(f64::NAN);
+        (seconds, fit.n_iter(), fit.converged(), objective)
+    } else {
+        let cfg = LogisticRegression::new()
+            .penalty(pen)
+            .fit_intercept(*intercept)
+            .tol(*tol);
+        let (seconds, fit) = timed(|| cfg.fit(&d.x, y));
+        let fit = fit.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        (seconds, fit.n_iter(), fit.converged(), fit.objective())
+    };
+    Run {
+        seconds,
+        iterations,
+        converged,
+        objective,
     }
 }
 

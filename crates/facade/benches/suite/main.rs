@@ -148,6 +148,24 @@ fn child(name: &str, quick: bool, reps: usize, dir: &std::path::Path) -> Result<
     if matches!(case.work, Work::CsvRead { .. }) {
         return csv_child(&case, dir, reps);
     }
+    if matches!(case.work, Work::Sparse { .. }) {
+        let d = cases::sparse_data(&case);
+        let runs: Vec<RunOut> = (0..reps)
+            .map(|_| cases::run_sparse(&case, &d).into())
+            .collect();
+        // the CSR arrays: 8 bytes per value, 4 per index, 8 per row offset
+        let x_bytes = (d.x.nnz() * 12 + (d.x.indptr().len()) * 8) as u64;
+        let out = ChildResult {
+            runs,
+            peak_bytes: peak_rss(),
+            x_bytes,
+        };
+        println!(
+            "{}",
+            serde_json::to_string(&out).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
     let d = cases::data(&case);
     let runs: Vec<RunOut> = (0..reps).map(|_| cases::run(&case, &d).into()).collect();
     let out = ChildResult {
@@ -185,6 +203,25 @@ fn write_data(dir: &std::path::Path, quick: bool, filter: &[String]) -> Result<(
             continue;
         };
         if !filter.is_empty() && !filter.iter().any(|f| case.name.contains(f.as_str())) {
+            continue;
+        }
+        if let Work::Sparse {
+            l1,
+            l2,
+            intercept,
+            tol,
+            ..
+        } = &case.work
+        {
+            let d = cases::sparse_data(&case);
+            let xf = format!("{}.svm", case.name);
+            linmod::datasets::write_svmlight(dir.join(&xf), &d.x, &d.y)
+                .map_err(|e| e.to_string())?;
+            entries.push(serde_json::json!({
+                "name": case.name, "kind": kind, "x": xf, "l1": l1, "l2": l2, "tol": tol,
+                "intercept": intercept, "path": false
+            }));
+            eprintln!("wrote {}", case.name);
             continue;
         }
         let d = cases::data(&case);

@@ -216,6 +216,20 @@ impl Design for CscMatrix {
         self.nnz()
     }
 
+    fn column_weighted_squares(&self, weights: Option<&[f64]>, out: &mut [f64]) {
+        for (j, o) in out.iter_mut().enumerate() {
+            let (idx, val) = self.column(j);
+            *o = match weights {
+                Some(w) => idx
+                    .iter()
+                    .zip(val)
+                    .map(|(&i, &v)| w[i as usize] * v * v)
+                    .sum(),
+                None => val.iter().map(|v| v * v).sum(),
+            };
+        }
+    }
+
     fn column_sum(&self, j: usize) -> f64 {
         self.column(j).1.iter().sum()
     }

@@ -254,6 +254,21 @@ impl Design for CsrMatrix {
         self.nnz()
     }
 
+    fn column_weighted_squares(&self, weights: Option<&[f64]>, out: &mut [f64]) {
+        out.fill(0.0);
+        for i in 0..self.nrows {
+            let s = weights.map_or(1.0, |w| w[i]);
+            let (idx, val) = self.row(i);
+            for (&j, &v) in idx.iter().zip(val) {
+                out[j as usize] += s * v * v;
+            }
+        }
+    }
+
+    fn has_fast_columns(&self) -> bool {
+        false
+    }
+
     fn column_sum(&self, j: usize) -> f64 {
         (0..self.nrows)
             .filter_map(|i| {

@@ -157,6 +157,13 @@ fn every_kernel_agrees_with_the_dense_matrix() {
         assert_close(&a, &bb);
         assert_close(&a, &c);
     }
+    let (mut sq_d, mut sq_r, mut sq_c) = (vec![0.0; 13], vec![0.0; 13], vec![0.0; 13]);
+    dense.as_ref().column_weighted_squares(Some(&d), &mut sq_d);
+    csr.column_weighted_squares(Some(&d), &mut sq_r);
+    csc.column_weighted_squares(Some(&d), &mut sq_c);
+    assert_close(&sq_d, &sq_r);
+    assert_close(&sq_d, &sq_c);
+    assert!(!csr.has_fast_columns() && csc.has_fast_columns());
     for i in [0, 1, 350, 699] {
         let dd = dense.as_ref().row_dot(i, &u);
         assert!(close(dd, csr.row_dot(i, &u)) && close(dd, csc.row_dot(i, &u)));

@@ -73,8 +73,8 @@ fn unit_scale() -> f64 {
 /// residuals scaled by their largest magnitude before squaring, so that only an objective
 /// that is itself beyond f64's range is `None` (targets above about `1e154`). One pass over
 /// `X`; `weights` are normalized to sum to `n`.
-pub(crate) fn least_squares_objective(
-    x: MatRef<'_, f64>,
+pub(crate) fn least_squares_objective<D: linalg_core::Design>(
+    x: D,
     y: &[f64],
     weights: Option<&[f64]>,
     coef: &[f64],
@@ -275,8 +275,8 @@ impl FittedLinear {
     /// [`ModelError::NonFiniteFeature`](crate::ModelError::NonFiniteFeature) for NaN or
     /// infinite values; [`ModelError::NonFinite`](crate::ModelError::NonFinite) when a
     /// prediction overflows.
-    pub fn predict(&self, x: MatRef<'_, f64>) -> Result<Vec<f64>> {
-        check_prediction_input(x, self.n_features())?;
+    pub fn predict<D: linalg_core::Design>(&self, x: D) -> Result<Vec<f64>> {
+        check_prediction_input(&x, self.n_features())?;
         let mut out = vec![0.0; x.nrows()];
         predict_into(x, &self.coef, self.intercept, &mut out, Parallelism::Rayon);
         check_outputs(&out, out.len(), false)?;
@@ -289,7 +289,7 @@ impl FittedLinear {
     /// # Errors
     /// As [`predict`](Self::predict), plus a target of the wrong length, an empty `x` or
     /// non-finite targets.
-    pub fn score(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<f64> {
+    pub fn score<D: linalg_core::Design>(&self, x: D, y: &[f64]) -> Result<f64> {
         check_target(y, x.nrows())?;
         let yhat = self.predict(x)?;
         r2_score(y, &yhat)

@@ -2,13 +2,14 @@
 //! [`LinearObjective`](crate::objective::LinearObjective) over
 //! the parameters `[w, b]`.
 
-use optim::{Fista, GradientDescent, Objective, Observer, Report, Schedule, Sgd};
+use linalg_core::Design;
+use optim::{Fista, GradientDescent, Objective, Observer, Report, Schedule, Sgd, TrustRegion};
 
 use super::centering::Centered;
 use super::solver::LinearSolver;
 use crate::error::Result;
 use crate::loss::Squared;
-use crate::objective::LeastSquaresObjective;
+use crate::objective::{LeastSquaresObjective, LinearObjective};
 use crate::penalty::Penalty;
 
 /// Power-method steps for the default learning rate of gradient descent.
@@ -46,7 +47,7 @@ pub(crate) struct IterativeFit {
     pub learning_rate: Option<f64>,
 }
 
-/// Runs `solver` (`GradientDescent`, `Sgd` or `Fista`) from `start = [w, b]`.
+/// Runs `solver` (`GradientDescent`, `Sgd`, `Fista` or `NewtonCg`) from `start = [w, b]`.
 ///
 /// Gradient tests are relative to the spread of the target: `max |g| <= tol * sd(y)` with
 /// `sd(y) = sqrt(y_c^T S y_c / n)` (1 when `y` is constant).
@@ -61,12 +62,26 @@ pub(crate) fn fit_iterative(
     let yc = data.centered_target();
     let spread = data.target_scale(&yc);
     drop(yc);
-    let sd = if spread > 0.0 { spread.sqrt() } else { 1.0 };
-    let mut obj = LeastSquaresObjective::from_checked(data.x, data.y, Squared)
+    let obj = LeastSquaresObjective::from_checked(data.x, data.y, Squared)
         .normalized_weights(data.weights.as_deref())
         .intercept(data.fit_intercept)
         .penalty(penalty)?
         .parallelism(data.par);
+    minimize_least_squares(obj, spread, solver, settings, start, observer)
+}
+
+/// Runs `solver` on the least-squares objective `obj` of any design from `start`, with
+/// gradient tests relative to `sqrt(spread)`, `spread` the weighted variance of the target
+/// (its mean square without an intercept).
+pub(crate) fn minimize_least_squares<D: Design>(
+    mut obj: LinearObjective<'_, D, Squared>,
+    spread: f64,
+    solver: LinearSolver,
+    settings: &IterativeSettings,
+    start: &[f64],
+    observer: Option<&mut dyn Observer>,
+) -> Result<IterativeFit> {
+    let sd = if spread > 0.0 { spread.sqrt() } else { 1.0 };
     let mut learning_rate = None;
     let report = match solver {
         LinearSolver::GradientDescent => {
@@ -104,6 +119,13 @@ pub(crate) fn fit_iterative(
                 .record_history(settings.record_history);
             minimize!(sgd, obj, start, observer)
         }
+        LinearSolver::NewtonCg => {
+            let tron = TrustRegion::default()
+                .max_iter(settings.max_iter)
+                .gradient_tol(settings.tol * sd)
+                .record_history(settings.record_history);
+            minimize!(tron, obj, start, observer)
+        }
         _ => {
             let fista = Fista::default()
                 .max_iter(settings.max_iter)
@@ -112,9 +134,13 @@ pub(crate) fn fit_iterative(
             minimize!(fista, obj, start, observer)
         }
     };
-    let p = data.p();
+    let p = obj.n_features();
     let coef = report.x[..p].to_vec();
-    let intercept = if data.fit_intercept { report.x[p] } else { 0.0 };
+    let intercept = if obj.fits_intercept() {
+        report.x[p]
+    } else {
+        0.0
+    };
     Ok(IterativeFit {
         coef,
         intercept,

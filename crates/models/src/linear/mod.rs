@@ -43,6 +43,7 @@ mod refinement;
 mod regression;
 mod scaling;
 mod solver;
+mod sparse;
 
 pub(crate) use covariance::ols_inverse_gram;
 pub use cv::{CrossValidation, CvResult};

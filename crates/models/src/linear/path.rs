@@ -477,8 +477,8 @@ impl LinearPath {
 }
 
 /// `out = X w + b`.
-pub(crate) fn predict_into(
-    x: MatRef<'_, f64>,
+pub(crate) fn predict_into<D: linalg_core::Design>(
+    x: D,
     w: &[f64],
     b: f64,
     out: &mut [f64],

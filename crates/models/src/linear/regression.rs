@@ -1,6 +1,6 @@
 //! The unfitted linear-regression configuration and the dispatch to the solvers.
 
-use linalg_core::{MatRef, Parallelism};
+use linalg_core::{Design, MatRef, Parallelism};
 use optim::{Observer, Schedule};
 
 use super::centering::Centered;
@@ -10,6 +10,7 @@ use super::iterative::{IterativeSettings, fit_iterative};
 use super::lasso::{CdSettings, Prepared, solve};
 use super::scaling::scaled_target;
 use super::solver::{CdMode, LinearSolver};
+use super::sparse::fit_sparse;
 use crate::data::first_non_finite;
 use crate::error::{ModelError, Result};
 use crate::penalty::Penalty;
@@ -70,25 +71,41 @@ use crate::settings::FitSettings;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinearRegression {
-    penalty: Penalty,
-    fit_intercept: bool,
-    solver: LinearSolver,
+    pub(super) penalty: Penalty,
+    pub(super) fit_intercept: bool,
+    pub(super) solver: LinearSolver,
     cd_mode: CdMode,
     settings: FitSettings,
     warm_start: Option<(Vec<f64>, f64)>,
 }
 
 /// The shared settings with the linear model's defaults filled in.
-struct Resolved {
-    tol: f64,
-    max_iter: Option<usize>,
-    learning_rate: Option<f64>,
-    schedule: Option<Schedule>,
-    epochs: usize,
-    batch_size: usize,
-    seed: u64,
-    record_history: bool,
-    parallelism: Parallelism,
+pub(super) struct Resolved {
+    pub(super) tol: f64,
+    pub(super) max_iter: Option<usize>,
+    pub(super) learning_rate: Option<f64>,
+    pub(super) schedule: Option<Schedule>,
+    pub(super) epochs: usize,
+    pub(super) batch_size: usize,
+    pub(super) seed: u64,
+    pub(super) record_history: bool,
+    pub(super) parallelism: Parallelism,
+}
+
+impl Resolved {
+    /// The settings of the iterative solvers (at most 10 000 iterations by default).
+    pub(super) fn iterative(&self) -> IterativeSettings {
+        IterativeSettings {
+            tol: self.tol,
+            max_iter: self.max_iter.unwrap_or(10_000),
+            learning_rate: self.learning_rate,
+            schedule: self.schedule,
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            seed: self.seed,
+            record_history: self.record_history,
+        }
+    }
 }
 
 impl Default for LinearRegression {
@@ -171,8 +188,8 @@ impl LinearRegression {
     ///
     /// Stopping at an iteration limit is not an error: see
     /// [`FittedLinear::converged`].
-    pub fn fit(&self, x: MatRef<'_, f64>, y: &[f64]) -> Result<FittedLinear> {
-        self.fit_inner(x, y, None, None)
+    pub fn fit<D: Design>(&self, x: D, y: &[f64]) -> Result<FittedLinear> {
+        self.fit_design(x, y, None, None)
     }
 
     /// As [`fit`](Self::fit) with sample weights (non-negative, not all zero; normalized to
@@ -194,13 +211,13 @@ impl LinearRegression {
     /// let repeated = LinearRegression::new().fit(x2.as_ref(), &[0.0, 1.0, 3.0, 3.0]).unwrap();
     /// assert!((weighted.coef()[0] - repeated.coef()[0]).abs() < 1e-12);
     /// ```
-    pub fn fit_weighted(
+    pub fn fit_weighted<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: &[f64],
     ) -> Result<FittedLinear> {
-        self.fit_inner(x, y, Some(sample_weight), None)
+        self.fit_design(x, y, Some(sample_weight), None)
     }
 
     /// As [`fit`](Self::fit) (weighted when `sample_weight` is given), calling `observer`
@@ -208,27 +225,43 @@ impl LinearRegression {
     ///
     /// # Errors
     /// As [`fit_weighted`](Self::fit_weighted).
-    pub fn fit_observed(
+    pub fn fit_observed<D: Design>(
         &self,
-        x: MatRef<'_, f64>,
+        x: D,
         y: &[f64],
         sample_weight: Option<&[f64]>,
         observer: &mut dyn Observer,
     ) -> Result<FittedLinear> {
-        self.fit_inner(x, y, sample_weight, Some(observer))
+        self.fit_design(x, y, sample_weight, Some(observer))
+    }
+
+    /// Dense designs take the direct and centered solvers; other designs (sparse) the
+    /// solvers of [`fit_sparse`].
+    fn fit_design<D: Design>(
+        &self,
+        x: D,
+        y: &[f64],
+        sample_weight: Option<&[f64]>,
+        observer: Option<&mut dyn Observer>,
+    ) -> Result<FittedLinear> {
+        match x.as_dense() {
+            Some(dense) => self.fit_inner(dense, y, sample_weight, observer),
+            None => fit_sparse(self, &x, y, sample_weight, observer),
+        }
     }
 
     /// The solver `auto` resolves to for this penalty, before looking at the data's
     /// conditioning (`Qr`/`Cholesky` are decided in the direct solver), or an error when the
     /// chosen solver cannot handle the penalty.
-    fn resolve_family(&self) -> Result<LinearSolver> {
+    pub(super) fn resolve_family(&self) -> Result<LinearSolver> {
         let l1 = self.penalty.l1;
         match self.solver {
             LinearSolver::Auto if l1 > 0.0 => Ok(LinearSolver::CoordinateDescent),
             s @ (LinearSolver::Qr
             | LinearSolver::Cholesky
             | LinearSolver::GradientDescent
-            | LinearSolver::Sgd)
+            | LinearSolver::Sgd
+            | LinearSolver::NewtonCg)
                 if l1 > 0.0 =>
             {
                 Err(ModelError::Unsupported(format!(
@@ -248,7 +281,7 @@ impl LinearRegression {
 
     /// Validates the settings and fills in the defaults: `tol = 1e-7`, 100 SGD epochs, batch
     /// size 32 (the iteration limits and learning rates depend on the solver).
-    fn check(&self) -> Result<Resolved> {
+    pub(super) fn check(&self) -> Result<Resolved> {
         self.penalty.check()?;
         let s = &self.settings;
         let r = Resolved {
@@ -274,7 +307,7 @@ impl LinearRegression {
         Ok(r)
     }
 
-    fn start(&self, p: usize, fit_intercept: bool) -> Result<Vec<f64>> {
+    pub(super) fn start(&self, p: usize, fit_intercept: bool) -> Result<Vec<f64>> {
         let mut start = vec![0.0; p + usize::from(fit_intercept)];
         if let Some((coef, b)) = &self.warm_start {
             if coef.len() != p {
@@ -381,18 +414,11 @@ impl LinearRegression {
                 fitted.duality_gap = Some(run.gap);
                 fitted.report = Some(run.report);
             }
-            LinearSolver::Fista | LinearSolver::GradientDescent | LinearSolver::Sgd => {
-                let settings = IterativeSettings {
-                    tol: r.tol,
-                    max_iter: r.max_iter.unwrap_or(10_000),
-                    learning_rate: r.learning_rate,
-                    schedule: r.schedule,
-                    epochs: r.epochs,
-                    batch_size: r.batch_size,
-                    seed: r.seed,
-                    record_history: r.record_history,
-                };
-                let fit = fit_iterative(&data, penalty, solver, &settings, &start, observer)?;
+            LinearSolver::Fista
+            | LinearSolver::GradientDescent
+            | LinearSolver::Sgd
+            | LinearSolver::NewtonCg => {
+                let fit = fit_iterative(&data, penalty, solver, &r.iterative(), &start, observer)?;
                 fitted.coef = fit.coef;
                 fitted.intercept = fit.intercept;
                 fitted.learning_rate = fit.learning_rate;

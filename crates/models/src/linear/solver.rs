@@ -18,6 +18,7 @@ use crate::error::ModelError;
 /// | [`Fista`](Self::Fista) | `fista` | all | accelerated proximal gradient on `[w, b]` |
 /// | [`GradientDescent`](Self::GradientDescent) | `gd` | none, `l2` | gradient descent with a learning rate, loss history |
 /// | [`Sgd`](Self::Sgd) | `sgd` | none, `l2` | minibatch stochastic gradient descent |
+/// | [`NewtonCg`](Self::NewtonCg) | `newton-cg` | none, `l2` | trust-region Newton with conjugate gradients on `[w, b]`: CG on the normal equations through products with `X` and `X^T`, no `p x p` matrix (sparse designs) |
 ///
 /// # The `auto` rule
 /// With `X_c` the centered design (the raw design without an intercept), `n` rows and `p`
@@ -70,11 +71,14 @@ pub enum LinearSolver {
     /// Minibatch stochastic gradient descent.
     #[serde(rename = "sgd")]
     Sgd,
+    /// Trust-region Newton-CG (`optim::TrustRegion`).
+    #[serde(rename = "newton-cg")]
+    NewtonCg,
 }
 
 impl LinearSolver {
     /// Every solver, in the order of the table above.
-    pub const ALL: [LinearSolver; 7] = [
+    pub const ALL: [LinearSolver; 8] = [
         LinearSolver::Auto,
         LinearSolver::Qr,
         LinearSolver::Cholesky,
@@ -82,9 +86,10 @@ impl LinearSolver {
         LinearSolver::Fista,
         LinearSolver::GradientDescent,
         LinearSolver::Sgd,
+        LinearSolver::NewtonCg,
     ];
 
-    /// The string form (`auto`, `qr`, `cholesky`, `cd`, `fista`, `gd`, `sgd`).
+    /// The string form (`auto`, `qr`, `cholesky`, `cd`, `fista`, `gd`, `sgd`, `newton-cg`).
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -95,6 +100,7 @@ impl LinearSolver {
             LinearSolver::Fista => "fista",
             LinearSolver::GradientDescent => "gd",
             LinearSolver::Sgd => "sgd",
+            LinearSolver::NewtonCg => "newton-cg",
         }
     }
 
@@ -107,6 +113,7 @@ impl LinearSolver {
                 | LinearSolver::Fista
                 | LinearSolver::GradientDescent
                 | LinearSolver::Sgd
+                | LinearSolver::NewtonCg
         )
     }
 }
@@ -126,7 +133,7 @@ impl FromStr for LinearSolver {
             .find(|v| v.as_str() == s)
             .ok_or_else(|| {
                 ModelError::Unsupported(format!(
-                    "unknown linear solver `{s}`: expected one of auto, qr, cholesky, cd, fista, gd, sgd"
+                    "unknown linear solver `{s}`: expected one of auto, qr, cholesky, cd, fista, gd, sgd, newton-cg"
                 ))
             })
     }

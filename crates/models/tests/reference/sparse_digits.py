@@ -9,6 +9,10 @@ mean log loss + penalty, by numpy at the reference library's solution.
 - L2 with intercept: scikit-learn newton-cholesky, tol 1e-14.
 - L1 without intercept: LIBLINEAR -s 6 (newGLMNET), eps 1e-12.
 - L1 with intercept: LIBLINEAR -s 6 -B 1 -R (bias not regularized), eps 1e-12.
+- Lasso (target: the digit, 0..9) with intercept: scikit-learn Lasso(alpha = 0.01), tol 1e-14
+  (l1 = alpha).
+- Ridge with intercept: scikit-learn Ridge(alpha = 1.0, solver 'sparse_cg', tol 1e-14)
+  (l2 = alpha / (2 n)); objective 1/(2n)|r|^2 + l2 |w|^2.
 
 Run from the repository root: python3 crates/models/tests/reference/sparse_digits.py
 (prints Rust constants).
@@ -61,3 +65,25 @@ w, b = liblinear(C, 6, False)
 dump("L1_NO_INTERCEPT", w, 0.0, 1 / (n * C), 0.0)
 w, b = liblinear(C, 6, True)
 dump("L1_INTERCEPT", w, b, 1 / (n * C), 0.0)
+
+from sklearn.linear_model import Lasso, Ridge
+
+t = d[:, 64]
+
+
+def least_squares(w, b, l1, l2):
+    r = t - (X @ w + b)
+    return float(0.5 * np.mean(r**2) + l1 * np.abs(w).sum() + l2 * (w**2).sum())
+
+
+def dump_ls(name, w, b, l1, l2):
+    print(f"// {name}: l1 = {l1!r}, l2 = {l2!r}")
+    print(f"const {name}_OBJECTIVE: f64 = {least_squares(w, b, l1, l2)!r};")
+    print(f"const {name}_INTERCEPT: f64 = {float(b)!r};")
+    print(f"const {name}_COEF: [f64; 64] = [" + ", ".join(repr(float(v)) for v in w) + "];")
+
+
+m = Lasso(alpha=0.01, tol=1e-14, max_iter=1000000).fit(X, t)
+dump_ls("LASSO", m.coef_, m.intercept_, 0.01, 0.0)
+m = Ridge(alpha=1.0, solver="sparse_cg", tol=1e-14, max_iter=100000).fit(X, t)
+dump_ls("RIDGE", m.coef_, m.intercept_, 0.0, 1.0 / (2 * n))
