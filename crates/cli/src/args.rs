@@ -386,6 +386,31 @@ pub struct PathArgs {
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 
+    /// Write the cross-validated deviance curve (mean and one standard error) here
+    /// (models other than linear).
+    #[arg(long, value_name = "FILE")]
+    pub plot_deviance: Option<PathBuf>,
+
+    /// Tweedie power P (> 1, default 1.5).
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = limits::finite)]
+    pub power: Option<f64>,
+
+    /// Link of a GLM (default log; gamma also has inverse).
+    #[arg(long, value_enum)]
+    pub link: Option<LinkKind>,
+
+    /// Column added to the linear predictor (not a feature).
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Column whose log is added to the linear predictor (> 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub exposure: Option<String>,
+
+    /// Column of prior weights (>= 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,

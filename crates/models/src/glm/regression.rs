@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{GlmData, Prepared};
 use super::family::{GlmFamily, with_family};
+use super::solve::{column_means, solve};
 use super::statistics::{GlmStatistics, intercept_start, statistics};
 use crate::data::{check_design, check_outputs, check_prediction_input, first_non_finite};
 use crate::error::{ModelError, Result};
 use crate::logistic::LogisticSolver;
 use crate::logistic::identifiability::check_full_rank;
-use crate::logistic::solver::{SolverSettings, minimize};
+use crate::logistic::solver::SolverSettings;
 use crate::loss::Family;
 use crate::objective::LinearObjective;
 use crate::penalty::Penalty;
@@ -163,13 +164,14 @@ impl Glm {
             resolved.tol = Some(DEFAULT_TOL);
         }
         let settings = SolverSettings::resolve(&resolved);
-        let report = minimize(
+        let means = column_means(x);
+        let report = solve(
             &mut obj,
+            Some(&means),
             solver,
-            (self.penalty.l1, 0..p),
+            self.penalty.l1,
             &settings,
             &x0,
-            None,
         )?;
         let mut z = vec![0.0; n];
         obj.linear_predictors(&report.x, &mut z);
