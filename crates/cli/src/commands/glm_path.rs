@@ -8,7 +8,7 @@ use linmod::models::glm::{GlmCv, GlmPath, GlmPathFit, PathModel};
 use serde_json::{Map, Value, json};
 
 use super::fit_glm::{KnownColumns, family, locate};
-use super::path::coefficient_chart;
+use super::path::{coefficient_chart, path_headline};
 use crate::args::{Format, ModelKind, PathArgs};
 use crate::input;
 use crate::output::{num, print_json, table};
@@ -20,9 +20,10 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         ModelKind::Logistic => PathModel::Logistic,
         ModelKind::Multinomial => PathModel::Multinomial,
         ModelKind::Linear => bail!("the linear path has its own command path"),
-        other => PathModel::Glm(family(other, args.power, args.link)?),
+        other => PathModel::Glm(family(other, args.glm.power, args.glm.link)?),
     };
-    if !matches!(model, PathModel::Glm(_)) && (args.power.is_some() || args.link.is_some()) {
+    if !matches!(model, PathModel::Glm(_)) && (args.glm.power.is_some() || args.glm.link.is_some())
+    {
         bail!("--power and --link apply to --model poisson, gamma and tweedie");
     }
     if args.l1.is_some() {
@@ -31,9 +32,9 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     let mut loaded = input::labelled(&args.data)?;
     let known = KnownColumns::take(
         &mut loaded,
-        args.offset.as_deref(),
-        args.exposure.as_deref(),
-        args.weights.as_deref(),
+        args.glm.offset.as_deref(),
+        args.glm.exposure.as_deref(),
+        args.glm.weights.as_deref(),
     )?;
     let data = &loaded.data;
     let (x, y) = (data.x.as_ref(), &data.y[..]);
@@ -49,9 +50,9 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         cfg = cfg.max_iter(m);
     }
     let columns = [
-        ("offset", args.offset.as_ref()),
-        ("exposure", args.exposure.as_ref()),
-        ("weights", args.weights.as_ref()),
+        ("offset", args.glm.offset.as_ref()),
+        ("exposure", args.glm.exposure.as_ref()),
+        ("weights", args.glm.weights.as_ref()),
     ];
     let start = Instant::now();
     let (path, cv) = if args.folds >= 2 {
@@ -106,16 +107,8 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         }
         Format::Text => {
             outln!(
-                "{} penalties from {} down to {}, l1_ratio {}: {} in {seconds:.3} s",
-                path.len(),
-                num(path.lambdas[0], 4),
-                num(*path.lambdas.last().unwrap_or(&0.0), 4),
-                path.l1_ratio,
-                if all_converged {
-                    "every fit converged"
-                } else {
-                    "SOME FITS DID NOT CONVERGE"
-                }
+                "{}",
+                path_headline(&path.lambdas, path.l1_ratio, all_converged, seconds)
             );
             let step = (path.len() / 10).max(1);
             let rows: Vec<Vec<String>> = (0..path.len())

@@ -19,13 +19,7 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     if args.model != ModelKind::Linear {
         return super::glm_path::run(args, quiet);
     }
-    if args.plot_deviance.is_some()
-        || args.power.is_some()
-        || args.link.is_some()
-        || args.offset.is_some()
-        || args.exposure.is_some()
-        || args.weights.is_some()
-    {
+    if args.plot_deviance.is_some() || args.glm.any() {
         bail!(
             "--plot-deviance, --power, --link, --offset, --exposure and --weights apply to \
              the paths of models other than linear"
@@ -102,16 +96,8 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         }
         Format::Text => {
             outln!(
-                "{} penalties from {} down to {}, l1_ratio {}: {} in {seconds:.3} s",
-                path.len(),
-                num(path.lambdas[0], 4),
-                num(*path.lambdas.last().unwrap_or(&0.0), 4),
-                path.l1_ratio,
-                if all_converged {
-                    "every fit converged"
-                } else {
-                    "SOME FITS DID NOT CONVERGE"
-                }
+                "{}",
+                path_headline(&path.lambdas, path.l1_ratio, all_converged, seconds)
             );
             let step = (path.len() / 10).max(1);
             let rows: Vec<Vec<String>> = (0..path.len())
@@ -146,6 +132,21 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The first line of a path's text output: the grid, and whether every fit converged.
+pub fn path_headline(lambdas: &[f64], l1_ratio: f64, all_converged: bool, seconds: f64) -> String {
+    format!(
+        "{} penalties from {} down to {}, l1_ratio {l1_ratio}: {} in {seconds:.3} s",
+        lambdas.len(),
+        num(lambdas.first().copied().unwrap_or(0.0), 4),
+        num(lambdas.last().copied().unwrap_or(0.0), 4),
+        if all_converged {
+            "every fit converged"
+        } else {
+            "SOME FITS DID NOT CONVERGE"
+        }
+    )
 }
 
 /// The coefficients along a regularization path against the penalty (log scale), with the
