@@ -85,7 +85,7 @@ impl FromStr for LogisticSolver {
             "prox-newton" | "cd" => LogisticSolver::ProxNewton,
             other => {
                 return Err(ModelError::Unsupported(format!(
-                    "unknown solver `{other}` for logistic models \
+                    "unknown solver `{other}` for logistic models and GLMs \
                      (expected auto, newton, lbfgs, gd, sgd, fista, prox-newton or cd)"
                 )));
             }
