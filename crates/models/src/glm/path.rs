@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{GlmData, Prepared};
 use super::family::GlmFamily;
-use super::solve::{column_means, solve};
+use super::solve::{column_means, resolve_solver, solve};
 use super::statistics::intercept_start;
 use crate::data::{check_design, normalize_weights};
 use crate::error::{ModelError, Result};
@@ -42,7 +42,7 @@ pub enum PathModel {
 ///
 /// `lambda_max = max_j |g_j| / max(r, 1e-3)` with `g` the gradient of the mean half
 /// deviance at the intercept-only fit. Each penalty is solved by the solver `auto` picks
-/// (proximal Newton up to 1000 parameters, else FISTA; Newton or L-BFGS for `r = 0`) to the
+/// (proximal Newton up to 1000 parameters, else FISTA; for `r = 0` Newton up to 1000, else L-BFGS) to the
 /// tolerance `tol` on the minimum-norm subgradient (default `1e-8`). No screening rule
 /// discards features: every fit works on all of them.
 ///
@@ -491,7 +491,7 @@ impl<L: MultiLoss + Clone> PathRun for Runner<'_, L> {
         for &lambda in &lambdas {
             let pen = Penalty::elastic_net(lambda * r, lambda * (1.0 - r) / 2.0)?;
             let mut obj = self.objective(weights.as_deref(), pen)?;
-            let solver = LogisticSolver::Auto.resolve(dim, pen);
+            let solver = resolve_solver(LogisticSolver::Auto, dim, pen);
             solver.check_memory(dim)?;
             let report = solve(
                 &mut obj,
