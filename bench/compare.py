@@ -12,6 +12,11 @@ Usage:
 The machines are shared and noisy: compare ratios from one run, and repeat a run before believing a change of
 less than about 20%.
 
+GLM cases ("kind": "glm", with "family" and "exposure_last_column") are the insurance-shaped
+problems of the suite: the script times glum on them (alpha = l1 + 2 l2, the exposure as an offset)
+and reports its objective in linmod's convention; linmod's times and objectives are those of the
+suite's report (`target/bench/report.md`), on the same data.
+
 DIR/cases.json is a list of cases:
     {"name": "logreg_l2_1e6x100", "kind": "logistic" | "multinomial" | "linear",
      "x": "X.npy", "y": "y.npy", "l1": 0.0, "l2": 5e-7, "tol": 1e-8, "path": false}
@@ -49,6 +54,44 @@ def objective(kind, X, y, coef, icpt, l1, l2):
         lse = np.log(np.exp(Z - m).sum(1)) + m[:, 0]
         data = np.mean(lse - Z[np.arange(len(y)), y.astype(int)])
     return float(data + l1 * np.abs(coef).sum() + l2 * (coef ** 2).sum())
+
+def glm_objective(family, X, y, offset, coef, icpt, l1, l2):
+    """linmod's GLM objective: 1/(2n) sum unit_deviance + l1 |w|_1 + l2 |w|^2 (log link)."""
+    z = X @ coef + icpt + offset
+    mu = np.exp(z)
+    if family == "poisson":
+        dev = 2 * (np.where(y > 0, y * np.log(np.where(y > 0, y, 1) / mu), 0) - y + mu)
+    elif family == "gamma":
+        dev = 2 * (y / mu - np.log(y / mu) - 1)
+    else:
+        p = 1.5
+        dev = 2 * (np.power(y, 2 - p) / ((1 - p) * (2 - p)) - y * mu ** (1 - p) / (1 - p) + mu ** (2 - p) / (2 - p))
+    return float(dev.mean() / 2 + l1 * np.abs(coef).sum() + l2 * (coef ** 2).sum())
+
+def glm_references(case, X, y, reps):
+    """glum on an insurance-shaped GLM case: the exposure is the last column of X (an offset
+    log(exposure)); alpha = l1 + 2 l2, l1_ratio = l1 / alpha."""
+    from glum import GeneralizedLinearRegressor as G, TweedieDistribution
+    family = case["family"]
+    offset = np.zeros(len(y))
+    if case.get("exposure_last_column"):
+        offset = np.log(X[:, -1]); X = np.ascontiguousarray(X[:, :-1])
+    elif family == "gamma":
+        X = np.ascontiguousarray(X[:, :-1])
+    fam = TweedieDistribution(1.5) if family == "tweedie" else family
+    l1, l2, tol = case["l1"], case["l2"], case["tol"]
+    res = {}
+    if case.get("path"):
+        t, _ = median_time(lambda: G(family=fam, l1_ratio=1.0, alpha_search=True, n_alphas=100,
+                                     min_alpha_ratio=1e-3, gradient_tol=tol).fit(X, y, offset=offset), reps)
+        res["glum-path"] = (t, float("nan"))
+        return res
+    alpha = l1 + 2 * l2; r = l1 / alpha
+    for s in ["irls-cd", "lbfgs"] if l1 == 0 else ["irls-cd"]:
+        t, m = median_time(lambda: G(family=fam, alpha=alpha, l1_ratio=r, solver=s, gradient_tol=tol,
+                                     max_iter=10000).fit(X, y, offset=offset), reps)
+        res[f"glum-{s}"] = (t, glm_objective(family, X, y, offset, m.coef_, m.intercept_, l1, l2))
+    return res
 
 def median_time(f, reps):
     ts, out = [], None
@@ -178,9 +221,9 @@ def main():
             X, y = load_svmlight_file(os.path.join(a.dir, case["x"]), zero_based=False)
         else:
             X = np.load(os.path.join(a.dir, case["x"])); y = np.load(os.path.join(a.dir, case["y"]))
-        refs = references(case, X, y, a.reps)
+        refs = glm_references(case, X, y, a.reps) if case["kind"] == "glm" else references(case, X, y, a.reps)
         row = {"case": case["name"], "refs": {k: {"seconds": t, "objective": o} for k, (t, o) in refs.items()}}
-        if a.linmod:
+        if a.linmod and case["kind"] != "glm":  # GLM cases: linmod's times are the suite's
             t, o, err = run_linmod(a.linmod, a.dir, case, a.reps)
             row["linmod"] = {"seconds": t, "objective": o, "error": err}
             best = min(v[0] for v in refs.values()) if refs else float("nan")
@@ -189,7 +232,7 @@ def main():
         print(f"{case['name']}:")
         for k, (t, o) in refs.items():
             print(f"   {k:28s} {t:9.4f} s   objective {o:.12g}")
-        if a.linmod:
+        if a.linmod and case["kind"] != "glm":
             l = row["linmod"]
             print(f"   {'linmod':28s} {l['seconds']:9.4f} s   objective {l['objective']:.12g}"
                   f"   ratio to fastest reference {row['ratio_to_fastest_reference']:.3f}" + (f"   ERROR {l['error']}" if l['error'] else ""))

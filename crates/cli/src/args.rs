@@ -141,6 +141,41 @@ pub enum ModelKind {
     Tweedie,
 }
 
+/// The family options and data columns of generalized linear models.
+#[derive(Args, Debug, Clone, Default)]
+pub struct GlmArgs {
+    /// Tweedie power P: 1 < P < 2 compound Poisson-Gamma, P >= 2 (default 1.5).
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = limits::finite)]
+    pub power: Option<f64>,
+
+    /// Link of a GLM (default log; gamma also has inverse).
+    #[arg(long, value_enum)]
+    pub link: Option<LinkKind>,
+
+    /// Column added to the linear predictor of a GLM (not a feature).
+    #[arg(long, value_name = "COL")]
+    pub offset: Option<String>,
+
+    /// Column whose log is added to the linear predictor of a GLM (> 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub exposure: Option<String>,
+
+    /// Column of prior weights of a GLM, as R's glm(weights = ) (>= 0; not a feature).
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+}
+
+impl GlmArgs {
+    /// Whether any of the options is given.
+    pub fn any(&self) -> bool {
+        self.power.is_some()
+            || self.link.is_some()
+            || self.offset.is_some()
+            || self.exposure.is_some()
+            || self.weights.is_some()
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkKind {
     Log,
@@ -245,25 +280,8 @@ pub struct FitArgs {
     #[arg(long, value_enum, default_value = "softmax")]
     pub strategy: Strategy,
 
-    /// Tweedie power P: 1 < P < 2 compound Poisson-Gamma, P >= 2 (default 1.5).
-    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = limits::finite)]
-    pub power: Option<f64>,
-
-    /// Link of a GLM (default log; gamma also has inverse).
-    #[arg(long, value_enum)]
-    pub link: Option<LinkKind>,
-
-    /// Column added to the linear predictor of a GLM (not a feature).
-    #[arg(long, value_name = "COL")]
-    pub offset: Option<String>,
-
-    /// Column whose log is added to the linear predictor of a GLM (> 0; not a feature).
-    #[arg(long, value_name = "COL")]
-    pub exposure: Option<String>,
-
-    /// Column of prior weights of a GLM, as R's glm(weights = ) (>= 0; not a feature).
-    #[arg(long, value_name = "COL")]
-    pub weights: Option<String>,
+    #[command(flatten)]
+    pub glm: GlmArgs,
 
     /// Weigh classes by n / (K n_k).
     #[arg(long)]
@@ -448,6 +466,14 @@ pub struct PathArgs {
     /// cross-validation, lambda_min and the one-standard-error lambda are marked.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+
+    /// Write the cross-validated deviance curve (mean and one standard error) here
+    /// (models other than linear).
+    #[arg(long, value_name = "FILE")]
+    pub plot_deviance: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub glm: GlmArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

@@ -123,9 +123,9 @@ fn tweedie_and_gamma_fits_report_what_their_family_defines() {
     let v: Value = serde_json::from_str(&ok(&tweedie, dir.path())).unwrap();
     assert!(v["statistics"]["aic"].is_null() && v["statistics"]["scale"].as_f64().unwrap() > 0.0);
     assert_eq!(v["power"].as_f64(), Some(3.0));
-    let gamma = [&base[..], &["--model", "gamma", "--l2", "0.01"]].concat();
+    let gamma = [&base[..], &["--model", "gamma", "--l1", "0.01"]].concat();
     let v: Value = serde_json::from_str(&ok(&gamma, dir.path())).unwrap();
-    assert_eq!(v["solver"], "newton");
+    assert_eq!(v["solver"], "prox-newton");
     assert!(v["converged"].as_bool().unwrap());
     assert!(v["statistics"]["deviance"].as_f64().unwrap() > 0.0);
     let text = ok(
@@ -184,4 +184,77 @@ fn glm_errors_name_the_line_and_column() {
         dir.path(),
     );
     assert!(e.contains("--offset") && e.contains("exposure"), "{e}");
+}
+
+#[test]
+fn paths_of_every_family_cross_validate_and_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    diabetes_csv(dir.path());
+    let d = linmod::datasets::iris();
+    linmod::datasets::write_csv(dir.path().join("iris.csv"), &d).unwrap();
+    let c = linmod::datasets::breast_cancer();
+    linmod::datasets::write_csv(dir.path().join("cancer.csv"), &c).unwrap();
+    for (file, target, model, extra) in [
+        (
+            "diabetes.csv",
+            "target",
+            "poisson",
+            vec!["--exposure", "age"],
+        ),
+        ("diabetes.csv", "target", "gamma", vec![]),
+        ("diabetes.csv", "target", "tweedie", vec!["--power", "1.5"]),
+        ("cancer.csv", c.target_name.as_str(), "logistic", vec![]),
+        ("iris.csv", d.target_name.as_str(), "multinomial", vec![]),
+    ] {
+        let mut args = vec![
+            "path",
+            "--data",
+            file,
+            "--target",
+            target,
+            "--model",
+            model,
+            "--n-lambdas",
+            "12",
+            "--folds",
+            "3",
+            "--format",
+            "json",
+            "--plot",
+            "path.svg",
+            "--plot-deviance",
+            "cv.svg",
+        ];
+        args.extend(extra);
+        let v: Value = serde_json::from_str(&ok(&args, dir.path())).unwrap();
+        let lambdas = v["lambdas"].as_array().unwrap();
+        assert_eq!(lambdas.len(), 12, "{model}");
+        let (min, se) = (
+            v["lambda_min"].as_f64().unwrap(),
+            v["lambda_1se"].as_f64().unwrap(),
+        );
+        assert!(se >= min, "{model}");
+        assert_eq!(v["cv_deviance_mean"].as_array().unwrap().len(), 12);
+        let svg = std::fs::read_to_string(dir.path().join("cv.svg")).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.contains("held-out deviance"),
+            "{model}"
+        );
+        std::fs::remove_file(dir.path().join("cv.svg")).unwrap();
+    }
+    let e = fails(
+        &[
+            "path",
+            "--data",
+            "diabetes.csv",
+            "--target",
+            "target",
+            "--model",
+            "linear",
+            "--exposure",
+            "age",
+        ],
+        dir.path(),
+    );
+    assert!(e.contains("models other than linear"), "{e}");
 }

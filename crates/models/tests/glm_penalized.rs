@@ -281,3 +281,18 @@ fn tweedie_elastic_net_matches_glum() {
         GLUM_TWEEDIE_EN_OBJECTIVE,
     );
 }
+
+#[test]
+fn lasso_on_raw_uncentered_features_converges() {
+    // raw diabetes columns have means of several standard deviations: without the centered
+    // parametrization coordinate descent crawls (no convergence in 10000 iterations)
+    let d = datasets::diabetes();
+    let fit = Glm::new(GlmFamily::Gamma {
+        link: GammaLink::Log,
+    })
+    .penalty(Penalty::l1(0.01).unwrap())
+    .fit(d.x.as_ref(), &GlmData::new(&d.y))
+    .unwrap();
+    assert!(fit.converged(), "{:?}", fit.report().termination);
+    assert!(fit.report().iterations < 100, "{}", fit.report().iterations);
+}

@@ -61,13 +61,7 @@ pub fn run(args: &FitArgs, quiet: bool) -> Result<()> {
         args.model,
         ModelKind::Poisson | ModelKind::Gamma | ModelKind::Tweedie
     );
-    if !glm
-        && (args.offset.is_some()
-            || args.exposure.is_some()
-            || args.weights.is_some()
-            || args.power.is_some()
-            || args.link.is_some())
-    {
+    if !glm && args.glm.any() {
         bail!(
             "--offset, --exposure, --weights, --power and --link apply to --model poisson, gamma and tweedie"
         );

@@ -127,12 +127,12 @@ pub(super) fn fit_glm(
              --model logistic and linear"
         );
     }
-    let family = family(args.model, args.power, args.link)?;
+    let family = family(args.model, args.glm.power, args.glm.link)?;
     let known = KnownColumns::take(
         loaded,
-        args.offset.as_deref(),
-        args.exposure.as_deref(),
-        args.weights.as_deref(),
+        args.glm.offset.as_deref(),
+        args.glm.exposure.as_deref(),
+        args.glm.weights.as_deref(),
     )?;
     let solver: LogisticSolver = args.solver.parse()?;
     let cfg = Glm::new(family)
@@ -144,16 +144,16 @@ pub(super) fn fit_glm(
     let (x, y) = (data.x.as_ref(), &data.y[..]);
     let glm_data = known.data(y);
     let columns = [
-        ("offset", args.offset.as_ref()),
-        ("exposure", args.exposure.as_ref()),
-        ("weights", args.weights.as_ref()),
+        ("offset", args.glm.offset.as_ref()),
+        ("exposure", args.glm.exposure.as_ref()),
+        ("weights", args.glm.weights.as_ref()),
     ];
     let start = Instant::now();
     let fit = with_spinner("fitting a generalized linear model", quiet, || {
         cfg.fit(x, &glm_data)
     })
     .map_err(|e| locate(loaded, columns, e))?
-    .with_known_columns(args.offset.clone(), args.exposure.clone());
+    .with_known_columns(args.glm.offset.clone(), args.glm.exposure.clone());
     let seconds = start.elapsed().as_secs_f64();
     let solver_name = fit.solver().to_string();
     let mut json = base_json(args, loaded, &solver_name, pen);
@@ -162,9 +162,9 @@ pub(super) fn fit_glm(
     if let GlmFamily::Tweedie { power } = family {
         json.insert("power".into(), json!(power));
     }
-    json.insert("offset".into(), json!(args.offset));
-    json.insert("exposure".into(), json!(args.exposure));
-    json.insert("weights".into(), json!(args.weights));
+    json.insert("offset".into(), json!(args.glm.offset));
+    json.insert("exposure".into(), json!(args.glm.exposure));
+    json.insert("weights".into(), json!(args.glm.weights));
     json.insert("coef".into(), json!(fit.coef()));
     json.insert("intercept".into(), json!(fit.intercept()));
     let report = Estimator::fit_report(&fit);

@@ -3,6 +3,7 @@
 pub mod evaluate;
 pub mod fit;
 mod fit_glm;
+mod glm_path;
 pub mod path;
 pub mod predict;
 pub mod simulate;

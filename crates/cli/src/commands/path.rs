@@ -17,7 +17,13 @@ use crate::progress::with_spinner;
 
 pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     if args.model != ModelKind::Linear {
-        bail!("regularization paths are available for --model linear only");
+        return super::glm_path::run(args, quiet);
+    }
+    if args.plot_deviance.is_some() || args.glm.any() {
+        bail!(
+            "--plot-deviance, --power, --link, --offset, --exposure and --weights apply to \
+             the paths of models other than linear"
+        );
     }
     let loaded = input::labelled_dense(&args.data, "path")?;
     let data = &loaded.data;
@@ -90,16 +96,8 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
         }
         Format::Text => {
             outln!(
-                "{} penalties from {} down to {}, l1_ratio {}: {} in {seconds:.3} s",
-                path.len(),
-                num(path.lambdas[0], 4),
-                num(*path.lambdas.last().unwrap_or(&0.0), 4),
-                path.l1_ratio,
-                if all_converged {
-                    "every fit converged"
-                } else {
-                    "SOME FITS DID NOT CONVERGE"
-                }
+                "{}",
+                path_headline(&path.lambdas, path.l1_ratio, all_converged, seconds)
             );
             let step = (path.len() / 10).max(1);
             let rows: Vec<Vec<String>> = (0..path.len())
@@ -136,6 +134,21 @@ pub fn run(args: &PathArgs, quiet: bool) -> Result<()> {
     }
 }
 
+/// The first line of a path's text output: the grid, and whether every fit converged.
+pub fn path_headline(lambdas: &[f64], l1_ratio: f64, all_converged: bool, seconds: f64) -> String {
+    format!(
+        "{} penalties from {} down to {}, l1_ratio {l1_ratio}: {} in {seconds:.3} s",
+        lambdas.len(),
+        num(lambdas.first().copied().unwrap_or(0.0), 4),
+        num(lambdas.last().copied().unwrap_or(0.0), 4),
+        if all_converged {
+            "every fit converged"
+        } else {
+            "SOME FITS DID NOT CONVERGE"
+        }
+    )
+}
+
 /// The coefficients along a regularization path against the penalty (log scale), with the
 /// penalties cross-validation chose marked: `lambda_min` (least mean squared error) and the
 /// largest penalty within one standard error of it.
@@ -145,25 +158,51 @@ pub fn path_chart(
     path: &LinearPath,
     cv: Option<&CvResult>,
 ) -> Chart {
+    let markers = cv.map_or_else(Vec::new, |cv| {
+        [
+            (cv.lambda_min, "λ min", "λ_min", &cv.model_min),
+            (cv.lambda_1se, "λ 1se", "λ_1se", &cv.model_1se),
+        ]
+        .into_iter()
+        .map(|(lambda, tag, name, model)| {
+            let nonzero = model.coef().iter().filter(|w| **w != 0.0).count();
+            (
+                lambda,
+                tag,
+                format!("{name} = {} ({nonzero} non-zero)", num(lambda, 3)),
+            )
+        })
+        .collect()
+    });
+    coefficient_chart(
+        title,
+        names,
+        &path.lambdas,
+        |l, j| path.coefs[l][j],
+        &markers,
+    )
+}
+
+/// One line per coefficient `coef(l, j)` against the penalties (log scale), with vertical
+/// markers `(lambda, tag, legend entry)`.
+pub fn coefficient_chart(
+    title: &str,
+    names: &[String],
+    lambdas: &[f64],
+    coef: impl Fn(usize, usize) -> f64,
+    markers: &[(f64, &str, String)],
+) -> Chart {
     let mut chart = Chart::new(title, "penalty λ (log scale)", "coefficient").log_x();
     for (j, name) in names.iter().enumerate() {
-        let pts = path
-            .lambdas
+        let pts = lambdas
             .iter()
-            .zip(&path.coefs)
-            .map(|(l, c)| (*l, c[j]))
+            .enumerate()
+            .map(|(l, lambda)| (*lambda, coef(l, j)))
             .collect();
         chart = chart.with(Series::line(name.clone(), pts));
     }
-    if let Some(cv) = cv {
-        for (lambda, tag, name, model) in [
-            (cv.lambda_min, "λ min", "λ_min", &cv.model_min),
-            (cv.lambda_1se, "λ 1se", "λ_1se", &cv.model_1se),
-        ] {
-            let nonzero = model.coef().iter().filter(|w| **w != 0.0).count();
-            let entry = format!("{name} = {} ({nonzero} non-zero)", num(lambda, 3));
-            chart = chart.vline(lambda, tag, entry);
-        }
+    for (lambda, tag, entry) in markers {
+        chart = chart.vline(*lambda, *tag, entry.clone());
     }
     chart
 }

@@ -11,6 +11,9 @@ use linmod::datasets::simulate::{
 use linmod::datasets::{CsvOptions, Dataset, SparseDataset, read_csv, write_csv};
 use linmod::linalg::{GramScratch, Mat, Parallelism, weighted_gram};
 use linmod::models::Penalty;
+use linmod::models::glm::{Glm, GlmData, GlmFamily, GlmPath, PathModel};
+
+use crate::insurance::Target;
 use linmod::models::linear::{LinearRegression, LinearSolver, RegularizationPath, lambda_max};
 use linmod::models::logistic::{LogisticRegression, LogisticSolver};
 use linmod::models::loss::Logistic;
@@ -62,6 +65,20 @@ pub(crate) enum Work {
         intercept: bool,
         tol: f64,
     },
+    /// A GLM fit on the insurance-shaped data (`family`: poisson with the exposure, gamma on
+    /// the severities, tweedie with power 1.5 on the total amounts with the exposure).
+    Glm {
+        family: String,
+        l1: f64,
+        l2: f64,
+        tol: f64,
+    },
+    /// A Poisson lasso path on the insurance-shaped claim counts with the exposure.
+    GlmPath {
+        n_lambdas: usize,
+        eps: f64,
+        tol: f64,
+    },
     /// Reading a CSV file of `n` rows, `p` features and a target column (`read_csv`); with
     /// `target_only`, a one-column target file (`p = 0`). The file is written beforehand by
     /// another process, and the case reports the read's peak memory over the data's `f64`
@@ -97,6 +114,7 @@ impl Case {
             }
             Work::Sparse { model, .. } if model == "lasso" => Some("linear"),
             Work::Sparse { .. } => Some("logistic"),
+            Work::Glm { .. } | Work::GlmPath { .. } => Some("glm"),
             _ => None,
         }
     }
@@ -225,6 +243,40 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
             ));
         }
     }
+    // the insurance-shaped GLMs: 6e5 policies, 295 columns (glm_*: alpha = 2 l2 = 1e-4 as in
+    // glum's benchmark, elastic net with l1_ratio 0.5)
+    let policies = if quick { 3_000 } else { 600_000 };
+    let p_ins = crate::insurance::n_columns();
+    for (family, l1, l2) in [
+        ("poisson", 0.0, 5e-5),
+        ("poisson", 5e-5, 2.5e-5),
+        ("gamma", 0.0, 5e-5),
+        ("tweedie", 0.0, 5e-5),
+        ("tweedie", 5e-5, 2.5e-5),
+    ] {
+        let kind = if l1 > 0.0 { "enet" } else { "l2" };
+        cases.push(Case::new(
+            &format!("glm_{family}_{kind}_{policies}x{p_ins}"),
+            policies,
+            p_ins,
+            Work::Glm {
+                family: family.into(),
+                l1,
+                l2,
+                tol: 1e-8,
+            },
+        ));
+    }
+    cases.push(Case::new(
+        &format!("glm_poisson_lasso_path_{policies}x{p_ins}"),
+        policies,
+        p_ins,
+        Work::GlmPath {
+            n_lambdas: if quick { 10 } else { 100 },
+            eps: 1e-3,
+            tol: 1e-8,
+        },
+    ));
     let rows = if quick { 20_000 } else { 1_000_000 };
     cases.push(Case::new(
         &format!("csv_read_{rows}x20"),
@@ -286,6 +338,15 @@ pub(crate) fn data(case: &Case) -> Dataset {
         Work::CsvRead { .. } => LinearSim::new(n, pattern(p.max(1)))
             .simulate(seed)
             .map(|s| s.data),
+        Work::Glm { family, .. } => {
+            let target = match family.as_str() {
+                "gamma" => Target::Severity,
+                "tweedie" => Target::Total,
+                _ => Target::Counts,
+            };
+            return insurance_dataset(n, target, seed);
+        }
+        Work::GlmPath { .. } => return insurance_dataset(n, Target::Counts, seed),
         Work::Ols | Work::Ridge { .. } => LinearSim::new(n, pattern(p))
             .intercept(1.0)
             .noise(1.0)
@@ -293,6 +354,53 @@ pub(crate) fn data(case: &Case) -> Dataset {
             .map(|s| s.data),
     };
     sim.unwrap_or_else(|e| panic!("simulating {}: {e}", case.name))
+}
+
+/// The insurance-shaped data as a data set: the exposure is the last column of `x`.
+fn insurance_dataset(n: usize, target: Target, seed: u64) -> Dataset {
+    let (x, y) = crate::insurance::generate(n, target, seed);
+    let p = x.ncols() - 1;
+    let mut feature_names: Vec<String> = (1..=p).map(|j| format!("x{j}")).collect();
+    feature_names.push("exposure".into());
+    Dataset {
+        x,
+        y,
+        feature_names,
+        target_name: "y".into(),
+        target_names: Vec::new(),
+        description: "insurance-shaped GLM benchmark data".into(),
+    }
+}
+
+/// One GLM fit on the insurance data (`x` with the exposure as its last column).
+fn glm_fit(family: &str, pen: Penalty, tol: f64, d: &Dataset) -> Run {
+    use linmod::models::estimator::Fitted;
+    let p = d.n_features() - 1;
+    let x = d.x.as_ref().subcols(0, p);
+    let exposure: Vec<f64> = d.x.col(p).iter().copied().collect();
+    let (fam, data) = match family {
+        "gamma" => (
+            GlmFamily::Gamma {
+                link: linmod::models::loss::GammaLink::Log,
+            },
+            GlmData::new(&d.y),
+        ),
+        "tweedie" => (
+            GlmFamily::Tweedie { power: 1.5 },
+            GlmData::new(&d.y).exposure(&exposure),
+        ),
+        _ => (GlmFamily::Poisson, GlmData::new(&d.y).exposure(&exposure)),
+    };
+    let cfg = Glm::new(fam).penalty(pen).tol(tol);
+    let (seconds, fit) = timed(|| cfg.fit(x, &data));
+    let fit = fit.unwrap_or_else(|e| panic!("{family}: {e}"));
+    let report = fit.fit_report();
+    Run {
+        seconds,
+        iterations: report.iterations,
+        converged: report.converged,
+        objective: report.objective.unwrap_or(f64::NAN),
+    }
 }
 
 /// One timed run.
@@ -463,6 +571,39 @@ pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
                 iterations: path.n_iters.iter().sum(),
                 converged: path.converged.iter().all(|c| *c),
                 objective,
+            }
+        }
+        Work::Glm {
+            family,
+            l1,
+            l2,
+            tol,
+        } => glm_fit(
+            family,
+            Penalty::elastic_net(*l1, *l2).expect("valid"),
+            *tol,
+            d,
+        ),
+        Work::GlmPath {
+            n_lambdas,
+            eps,
+            tol,
+        } => {
+            let p = d.n_features() - 1;
+            let x = d.x.as_ref().subcols(0, p);
+            let exposure: Vec<f64> = d.x.col(p).iter().copied().collect();
+            let data = GlmData::new(&d.y).exposure(&exposure);
+            let cfg = GlmPath::new(PathModel::Glm(GlmFamily::Poisson))
+                .n_lambdas(*n_lambdas)
+                .eps(*eps)
+                .tol(*tol);
+            let (seconds, path) = timed(|| cfg.fit(x, &data));
+            let path = path.unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            Run {
+                seconds,
+                iterations: path.n_iters.iter().sum(),
+                converged: path.converged.iter().all(|c| *c),
+                objective: *path.deviance.last().unwrap_or(&f64::NAN),
             }
         }
         Work::Ols | Work::Ridge { .. } => {

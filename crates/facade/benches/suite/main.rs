@@ -7,6 +7,7 @@
 //! `.npy` files and `cases.json` for `bench/compare.py`.
 
 mod cases;
+mod insurance;
 mod machine;
 mod report;
 
@@ -226,8 +227,12 @@ fn write_data(dir: &std::path::Path, quick: bool, filter: &[String]) -> Result<(
         }
         let d = cases::data(&case);
         // cases on the same data share files
+        let target = match &case.work {
+            Work::Glm { family, .. } => family.as_str(),
+            _ => "",
+        };
         let key = format!(
-            "{:?}-{}-{}",
+            "{:?}-{}-{}-{target}",
             std::mem::discriminant(&case.work),
             case.n,
             case.p
@@ -252,10 +257,19 @@ fn write_data(dir: &std::path::Path, quick: bool, filter: &[String]) -> Result<(
             Work::Lasso { l1, tol } => (*l1, 0.0, *tol, false),
             Work::LassoPath { tol, .. } => (cases::path_l1_min(&case, &d), 0.0, *tol, true),
             Work::Ridge { l2 } => (0.0, *l2, 1e-8, false),
+            Work::Glm { l1, l2, tol, .. } => (*l1, *l2, *tol, false),
+            Work::GlmPath { tol, .. } => (0.0, 0.0, *tol, true),
             _ => (0.0, 0.0, 1e-8, false),
         };
+        // GLM cases: the exposure is the last column of X (none for gamma's severities)
+        let family = match &case.work {
+            Work::Glm { family, .. } => family.as_str(),
+            Work::GlmPath { .. } => "poisson",
+            _ => "",
+        };
         entries.push(serde_json::json!({
-            "name": case.name, "kind": kind, "x": xf, "y": yf, "l1": l1, "l2": l2, "tol": tol, "path": path
+            "name": case.name, "kind": kind, "x": xf, "y": yf, "l1": l1, "l2": l2, "tol": tol, "path": path,
+            "family": family, "exposure_last_column": family == "poisson" || family == "tweedie"
         }));
         eprintln!("wrote {}", case.name);
     }

@@ -16,6 +16,7 @@ mod data;
 mod family;
 mod path;
 mod regression;
+mod solve;
 mod statistics;
 mod summary;
 

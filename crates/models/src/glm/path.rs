@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{GlmData, Prepared};
 use super::family::GlmFamily;
+use super::solve::{column_means, resolve_solver, solve};
 use super::statistics::intercept_start;
 use crate::data::{check_design, normalize_weights};
 use crate::error::{ModelError, Result};
 use crate::labels::{check_binary, training_classes};
 use crate::linear::cv::{OneStandardError, assign_folds, one_standard_error};
 use crate::logistic::LogisticSolver;
-use crate::logistic::solver::{SolverSettings, minimize};
+use crate::logistic::solver::SolverSettings;
 use crate::loss::{Binomial, Family, MultiLoss, Softmax};
 use crate::objective::LinearObjective;
 use crate::penalty::Penalty;
@@ -41,7 +42,7 @@ pub enum PathModel {
 ///
 /// `lambda_max = max_j |g_j| / max(r, 1e-3)` with `g` the gradient of the mean half
 /// deviance at the intercept-only fit. Each penalty is solved by the solver `auto` picks
-/// (proximal Newton up to 1000 parameters, else FISTA; Newton or L-BFGS for `r = 0`) to the
+/// (proximal Newton up to 1000 parameters, else FISTA; for `r = 0` Newton up to 1000, else L-BFGS) to the
 /// tolerance `tol` on the minimum-norm subgradient (default `1e-8`). No screening rule
 /// discards features: every fit works on all of them.
 ///
@@ -223,7 +224,7 @@ impl GlmPath {
             PathModel::Glm(family) => super::with_family!(family, f => {
                 let prepared = data.prepare(n, &f)?;
                 let start = vec![intercept_start(&f, &prepared)];
-                body(&Runner { cfg: self, x, loss: f, prepared, start })
+                body(&Runner { cfg: self, x, loss: f, prepared, start, means: column_means(x) })
             }),
             PathModel::Logistic => {
                 check_binary(data.y())?;
@@ -235,6 +236,7 @@ impl GlmPath {
                     loss: Binomial,
                     prepared,
                     start,
+                    means: column_means(x),
                 })
             }
             PathModel::Multinomial => {
@@ -249,6 +251,7 @@ impl GlmPath {
                     loss,
                     prepared,
                     start: vec![0.0; k],
+                    means: column_means(x),
                 })
             }
         }
@@ -374,6 +377,8 @@ struct Runner<'a, L: MultiLoss + Clone> {
     prepared: Prepared<'a>,
     /// Starting intercepts of the null fit.
     start: Vec<f64>,
+    /// Column means of `X` (the centered parametrization).
+    means: Vec<f64>,
 }
 
 impl<L: MultiLoss + Clone> Runner<'_, L> {
@@ -433,13 +438,13 @@ impl<L: MultiLoss + Clone> PathRun for Runner<'_, L> {
             theta[p * k..].copy_from_slice(&self.start);
             let huge = Penalty::l1(1e300)?;
             let mut obj = self.objective(weights.as_deref(), huge)?;
-            let report = minimize(
+            let report = solve(
                 &mut obj,
+                None,
                 LogisticSolver::ProxNewton,
-                (huge.l1, 0..p * k),
+                huge.l1,
                 &settings,
                 &theta,
-                None,
             )?;
             theta = report.x;
         }
@@ -486,15 +491,15 @@ impl<L: MultiLoss + Clone> PathRun for Runner<'_, L> {
         for &lambda in &lambdas {
             let pen = Penalty::elastic_net(lambda * r, lambda * (1.0 - r) / 2.0)?;
             let mut obj = self.objective(weights.as_deref(), pen)?;
-            let solver = LogisticSolver::Auto.resolve(dim, pen);
+            let solver = resolve_solver(LogisticSolver::Auto, dim, pen);
             solver.check_memory(dim)?;
-            let report = minimize(
+            let report = solve(
                 &mut obj,
+                Some(&self.means),
                 solver,
-                (pen.l1, 0..p * k),
+                pen.l1,
                 &settings,
                 &theta,
-                None,
             )?;
             theta.clone_from(&report.x);
             out.coefs.push(theta[..p * k].to_vec());

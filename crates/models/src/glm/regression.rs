@@ -6,12 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{GlmData, Prepared};
 use super::family::{GlmFamily, with_family};
+use super::solve::{column_means, resolve_solver, solve};
 use super::statistics::{GlmStatistics, intercept_start, statistics};
 use crate::data::{check_design, check_outputs, check_prediction_input, first_non_finite};
 use crate::error::{ModelError, Result};
 use crate::logistic::LogisticSolver;
 use crate::logistic::identifiability::check_full_rank;
-use crate::logistic::solver::{SolverSettings, minimize};
+use crate::logistic::solver::SolverSettings;
 use crate::loss::Family;
 use crate::objective::LinearObjective;
 use crate::penalty::Penalty;
@@ -26,9 +27,10 @@ use crate::settings::FitSettings;
 /// with `s_i` the prior weights normalized to sum to `n` (scikit-learn's GLM objective:
 /// its `alpha` with `l1_ratio = r` is `l1 = alpha r`, `l2 = alpha (1 - r) / 2`).
 ///
-/// Solvers (the logistic models' [`LogisticSolver`], `auto` by shape): Newton's method (IRLS
-/// with the observed information, step halving), L-BFGS, FISTA and proximal Newton with a
-/// coordinate-descent inner loop for L1 and the elastic net. Defaults: no penalty, intercept,
+/// Solvers (the logistic models' [`LogisticSolver`]): Newton's method (IRLS with the observed
+/// information, step halving), L-BFGS, FISTA and proximal Newton with a coordinate-descent
+/// inner loop for L1 and the elastic net; `auto` picks Newton (proximal Newton with L1) up to
+/// 1000 parameters, else L-BFGS (FISTA with L1). Defaults: no penalty, intercept,
 /// `auto`; [`tol`](Self::tol) bounds the infinity norm of the gradient (the minimum-norm
 /// subgradient with L1), default `1e-10` (below R's default rule, which leaves 4 to 5
 /// correct digits); at most 1000 iterations.
@@ -147,7 +149,7 @@ impl Glm {
             obj = obj.offset(o)?;
         }
         let dim = obj.dim();
-        let solver = self.solver.resolve(dim, self.penalty);
+        let solver = resolve_solver(self.solver, dim, self.penalty);
         solver.check_penalty(self.penalty)?;
         solver.check_memory(dim)?;
         let x0 = self.start(p, &family, &prepared)?;
@@ -163,13 +165,14 @@ impl Glm {
             resolved.tol = Some(DEFAULT_TOL);
         }
         let settings = SolverSettings::resolve(&resolved);
-        let report = minimize(
+        let means = column_means(x);
+        let report = solve(
             &mut obj,
+            Some(&means),
             solver,
-            (self.penalty.l1, 0..p),
+            self.penalty.l1,
             &settings,
             &x0,
-            None,
         )?;
         let mut z = vec![0.0; n];
         obj.linear_predictors(&report.x, &mut z);

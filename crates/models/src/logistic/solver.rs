@@ -93,7 +93,7 @@ impl FromStr for LogisticSolver {
             "prox-newton" | "cd" => LogisticSolver::ProxNewton,
             other => {
                 return Err(ModelError::Unsupported(format!(
-                    "unknown solver `{other}` for logistic models \
+                    "unknown solver `{other}` for logistic models and GLMs \
                      (expected auto, newton, lbfgs, trust-region (tron), gd, sgd, fista, prox-newton or cd)"
                 )));
             }

@@ -37,6 +37,10 @@ use optim::{Composite, Objective, SecondOrder, SumOfTerms, soft_threshold};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+mod centered;
+
+pub(crate) use centered::Centered;
+
 use crate::data::normalize_weights;
 use crate::error::{ModelError, Result};
 use crate::loss::{Logistic, MultiLoss, Softmax, Squared};
