@@ -55,7 +55,8 @@ pub struct TourArgs {
 /// Where the data come from.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
-    /// Data file: CSV with a header line, or a NumPy `.npy` matrix.
+    /// Data file: CSV with a header line, Parquet (`.parquet`, read as a table: text columns
+    /// categorical), or a NumPy `.npy` matrix.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
 

@@ -55,6 +55,8 @@ mod scale;
 pub mod simulate;
 mod split;
 mod table;
+#[cfg(feature = "arrow")]
+mod table_arrow;
 mod table_csv;
 #[cfg(test)]
 mod test_util;
@@ -78,6 +80,8 @@ pub use npy::{
 pub use scale::StandardScaler;
 pub use split::{KFold, SplitIndices, TrainTestSplit, train_test_split};
 pub use table::{Column, ColumnType, MISSING_CODE, Table};
+#[cfg(feature = "parquet")]
+pub use table_arrow::read_parquet;
 pub use table_csv::{DEFAULT_MISSING, TableOptions, read_table, read_table_from};
 
 /// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from
