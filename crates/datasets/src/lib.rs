@@ -10,6 +10,8 @@
 //! | splitting | [`train_test_split`], [`TrainTestSplit`] (stratified), [`KFold`] (shuffled, stratified) |
 //! | scaling | [`StandardScaler`] |
 //! | CSV | [`read_csv`], [`read_csv_with_lines`], [`read_csv_from`], [`read_csv_features`], [`read_csv_features_from`], [`write_csv`], [`write_csv_to`], [`CsvOptions`], [`SourceLines`] |
+//! | tables | [`Table`], [`Column`], [`ColumnType`], [`read_table`], [`read_table_from`], [`TableOptions`], `Table::from_record_batches` (feature `arrow`), `read_parquet` (feature `parquet`), [`penguins`] |
+//! | formulas | [`Formula`], [`DesignSpec`], [`Frame`], [`Missing`], [`Unseen`] |
 //! | names | [`Dataset::select_features`] (columns by name), [`close_matches`] |
 //! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`], [`write_npy_matrix_to`], [`write_npy_vector_to`] |
 //!

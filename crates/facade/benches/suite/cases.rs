@@ -57,6 +57,9 @@ pub(crate) enum Work {
     /// another process, and the case reports the read's peak memory over the data's `f64`
     /// bytes.
     CsvRead { target_only: bool },
+    /// Reading a CSV of numeric and text columns into a table and encoding it by a formula
+    /// (`tables.rs`); the peak memory is reported over the encoded design's bytes.
+    TableEncode,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -187,6 +190,14 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
         0,
         Work::CsvRead { target_only: true },
     ));
+    if !quick {
+        cases.push(Case::new(
+            "table_encode_1000000x20",
+            1_000_000,
+            20,
+            Work::TableEncode,
+        ));
+    }
     let scaling: &[usize] = if quick {
         &[2_000, 20_000]
     } else {
@@ -231,7 +242,7 @@ pub(crate) fn data(case: &Case) -> Dataset {
             .noise(1.0)
             .simulate(seed)
             .map(|s| s.data),
-        Work::CsvRead { .. } => LinearSim::new(n, pattern(p.max(1)))
+        Work::CsvRead { .. } | Work::TableEncode => LinearSim::new(n, pattern(p.max(1)))
             .simulate(seed)
             .map(|s| s.data),
         Work::Ols | Work::Ridge { .. } => LinearSim::new(n, pattern(p))
@@ -296,7 +307,9 @@ pub(crate) fn read_csv_case(case: &Case, dir: &Path) -> (Run, u64) {
 pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     let (x, y) = (d.x.as_ref(), &d.y[..]);
     match &case.work {
-        Work::CsvRead { .. } => unreachable!("CSV cases run through read_csv_case"),
+        Work::CsvRead { .. } | Work::TableEncode => {
+            unreachable!("file cases run through their own readers")
+        }
         Work::GradientPass => {
             let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");
             let theta = vec![0.01; case.p + 1];
