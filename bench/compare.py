@@ -8,6 +8,9 @@ Usage:
     cargo build --release -p linmod-cli
     cargo xtask bench --write-data DIR                         # writes DIR/cases.json + .npy files
     python3 bench/compare.py DIR [--linmod target/release/linmod] [--reps 3] [--only NAME,...]
+    # the table case (a CSV with text columns, read and encoded by a formula):
+    cargo xtask bench --filter table_encode --out DIR            # writes DIR/table_encode_1000000x20.csv
+    python3 bench/compare.py --table DIR/table_encode_1000000x20.csv [--reps 3]
 
 The machines are shared and noisy: compare ratios from one run, and repeat a run before believing a change of
 less than about 20%.
@@ -199,11 +202,55 @@ def run_linmod(binary, d, case, reps):
         times.append(js["fit_seconds"]); obj = js.get("objective", float("nan"))
     return float(np.median(times)), obj, None
 
+def table_formula(path):
+    """The bench suite's formula (crates/facade/benches/suite/tables.rs): every column, text categorical."""
+    with open(path) as f:
+        names = f.readline().strip().split(",")
+    return "y ~ " + " + ".join(n for n in names if n != "y")
+
+
+def table_child(path):
+    """One read + encode in this process: pandas.read_csv, then formulaic's model_matrix; prints seconds,
+    peak resident memory (bytes) and the design's bytes."""
+    import resource
+    import pandas as pd
+    from formulaic import model_matrix
+    formula = table_formula(path)
+    t = time.perf_counter()
+    df = pd.read_csv(path)
+    y, X = model_matrix(formula, df)
+    seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": seconds, "peak_bytes": peak, "x_bytes": int(X.values.nbytes), "shape": list(X.shape)}))
+
+
+def table_compare(path, reps):
+    """pandas + formulaic on the table case, each run in a fresh process (so that peak memory is the run's)."""
+    import formulaic, pandas
+    runs = []
+    for _ in range(reps):
+        out = subprocess.run([sys.executable, __file__, "--table-child", path], capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    runs.sort(key=lambda r: r["seconds"])
+    best = runs[len(runs) // 2]
+    print(f"pandas {pandas.__version__} read_csv + formulaic {formulaic.__version__} model_matrix on {path}:")
+    print(f"   median {best['seconds']:.3f} s of {reps}; peak memory {best['peak_bytes'] / 1e6:.0f} MB "
+          f"= {best['peak_bytes'] / best['x_bytes']:.2f} x the design ({best['shape'][0]} x {best['shape'][1]}, "
+          f"intercept included, {best['x_bytes'] / 1e6:.0f} MB)")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--table-child":
+        return table_child(sys.argv[2])
     ap = argparse.ArgumentParser()
-    ap.add_argument("dir"); ap.add_argument("--linmod"); ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("dir", nargs="?"); ap.add_argument("--linmod"); ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--only", default="")
+    ap.add_argument("--table", help="time pandas read_csv + formulaic model_matrix on this CSV instead")
     a = ap.parse_args()
+    if a.table:
+        return table_compare(a.table, a.reps)
+    if not a.dir:
+        ap.error("give DIR (the cases written by `cargo xtask bench --write-data DIR`) or --table FILE")
     cases = json.load(open(os.path.join(a.dir, "cases.json")))
     try:
         from threadpoolctl import threadpool_info

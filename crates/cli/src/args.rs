@@ -55,9 +55,10 @@ pub struct TourArgs {
 /// Where the data come from.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
-    /// Data file: CSV with a header line, a NumPy `.npy` matrix, or a sparse svmlight /
-    /// LIBSVM file (`.svm`, `.svmlight`, `.libsvm`: labels in the file, 1-based indices
-    /// unless the file uses index 0).
+    /// Data file: CSV with a header line, Parquet (`.parquet`, read as a table: text columns
+    /// categorical), a NumPy `.npy` matrix, or a sparse svmlight / LIBSVM file (`.svm`,
+    /// `.svmlight`, `.libsvm`: labels in the file, 1-based indices unless the file uses index
+    /// 0).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
 

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use linmod::datasets::{
     ColumnType, CsvOptions, Dataset, DatasetError, DesignSpec, Formula, Missing, NonFinite,
     SourceLines, SparseDataset, SvmlightOptions, Table, TableOptions, Unseen, read_csv_with_lines,
-    read_npy_dataset, read_npy_matrix, read_npy_vector, read_svmlight, read_table,
+    read_npy_dataset, read_npy_matrix, read_npy_vector, read_parquet, read_svmlight, read_table,
 };
 use linmod::linalg::Short;
 use linmod::linalg::{CsrMatrix, Mat};
@@ -49,6 +49,20 @@ fn sparse_stand_in(d: &SparseDataset, path: &Path) -> Dataset {
         target_name: "label".into(),
         target_names: Vec::new(),
         description: format!("sparse features read from {}", path.display()),
+    }
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq"))
+}
+
+/// A CSV or Parquet file as a table.
+fn any_table(path: &Path, options: &TableOptions) -> Result<Table> {
+    if is_parquet(path) {
+        Ok(read_parquet(path, options)?)
+    } else {
+        read_table(path, options).map_err(explained)
     }
 }
 
@@ -252,7 +266,8 @@ pub fn labelled(args: &DataArgs) -> Result<Labelled> {
     let table = args.formula.is_some()
         || args.features.is_some()
         || args.exclude.is_some()
-        || args.missing.is_some();
+        || args.missing.is_some()
+        || is_parquet(&args.data);
     if is_svmlight(&args.data) {
         if table {
             bail!(
@@ -379,6 +394,13 @@ pub fn labelled_dense(args: &DataArgs, command: &str) -> Result<Labelled> {
 
 /// A features-only file (the input of predictions).
 pub fn features(path: &Path, drop_non_finite: bool) -> Result<Dataset> {
+    if is_parquet(path) {
+        bail!(
+            "{}: Parquet input needs a model fitted with --formula, --features or --exclude \
+             (whose design reads named columns)",
+            path.display()
+        );
+    }
     if is_npy(path) {
         let x = read_npy_matrix(path)?;
         let names = (1..=x.ncols()).map(|j| format!("x{j}")).collect();
@@ -473,7 +495,7 @@ fn table_options(args: &DataArgs) -> Result<TableOptions> {
 fn from_table(args: &DataArgs) -> Result<Labelled> {
     if is_npy(&args.data) {
         bail!(
-            "{}: --formula, --features, --exclude and --missing need a CSV file with column names",
+            "{}: --formula, --features, --exclude and --missing need a CSV or Parquet file with column names",
             args.data.display()
         );
     }
@@ -484,14 +506,14 @@ fn from_table(args: &DataArgs) -> Result<Labelled> {
     let options = table_options(args)?;
     let (table, spec) = if let Some(text) = &args.formula {
         let formula = Formula::parse(text)?;
-        let table = read_table(&args.data, &options.only(formula.columns())).map_err(explained)?;
+        let table = any_table(&args.data, &options.only(formula.columns()))?;
         let spec = formula.spec(&table, missing)?;
         (table, spec)
     } else {
         let Some(target) = &args.target else {
             bail!("give the target with --target NAME (or write a --formula \"y ~ ...\")");
         };
-        let table = read_table(&args.data, &options).map_err(explained)?;
+        let table = any_table(&args.data, &options)?;
         table.require(target)?;
         let features: Vec<String> = match (&args.features, &args.exclude) {
             (Some(f), _) => f.iter().map(|n| n.trim().to_owned()).collect(),
@@ -551,11 +573,11 @@ pub fn saved_design(file: &ModelFile, path: &Path) -> Result<Option<DesignSpec>>
 pub fn design_table(spec: &DesignSpec, path: &Path, with_target: bool) -> Result<Table> {
     if is_npy(path) {
         bail!(
-            "{}: this model was fitted on named columns; give a CSV file with a header",
+            "{}: this model was fitted on named columns; give a CSV file with a header or a Parquet file",
             path.display()
         );
     }
-    read_table(path, &spec.read_options(with_target)).map_err(explained)
+    any_table(path, &spec.read_options(with_target))
 }
 
 pub fn unseen(policy: UnseenPolicy) -> Unseen {

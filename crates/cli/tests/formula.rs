@@ -331,3 +331,63 @@ fn new_rows_with_problems_are_named_by_column_value_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_parquet_file_fits_as_its_csv_does() {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("p.csv"), PASSENGERS).unwrap();
+    // the same columns as Arrow arrays: the gap in Age is a null
+    let rows: Vec<Vec<&str>> = PASSENGERS
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (_, rest) = l.rsplit_once('"').unwrap();
+            rest.trim_start_matches(',').split(',').collect()
+        })
+        .collect();
+    let number = |k: usize| -> ArrayRef {
+        Arc::new(Float64Array::from(
+            rows.iter()
+                .map(|r| r[k].parse().ok())
+                .collect::<Vec<Option<f64>>>(),
+        ))
+    };
+    let sex: ArrayRef = Arc::new(StringArray::from(
+        rows.iter().map(|r| r[0]).collect::<Vec<_>>(),
+    ));
+    let batch = RecordBatch::try_from_iter([
+        ("Sex", sex),
+        ("Age", number(1)),
+        ("Fare", number(2)),
+        ("Survived", number(3)),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(d.join("p.parquet")).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let fit = |data: &str| {
+        json(
+            &[
+                "fit",
+                "--data",
+                data,
+                "--model",
+                "linear",
+                "--formula",
+                "Survived ~ Age + Sex + Fare",
+                "--missing",
+                "drop",
+            ],
+            d,
+        )
+    };
+    let (csv, parquet) = (fit("p.csv"), fit("p.parquet"));
+    assert_eq!(parquet["feature_names"], csv["feature_names"]);
+    assert_eq!(parquet["coef"], csv["coef"]);
+    assert_eq!(parquet["dropped_rows"], 1);
+}

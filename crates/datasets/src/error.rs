@@ -379,6 +379,14 @@ pub enum DatasetError {
         /// What is wrong, naming the columns and terms.
         reason: String,
     },
+    /// An Arrow batch or a Parquet file that cannot become a table.
+    #[error("{}: {message}", .file.display())]
+    Columnar {
+        /// The file (or `<arrow>`).
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// Memory for the data could not be reserved.
     #[error("{}: cannot allocate {bytes} bytes for the data", .file.display())]
     OutOfMemory {

@@ -607,7 +607,7 @@ impl DesignSpec {
             .collect::<Result<Vec<_>>>()?;
         let y = match (&self.target, with_target) {
             (Some(t), true) => match factor_values(t, table, &rows, unseen, &mut 0)? {
-                Values::Numeric(v) => v,
+                Values::Numeric(v) => v.into_owned(),
                 Values::Codes(_) => Vec::new(),
             },
             _ => Vec::new(),
@@ -655,18 +655,19 @@ pub(crate) enum Part {
 }
 
 /// The values of a factor on the kept rows: numbers, or level codes.
-enum Values {
-    Numeric(Vec<f64>),
+enum Values<'a> {
+    /// Borrowed from the table when the factor is a column and every row is kept.
+    Numeric(std::borrow::Cow<'a, [f64]>),
     Codes(Vec<u32>),
 }
 
-fn fill_column(col: &mut [f64], parts: &[Part], values: &[Values]) {
+fn fill_column(col: &mut [f64], parts: &[Part], values: &[Values<'_>]) {
     col.fill(1.0);
     for part in parts {
         match *part {
             Part::Value(k) => {
                 if let Values::Numeric(v) = &values[k] {
-                    for (c, &v) in col.iter_mut().zip(v) {
+                    for (c, &v) in col.iter_mut().zip(v.iter()) {
                         *c *= v;
                     }
                 }
@@ -791,16 +792,25 @@ fn check_numeric(e: &NumExpr, table: &Table, code: &str) -> Result<()> {
 }
 
 /// The values of a factor on `rows` of `table`.
-fn factor_values(
+fn factor_values<'a>(
     f: &Learned,
-    table: &Table,
+    table: &'a Table,
     rows: &[usize],
     unseen: Unseen,
     unseen_count: &mut usize,
-) -> Result<Values> {
+) -> Result<Values<'a>> {
     match f {
         Learned::Numeric { code, expr } => {
-            let v = crate::design_columns::evaluate(expr, table, rows)?;
+            // a column used as it is, on every row: no copy (peak memory is the table and
+            // the design)
+            let v: std::borrow::Cow<'a, [f64]> = match (expr, table.require_column(expr)) {
+                (NumExpr::Column(_), Some(Column::Numeric { values, .. }))
+                    if rows.len() == values.len() =>
+                {
+                    std::borrow::Cow::Borrowed(values)
+                }
+                _ => std::borrow::Cow::Owned(crate::design_columns::evaluate(expr, table, rows)?),
+            };
             if let Some(k) = v.iter().position(|x| !x.is_finite()) {
                 let i = rows[k];
                 return Err(DatasetError::BadValue {

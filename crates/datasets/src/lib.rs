@@ -10,6 +10,8 @@
 //! | splitting | [`train_test_split`], [`TrainTestSplit`] (stratified), [`KFold`] (shuffled, stratified) |
 //! | scaling | [`StandardScaler`] |
 //! | CSV | [`read_csv`], [`read_csv_with_lines`], [`read_csv_from`], [`read_csv_features`], [`read_csv_features_from`], [`write_csv`], [`write_csv_to`], [`CsvOptions`], [`SourceLines`] |
+//! | tables | [`Table`], [`Column`], [`ColumnType`], [`read_table`], [`read_table_from`], [`TableOptions`], `Table::from_record_batches` (feature `arrow`), `read_parquet` (feature `parquet`), [`penguins`] |
+//! | formulas | [`Formula`], [`DesignSpec`], [`Frame`], [`Missing`], [`Unseen`] |
 //! | names | [`Dataset::select_features`] (columns by name), [`close_matches`] |
 //! | `.npy` | [`read_npy_matrix`], [`read_npy_vector`], [`read_npy_matrix_from_bytes`], [`read_npy_vector_from_bytes`], [`read_npy_dataset`], [`write_npy_matrix`], [`write_npy_vector`], [`write_npy_dataset`], [`write_npy_matrix_to`], [`write_npy_vector_to`] |
 //!
@@ -56,6 +58,8 @@ pub mod simulate;
 mod split;
 mod svmlight;
 mod table;
+#[cfg(feature = "arrow")]
+mod table_arrow;
 mod table_csv;
 #[cfg(test)]
 mod test_util;
@@ -83,6 +87,8 @@ pub use svmlight::{
     write_svmlight, write_svmlight_to,
 };
 pub use table::{Column, ColumnType, MISSING_CODE, Table};
+#[cfg(feature = "parquet")]
+pub use table_arrow::read_parquet;
 pub use table_csv::{DEFAULT_MISSING, TableOptions, read_table, read_table_from};
 
 /// The matrix types a [`Dataset`] holds and the scaler takes (faer's, from

@@ -312,6 +312,14 @@ impl Table {
             .ok_or_else(|| crate::names::missing_column(&self.source, name, &self.names))
     }
 
+    /// The column of a bare column expression, if it is one and exists.
+    pub(crate) fn require_column(&self, e: &crate::formula_parse::NumExpr) -> Option<&Column> {
+        match e {
+            crate::formula_parse::NumExpr::Column(name) => self.column(name),
+            _ => None,
+        }
+    }
+
     /// The 1-based line of the source file that row `row` (0-based) came from; `None` for a
     /// table built in memory or a row out of range.
     #[must_use]

@@ -99,6 +99,12 @@ impl TableOptions {
         self
     }
 
+    /// The columns of [`only`](Self::only), if given.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn only_columns(&self) -> Option<&[String]> {
+        self.only.as_deref()
+    }
+
     fn spec(&self) -> Spec<'static> {
         Spec {
             delimiter: self.delimiter,

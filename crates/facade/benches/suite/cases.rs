@@ -84,6 +84,9 @@ pub(crate) enum Work {
     /// another process, and the case reports the read's peak memory over the data's `f64`
     /// bytes.
     CsvRead { target_only: bool },
+    /// Reading a CSV of numeric and text columns into a table and encoding it by a formula
+    /// (`tables.rs`); the peak memory is reported over the encoded design's bytes.
+    TableEncode,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -290,6 +293,14 @@ pub(crate) fn suite(quick: bool) -> Vec<Case> {
         0,
         Work::CsvRead { target_only: true },
     ));
+    if !quick {
+        cases.push(Case::new(
+            "table_encode_1000000x20",
+            1_000_000,
+            20,
+            Work::TableEncode,
+        ));
+    }
     let scaling: &[usize] = if quick {
         &[2_000, 20_000]
     } else {
@@ -335,7 +346,7 @@ pub(crate) fn data(case: &Case) -> Dataset {
             .simulate(seed)
             .map(|s| s.data),
         Work::Sparse { .. } => unreachable!("sparse cases run through sparse_data"),
-        Work::CsvRead { .. } => LinearSim::new(n, pattern(p.max(1)))
+        Work::CsvRead { .. } | Work::TableEncode => LinearSim::new(n, pattern(p.max(1)))
             .simulate(seed)
             .map(|s| s.data),
         Work::Glm { family, .. } => {
@@ -456,7 +467,9 @@ pub(crate) fn read_csv_case(case: &Case, dir: &Path) -> (Run, u64) {
 pub(crate) fn run(case: &Case, d: &Dataset) -> Run {
     let (x, y) = (d.x.as_ref(), &d.y[..]);
     match &case.work {
-        Work::CsvRead { .. } => unreachable!("CSV cases run through read_csv_case"),
+        Work::CsvRead { .. } | Work::TableEncode => {
+            unreachable!("file cases run through their own readers")
+        }
         Work::Sparse { .. } => unreachable!("sparse cases run through run_sparse"),
         Work::GradientPass => {
             let mut obj = LinearObjective::new(x, y, Logistic).expect("simulated 0/1 labels");

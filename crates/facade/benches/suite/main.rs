@@ -10,6 +10,7 @@ mod cases;
 mod insurance;
 mod machine;
 mod report;
+mod tables;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -125,7 +126,11 @@ fn csv_child(case: &cases::Case, dir: &std::path::Path, reps: usize) -> Result<(
     let mut runs = Vec::new();
     let mut data_bytes = 0;
     for _ in 0..reps {
-        let (run, bytes) = cases::read_csv_case(case, dir);
+        let (run, bytes) = if matches!(case.work, Work::TableEncode) {
+            tables::encode_table_case(case, &cases::csv_path(case, dir))
+        } else {
+            cases::read_csv_case(case, dir)
+        };
         runs.push(run.into());
         data_bytes = bytes;
     }
@@ -146,7 +151,7 @@ fn child(name: &str, quick: bool, reps: usize, dir: &std::path::Path) -> Result<
         .into_iter()
         .find(|c| c.name == name)
         .ok_or(format!("no case `{name}`"))?;
-    if matches!(case.work, Work::CsvRead { .. }) {
+    if matches!(case.work, Work::CsvRead { .. } | Work::TableEncode) {
         return csv_child(&case, dir, reps);
     }
     if matches!(case.work, Work::Sparse { .. }) {
@@ -317,9 +322,18 @@ fn main() {
             continue;
         }
         let reps = reps_for(&case, args.quick, args.reps);
-        if matches!(case.work, Work::CsvRead { .. }) {
+        if matches!(case.work, Work::CsvRead { .. } | Work::TableEncode) {
             // written here, so that the child's peak memory is the read's alone
-            if let Err(e) = cases::write_csv_case(&case, &args.out) {
+            let written = if matches!(case.work, Work::TableEncode) {
+                std::fs::create_dir_all(&args.out)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| {
+                        tables::write_table_case(&case, &cases::csv_path(&case, &args.out))
+                    })
+            } else {
+                cases::write_csv_case(&case, &args.out)
+            };
+            if let Err(e) = written {
                 eprintln!("{}: cannot write its file: {e}", case.name);
                 std::process::exit(1);
             }
@@ -346,6 +360,7 @@ fn main() {
                 std::process::exit(1);
             }
         };
+        // (the table case's file stays for `bench/compare.py --table`)
         if matches!(case.work, Work::CsvRead { .. }) {
             let _ = std::fs::remove_file(cases::csv_path(&case, &args.out));
         }
