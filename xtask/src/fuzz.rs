@@ -19,6 +19,7 @@ const TARGETS: &[(&str, &[&str])] = &[
     ("npy", &["crates/datasets/testdata/npy"]),
     ("model_json", &["fuzz/seeds/model_json"]),
     ("svmlight", &["fuzz/seeds/svmlight"]),
+    ("formula", &["fuzz/seeds/formula"]),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {

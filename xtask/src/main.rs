@@ -26,7 +26,7 @@ tasks:
   compare linmod, scikit-learn and glum side by side on the suite's data (bench/compare.py;
           cargo xtask compare --help for its options)
   fuzz    <target|all> [--seconds N | --minutes N] [--sanitizer address|none]
-          runs the cargo-fuzz targets (csv, npy, model_json) for N seconds each
+          runs the cargo-fuzz targets (csv, npy, model_json, svmlight, formula) for N seconds each
           (default 600); needs `cargo install cargo-fuzz`; not part of CI
   tidy    the architecture invariants a program can check (docs/architecture.md)
   package `cargo publish --workspace --dry-run --no-verify`: packs every publishable
