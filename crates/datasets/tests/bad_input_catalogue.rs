@@ -583,3 +583,40 @@ fn svmlight_line_longer_than_the_limit_is_refused() {
     );
     assert!(svm_error(&long).contains("line 1, column 1: the line is longer than"));
 }
+
+mod svmlight_properties {
+    use linmod_datasets::{CsrMatrix, SvmlightOptions, read_svmlight_from, write_svmlight_to};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Any CSR matrix written as svmlight reads back equal (values and labels exactly).
+        #[test]
+        fn written_files_read_back_exactly(
+            cells in proptest::collection::vec(proptest::option::weighted(0.3, -1e6f64..1e6), 1..60),
+            labels in proptest::collection::vec(-3i32..3, 10),
+        ) {
+            let p = 6;
+            let n = cells.len().div_ceil(p).min(10);
+            let mut indptr = vec![0];
+            let (mut indices, mut values) = (Vec::new(), Vec::new());
+            for i in 0..n {
+                for j in 0..p {
+                    if let Some(Some(v)) = cells.get(i * p + j) {
+                        indices.push(j as u32);
+                        values.push(*v);
+                    }
+                }
+                indptr.push(values.len());
+            }
+            let x = CsrMatrix::new(n, p, indptr, indices, values).unwrap();
+            let y: Vec<f64> = labels[..n].iter().map(|&l| f64::from(l) * 0.5).collect();
+            let mut out = Vec::new();
+            write_svmlight_to(&mut out, "p.svm".as_ref(), &x, &y).unwrap();
+            let back = read_svmlight_from(&out[..], "p.svm".as_ref(), &SvmlightOptions::default().n_features(p)).unwrap();
+            prop_assert_eq!(back.x, x);
+            prop_assert_eq!(back.y, y);
+        }
+    }
+}

@@ -736,3 +736,63 @@ fn dense_only_solvers_are_refused_on_sparse_designs() {
         .unwrap_err();
     assert!(err.to_string().contains("takes no sample weights"), "{err}");
 }
+
+mod properties {
+    use super::*;
+    use linmod_models::loss::{Softmax, Squared};
+    use optim::check_objective_gradient;
+    use proptest::prelude::*;
+
+    /// A sparse `n x p` matrix from a seed-free strategy: entries kept where `mask` says so.
+    fn sparse(n: usize, p: usize, values: &[f64], mask: &[bool]) -> CsrMatrix {
+        let dense = Mat::from_fn(n, p, |i, j| {
+            if mask[i * p + j] {
+                values[i * p + j]
+            } else {
+                0.0
+            }
+        });
+        CsrMatrix::from_dense(dense.as_ref()).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Every loss's gradient on a CSR design matches central differences, with weights,
+        /// penalty and intercept; and the Hessian-vector product matches differences of the
+        /// gradient.
+        #[test]
+        fn sparse_objectives_have_consistent_derivatives(
+            values in proptest::collection::vec(-2.0f64..2.0, 48),
+            mask in proptest::collection::vec(proptest::bool::weighted(0.3), 48),
+            theta in proptest::collection::vec(-1.0f64..1.0, 7),
+            w in proptest::collection::vec(0.1f64..3.0, 12),
+        ) {
+            let x = sparse(12, 4, &values, &mask);
+            let y01: Vec<f64> = (0..12).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+            let y3: Vec<f64> = (0..12).map(|i| (i % 3) as f64).collect();
+            let pen = Penalty::l2(0.05).unwrap();
+            let mut lo = LinearObjective::new(&x, &y01, Logistic).unwrap().weights(Some(&w)).unwrap().penalty(pen).unwrap();
+            prop_assert!(check_objective_gradient(&mut lo, &theta[..5]) < 1e-6);
+            let mut sq = LinearObjective::new(&x, &values[..12], Squared).unwrap().penalty(pen).unwrap();
+            prop_assert!(check_objective_gradient(&mut sq, &theta[..5]) < 1e-6);
+            let mut sm = LinearObjective::new(&x, &y3, Softmax::new(3)).unwrap().intercept(false).penalty(pen).unwrap();
+            let t12: Vec<f64> = (0..12).map(|k| theta[k % 7] * 0.5).collect();
+            prop_assert!(check_objective_gradient(&mut sm, &t12) < 1e-6);
+            // H v against differences of the gradient along v
+            let v = [0.3, -0.2, 0.5, 0.1, -0.4];
+            let mut hv = [0.0; 5];
+            lo.hessian_vector_product(&theta[..5], &v, &mut hv);
+            let h = 1e-6;
+            let plus: Vec<f64> = theta[..5].iter().zip(&v).map(|(t, d)| t + h * d).collect();
+            let minus: Vec<f64> = theta[..5].iter().zip(&v).map(|(t, d)| t - h * d).collect();
+            let (mut gp, mut gm) = ([0.0; 5], [0.0; 5]);
+            lo.value_and_gradient(&plus, &mut gp);
+            lo.value_and_gradient(&minus, &mut gm);
+            for k in 0..5 {
+                let fd = (gp[k] - gm[k]) / (2.0 * h);
+                prop_assert!((fd - hv[k]).abs() < 1e-6 * (1.0 + hv[k].abs()), "{} vs {}", fd, hv[k]);
+            }
+        }
+    }
+}

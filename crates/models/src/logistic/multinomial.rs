@@ -35,7 +35,7 @@ pub enum Multiclass {
 /// With [`Multiclass::Softmax`] (the default) it minimizes
 /// `1/n sum_i s_i [logsumexp_k(z_ik) - z_{i,y_i}] + l1 |W|_1 + l2 |W|_F^2`, `z_i = W^T x_i + b`,
 /// with the symmetric parametrization (one coefficient vector per class; see
-/// [`MultinomialObjective`]). Made from a [`LogisticRegression`] configuration with
+/// [`MultinomialObjective`](crate::objective::MultinomialObjective)). Made from a [`LogisticRegression`] configuration with
 /// [`LogisticRegression::multinomial`], so every setting (penalty, solver, tolerances, class
 /// weights) carries over.
 ///
