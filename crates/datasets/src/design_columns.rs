@@ -5,9 +5,48 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DatasetError, Result};
-use crate::formula::{Learned, Part};
 use crate::formula_parse::{BinOp, Func, NumExpr};
 use crate::table::{Column, Table};
+
+/// A factor as learned: numeric (an expression) or categorical (a column and its levels).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Learned {
+    Numeric {
+        code: String,
+        expr: NumExpr,
+    },
+    Categorical {
+        code: String,
+        column: String,
+        /// The levels' names, sorted (by value for a numeric column).
+        labels: Vec<String>,
+        /// The levels' values, for a numeric column.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        values: Option<Vec<f64>>,
+        /// Index of the reference level in `labels`.
+        reference: usize,
+    },
+}
+
+impl Learned {
+    pub(crate) fn code(&self) -> &str {
+        match self {
+            Learned::Numeric { code, .. } | Learned::Categorical { code, .. } => code,
+        }
+    }
+
+    pub(crate) fn is_numeric(&self) -> bool {
+        matches!(self, Learned::Numeric { .. })
+    }
+}
+
+/// One part of a design column: a numeric factor's value, or the indicator of a level.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Part {
+    Value(usize),
+    Level(usize, u32),
+}
 
 /// How a factor enters a subterm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Dataset;
-use crate::design_columns::{Subterm, subterms};
+use crate::design_columns::{Learned, Part, Subterm, subterms};
 use crate::error::{DatasetError, Result};
 use crate::formula_parse::{self, Factor, FactorSyntax, Literal, NumExpr, Parsed};
 use crate::table::{Column, Table, number_label};
@@ -176,39 +176,6 @@ fn factor_columns(s: &FactorSyntax, out: &mut Vec<String>) {
         FactorSyntax::Categorical { column, .. } => {
             expr_columns(&NumExpr::Column(column.clone()), out)
         }
-    }
-}
-
-/// A factor as learned: numeric (an expression) or categorical (a column and its levels).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Learned {
-    Numeric {
-        code: String,
-        expr: NumExpr,
-    },
-    Categorical {
-        code: String,
-        column: String,
-        /// The levels' names, sorted (by value for a numeric column).
-        labels: Vec<String>,
-        /// The levels' values, for a numeric column.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        values: Option<Vec<f64>>,
-        /// Index of the reference level in `labels`.
-        reference: usize,
-    },
-}
-
-impl Learned {
-    pub(crate) fn code(&self) -> &str {
-        match self {
-            Learned::Numeric { code, .. } | Learned::Categorical { code, .. } => code,
-        }
-    }
-
-    pub(crate) fn is_numeric(&self) -> bool {
-        matches!(self, Learned::Numeric { .. })
     }
 }
 
@@ -645,13 +612,6 @@ fn learned_columns(f: &Learned, out: &mut Vec<String>) {
         Learned::Numeric { expr, .. } => expr_columns(expr, out),
         Learned::Categorical { column, .. } => expr_columns(&NumExpr::Column(column.clone()), out),
     }
-}
-
-/// One part of a design column: a numeric factor's value, or the indicator of a level.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Part {
-    Value(usize),
-    Level(usize, u32),
 }
 
 /// The values of a factor on the kept rows: numbers, or level codes.
